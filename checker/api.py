@@ -1,0 +1,80 @@
+"""The pipeline end to end: read → normalize → parse → diagnostics, for one text, one file or a tree.
+
+Errors are values: a file that cannot be read becomes a ``FileResult`` with ``error`` set, and a batch
+always finishes the other files.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from .model import FileResult, Report
+from .parse import parse_lines
+from .sources import SUPPORTED_SUFFIXES, Source, SourceError, read_source
+from .sources.text import split_lines
+from .structure import missing_diagnostics, structural_diagnostics
+
+
+def check_source(source: Source) -> FileResult:
+    try:
+        result = parse_lines(source.lines)
+        letter = result.letter
+        diagnostics = structural_diagnostics(result) + missing_diagnostics(letter, len(source.lines))
+    except RecursionError:  # pragma: no cover - a guard, not a path we know of
+        return FileResult(path=source.path, error="内部错误：文本结构过深，无法分析", source_lines=source.lines)
+    diagnostics.sort(key=lambda d: d.sort_key())
+    return FileResult.model_construct(
+        path=source.path, kind=letter.kind, error=None, letter=letter, diagnostics=diagnostics,
+        source_lines=source.lines,
+    )
+
+
+def check_text(text: str, path: str | None = None) -> FileResult:
+    """Check a letter given as text. ``path`` is only used to name it in the results."""
+    return check_source(Source(path=path or "<text>", lines=split_lines(text), encoding="utf-8"))
+
+
+def check_file(path: str | Path) -> FileResult:
+    try:
+        source = read_source(path)
+    except SourceError as exc:
+        return FileResult(path=str(path), error=str(exc))
+    if not any(line.strip() for line in source.lines):
+        return FileResult(path=source.path, error="文件为空（没有任何文字）", source_lines=source.lines)
+    return check_source(source)
+
+
+def discover(paths: Iterable[str | Path]) -> Iterator[tuple[str, str | None]]:
+    """Yield (path, problem) for every file to check: files named directly (whatever their extension) and
+    files with a supported extension under directories, in a stable sorted order. ``problem`` is set for
+    a named path that does not exist."""
+    for raw in paths:
+        name = str(raw)
+        if name == "-":
+            yield name, None
+            continue
+        path = Path(name)
+        if path.is_dir():
+            for root, dirs, files in os.walk(path):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                for file in sorted(files):
+                    if file.lower().endswith(SUPPORTED_SUFFIXES) and not file.startswith("."):
+                        yield os.path.join(root, file), None
+        elif path.exists():
+            yield name, None
+        else:
+            yield name, "文件或目录不存在"
+
+
+def check_paths(paths: Iterable[str | Path]) -> Report:
+    results = []
+    for path, problem in discover(paths):
+        results.append(FileResult(path=path, error=problem) if problem else check_file(path))
+    return Report(files=results)
+
+
+def check_path(path: str | Path) -> Report:
+    """Check a file or a directory tree; the same data as ``replylint check --format json``."""
+    return check_paths([path])

@@ -1,0 +1,343 @@
+"""Stage 3c, element builders: one classified line token → the typed model element it stands for.
+
+Each builder reads the regex match the lexer already made; none re-scans the line. Values are normalized
+(see docs/model.md); ``raw`` is the source text under the element's span.
+"""
+
+from __future__ import annotations
+
+import re
+
+from . import patterns as P
+from .lexer import LineToken
+from .model import (
+    CcList,
+    DateElement,
+    Disclosure,
+    DocNumber,
+    Element,
+    Grade,
+    Heading,
+    ListElement,
+    Paragraph,
+    Salutation,
+    Session,
+    Signer,
+    Span,
+)
+from .normalize import Line
+from .profile import Profile
+
+_CN_VALUES = {"〇": 0, "零": 0, "○": 0, "Ｏ": 0, "O": 0, "0": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5,
+              "六": 6, "七": 7, "八": 8, "九": 9}
+
+
+def chinese_number(text: str) -> int | None:
+    """一 → 1, 十四 → 14, 二十 → 20, 一百零二 → 102; Arabic digits pass through."""
+    if text.isdigit():
+        return int(text.translate(P.FULLWIDTH_DIGITS))
+    total, current = 0, 0
+    for ch in text:
+        if ch in _CN_VALUES:
+            current = _CN_VALUES[ch]
+        elif ch == "十":
+            total += (current or 1) * 10
+            current = 0
+        elif ch == "百":
+            total += (current or 1) * 100
+            current = 0
+        else:
+            return None
+    return total + current
+
+
+def _chinese_year(text: str) -> int | None:
+    digits = [str(_CN_VALUES[ch]) for ch in text if ch in _CN_VALUES]
+    return int("".join(digits)) if len(digits) == len(text) else None
+
+
+def raw_of(line: Line, span: Span) -> str:
+    return line.raw[span.column - 1 : span.end_column - 1]
+
+
+def element(line: Line, value: str, start: int = 0, end: int | None = None) -> Element:
+    span = line.span(start, end)
+    return Element.model_construct(value=value, raw=raw_of(line, span), span=span)
+
+
+def _whole(token: LineToken) -> tuple[Line, Span, str]:
+    line = token.first
+    span = line.span()
+    return line, span, raw_of(line, span)
+
+
+def joined(lines: list[Line], heading_level: int | None = None) -> Paragraph:
+    """Concatenate lines into one text that still maps every offset back to the source."""
+    pieces: list[tuple[int, int, int]] = []
+    offset = 0
+    texts = []
+    for line in lines:
+        for cut_offset, cut_col in line.cuts:
+            pieces.append((offset + cut_offset, line.number, cut_col + 1))
+        texts.append(line.text)
+        offset += len(line.text)
+    first, last = lines[0], lines[-1]
+    span = Span.model_construct(
+        line=first.number, column=first.column(0), end_line=last.number, end_column=last.column(len(last.text) - 1) + 1
+    )
+    return Paragraph.model_construct(text="".join(texts), span=span, pieces=pieces, heading_level=heading_level)
+
+
+def _raw_lines(lines: list[Line]) -> str:
+    return "\n".join(line.raw.strip() for line in lines)
+
+
+# ---- 版头 -------------------------------------------------------------------------------------------
+
+def grade(token: LineToken, profile: Profile) -> Grade:
+    m = token.match
+    line, span, raw = _whole(token)
+    if "label" in m.re.groupindex:  # 办理结果：B / 办理结果：已经解决
+        written = m.group("value").strip()
+        letter = re.fullmatch(r"[（(]?\s*([A-Za-zＡ-Ｚａ-ｚ])\s*类?\s*[）)]?", written)
+        if letter:
+            value = letter.group(1).translate(_FULLWIDTH_LATIN).upper()
+            return Grade.model_construct(value=value, raw=raw, span=span, label=None, form="labelled")
+        mapped = profile.grade_words.get(written.rstrip("类"))
+        return Grade.model_construct(value=mapped or written, raw=raw, span=span, label=written, form="word")
+    value = m.group("letter").translate(_FULLWIDTH_LATIN).upper()
+    form = "bracketed" if m.group("open") else "class-suffix" if m.group("cls") else "bare"
+    return Grade.model_construct(value=value, raw=raw, span=span, label=None, form=form)
+
+
+_FULLWIDTH_LATIN = str.maketrans("ＡＢＣＤＥＦａｂｃｄｅｆ", "ABCDEFabcdef")
+
+
+def disclosure(token: LineToken) -> Disclosure:
+    m = token.match
+    line, span, raw = _whole(token)
+    value = m.group("value").strip()
+    if value.startswith("此件"):
+        value = value[2:]
+    groups = m.re.groupindex
+    label = m.group("label") if "label" in groups else None
+    bracketed = "open" in groups and bool(m.group("open")) or line.text[0] in "（("
+    return Disclosure.model_construct(value=value, raw=raw, span=span, label=label, bracketed=bracketed)
+
+
+def simple(token: LineToken) -> Element:
+    line, span, raw = _whole(token)
+    return Element.model_construct(value=token.match.group("value"), raw=raw, span=span)
+
+
+def organ_mark(token: LineToken) -> Element:
+    m = token.match
+    line = token.first
+    return element(line, re.sub(r"\s+", "", m.group("organ")), m.start("organ"), m.end("organ"))
+
+
+def doc_number(token: LineToken) -> tuple[DocNumber, Signer | None]:
+    m = token.match
+    line = token.first
+    end = m.start("rest") if m.group("rest") else len(line.text)
+    text = line.text[:end].rstrip()
+    span = line.span(0, len(text))
+    value = re.sub(r"\s+", "", text)
+    number = DocNumber.model_construct(
+        value=value, raw=raw_of(line, span), span=span, code=m.group("code"), open_bracket=m.group("open"),
+        year=m.group("year"), close_bracket=m.group("close"), number_prefix=m.group("prefix"),
+        sequence=m.group("seq"), suffix=m.group("suffix"),
+    )
+    signer_part = None
+    if m.group("rest"):
+        sm = P.SIGNER_AFTER_NUMBER.match(m.group("rest"))
+        base = m.start("rest")
+        signer_part = _signer(line, sm.group("label"), sm.group("names"), base + sm.start("label"), on_number_line=True)
+    return number, signer_part
+
+
+def _signer(line: Line, label: str, names_text: str, start: int, on_number_line: bool) -> Signer:
+    names = [n for n in re.split(r"[\s、，,]+", names_text.strip()) if n]
+    span = line.span(start, len(line.text))
+    return Signer.model_construct(
+        value="、".join(names), raw=raw_of(line, span), span=span, label=label, names=names,
+        on_doc_number_line=on_number_line,
+    )
+
+
+def signer(token: LineToken) -> Signer:
+    m = token.match
+    return _signer(token.first, m.group("label"), m.group("names"), 0, on_number_line=False)
+
+
+# ---- 标题, 主送 ----------------------------------------------------------------------------------------
+
+def title(tokens: list[LineToken]) -> tuple[Element, Paragraph]:
+    lines = [line for token in tokens for line in token.lines]
+    text = joined(lines)
+    value = re.sub(r"\s+", "", text.text)
+    return Element.model_construct(value=value, raw=_raw_lines(lines), span=text.span), text
+
+
+def proposal_number(text: Paragraph) -> Element | None:
+    m = P.PROPOSAL_NUMBER.search(text.text)
+    if not m:
+        return None
+    span = text.span_of(m.start(), m.end())
+    return Element.model_construct(value=m.group("number").translate(P.FULLWIDTH_DIGITS), raw=m.group(0), span=span)
+
+
+def session(text: Paragraph) -> Session | None:
+    m = P.SESSION.search(text.text)
+    if not m:
+        return None
+    start = m.start()
+    # extend left over the place and body (市, 政协某某区, 中国人民政治协商会议某某市) up to a stop character
+    limit = max(0, start - 20)
+    while start > limit and text.text[start - 1] not in P.SESSION_PREFIX_STOP:
+        start -= 1
+    if text.text.startswith("关于", start):
+        start += 2
+    phrase = text.text[start : m.end()]
+    value = re.sub(r"\s+", "", phrase)
+    body = "人大" if ("人大" in value or "人民代表大会" in value) else "政协" if ("政协" in value or "政治协商" in value) else None
+    return Session.model_construct(
+        value=value, raw=phrase, span=text.span_of(start, m.end()), body=body,
+        term=chinese_number(m.group("term")), meeting=chinese_number(m.group("meeting")),
+    )
+
+
+def salutation(token: LineToken) -> Salutation:
+    m = token.match
+    line, span, raw = _whole(token)
+    role = m.group("role") or None
+    name = m.group("name")
+    return Salutation.model_construct(
+        value=name + (role or ""), raw=raw, span=span, name=name, role=role, honorific=bool(m.group("hon")),
+        colon=m.group("colon"), trailing=m.group("rest").strip(),
+    )
+
+
+# ---- 正文 -------------------------------------------------------------------------------------------
+
+def heading(token: LineToken) -> Heading:
+    m = token.match
+    line = token.first
+    marker_end = m.start("text")
+    marker = line.text[:marker_end].rstrip()
+    span = line.span(0, len(line.text))
+    return Heading.model_construct(
+        level=token.level, ordinal=chinese_number(m.group("num")) or 0, marker=marker,
+        punct=m.group("punct").strip() if m.group("punct").strip() else ("" if not m.group("punct") else " "),
+        text=m.group("text"), raw=raw_of(line, span), span=span,
+    )
+
+
+# ---- 落款, 附注, 版记 ----------------------------------------------------------------------------------
+
+def date_from_match(line: Line, m: re.Match, group: str | None = None) -> DateElement:
+    """Build a date from a match of patterns.DATE_TEXT (inside ``group`` when the match is larger)."""
+    start, end = (m.start(group), m.end(group)) if group else (m.start(), m.end())
+    span = line.span(start, end)
+    written = line.text[start:end]
+    if m.group("y"):
+        year, month, day = int(m.group("y")), int(m.group("m")), int(m.group("d"))
+        style = "full-width" if written != written.translate(P.FULLWIDTH_DIGITS) else "arabic"
+    elif m.group("cy"):
+        year, month, day = _chinese_year(m.group("cy")), chinese_number(m.group("cm")), chinese_number(m.group("cd"))
+        style = "chinese-numerals"
+    else:
+        year, month, day = int(m.group("sy")), int(m.group("sm")), int(m.group("sd"))
+        style = "separator"
+    if year is not None and year >= 1000 and month is not None and day is not None:
+        value = f"{year:04d}-{month:02d}-{day:02d}"
+    else:  # a two-digit year cannot be told for sure: keep what was written
+        value = re.sub(r"\s+", "", written)
+    return DateElement.model_construct(
+        value=value, raw=raw_of(line, span), span=span, year=year, month=month, day=day, style=style
+    )
+
+
+def date(token: LineToken) -> DateElement:
+    return date_from_match(token.first, token.match)
+
+
+def printed(token: LineToken) -> tuple[Element | None, DateElement]:
+    m = token.match
+    organ_line = token.notes.get("organ_line")
+    date_line = token.lines[-1]
+    when = date_from_match(date_line, m, "date")
+    if organ_line is not None:
+        organ = element(organ_line, re.sub(r"\s+", "", organ_line.text))
+    elif m.group("organ").strip():
+        organ = element(date_line, re.sub(r"\s+", "", m.group("organ")), m.start("organ"), m.end("organ"))
+    else:
+        organ = None
+    return organ, when
+
+
+_PERSON_LABELS = ("联系人", "经办人", "承办人")
+_NOT_PHONE_LABELS = ("邮政编码", "邮编", "地址", "传真")
+
+
+def contact(token: LineToken) -> tuple[Element, Element | None, list[tuple[str, Span]]]:
+    """A contact line → (the line, the person named in it, the phone numbers with their spans)."""
+    line, span, raw = _whole(token)
+    person = None
+    phones: list[tuple[str, Span]] = []
+    text = line.text
+    labels = list(P.CONTACT_LABEL.finditer(text))
+    for i, label_match in enumerate(labels):
+        label = re.sub(r"\s+", "", label_match.group("label"))
+        value_start = label_match.end()
+        value = text[value_start : labels[i + 1].start() if i + 1 < len(labels) else len(text)]
+        if person is None and label.startswith(_PERSON_LABELS):
+            name = P.PERSON_NAME.search(value)
+            if name:
+                person = element(line, name.group(0), value_start + name.start(), value_start + name.end())
+        if not any(word in label for word in _NOT_PHONE_LABELS):
+            for phone in P.PHONE.finditer(value):
+                phones.append((phone.group(0), line.span(value_start + phone.start(), value_start + phone.end())))
+    line_element = Element.model_construct(value=re.sub(r"\s+", "", text), raw=raw, span=span)
+    return line_element, person, phones
+
+
+def phone_list(phones: list[tuple[str, Span]], lines: dict[int, Line]) -> ListElement | None:
+    if not phones:
+        return None
+    first_span = phones[0][1]
+    return ListElement.model_construct(
+        value=[number for number, _ in phones], raw=raw_of(lines[first_span.line], first_span), span=first_span
+    )
+
+
+def cc(token: LineToken) -> CcList:
+    m = token.match
+    line, span, raw = _whole(token)
+    body = m.group("value").rstrip()
+    terminal = body[-1:] if body else ""
+    recipients: list[str] = []
+    separators: list[str] = []
+    depth = 0
+    current = []
+    for ch in body:
+        if ch in "（(【[":
+            depth += 1
+        elif ch in "）)】]":
+            depth = max(0, depth - 1)
+        if depth == 0 and ch in "，,、；;":
+            separators.append(ch)
+            recipients.append("".join(current))
+            current = []
+            continue
+        current.append(ch)
+    recipients.append("".join(current))
+    cleaned = []
+    for name in recipients:
+        name = P.COPY_COUNT.sub("", name).strip().rstrip("。.").strip()
+        if name:
+            cleaned.append(name)
+    return CcList.model_construct(
+        value=cleaned, raw=raw, span=span, label=re.sub(r"\s+", "", m.group("label")), colon=m.group("colon"),
+        separators=separators, terminal=terminal,
+    )

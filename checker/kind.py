@@ -1,0 +1,69 @@
+"""Which kind of letter this is: a reply to a 人大代表建议 or to a 政协委员提案.
+
+Decided only from the letter's own frame: title (session body and item noun), salutation role, opening,
+CC recipients and the 文号's organ code. Text inside quotation marks or 《》 is the proposal's own title and
+does not count, and the body is never read: a 人大 reply may well mention a 政协 document.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .model import Element, Kind, KindSignal, Letter, Span
+
+# (element, weight): the title is the most deliberate statement of what the letter answers
+_WEIGHTS = {"title": 3, "salutation": 2, "session": 0, "opening": 1, "cc": 1, "doc_number": 1}
+
+_QUOTED = re.compile(r"“[^”]*”|《[^》]*》|「[^」]*」|\"[^\"]*\"|‘[^’]*’")
+_NPC_BODY = re.compile(r"人大|人民代表大会")
+_CPPCC_BODY = re.compile(r"政协|政治协商")
+_NPC_NOUN = re.compile(r"建议|议案")
+_CPPCC_NOUN = re.compile(r"提案")
+_CC_NPC = re.compile(r"人大[^，,、；;]*?(?:代表|选工委|人代|选任|选举|人事)|代表工委|选工委")
+_CC_CPPCC = re.compile(r"政协[^，,、；;]*?提案|提案委")
+
+
+def _signal(signals: list, element: str, kind: Kind, text: str, span: Span) -> None:
+    signals.append(KindSignal.model_construct(element=element, kind=kind, text=text, span=span))
+
+
+def _scan(signals: list, element: str, text: str, span: Span) -> None:
+    outside_quotes = _QUOTED.sub("", text)
+    for pattern, kind in ((_NPC_BODY, Kind.NPC), (_CPPCC_BODY, Kind.CPPCC), (_NPC_NOUN, Kind.NPC), (_CPPCC_NOUN, Kind.CPPCC)):
+        m = pattern.search(outside_quotes)
+        if m:
+            _signal(signals, element, kind, m.group(0), span)
+
+
+def decide_kind(letter: Letter) -> tuple[Kind, list[KindSignal]]:
+    signals: list[KindSignal] = []
+    if letter.title is not None:
+        _scan(signals, "title", letter.title.value, letter.title.span)
+    if letter.salutation is not None and letter.salutation.role:
+        role = letter.salutation.role
+        _signal(signals, "salutation", Kind.NPC if role == "代表" else Kind.CPPCC, role, letter.salutation.span)
+    if letter.opening is not None:
+        _scan(signals, "opening", letter.opening.value, letter.opening.span)
+    if letter.cc is not None:
+        for recipient in letter.cc.value:
+            if _CC_NPC.search(recipient):
+                _signal(signals, "cc", Kind.NPC, recipient, letter.cc.span)
+            elif _CC_CPPCC.search(recipient):
+                _signal(signals, "cc", Kind.CPPCC, recipient, letter.cc.span)
+    if letter.doc_number is not None:
+        code = letter.doc_number.code
+        if "政协" in code or "提" in code:
+            _signal(signals, "doc_number", Kind.CPPCC, code, letter.doc_number.span)
+        elif "人大" in code or "建" in code and "议" in code:
+            _signal(signals, "doc_number", Kind.NPC, code, letter.doc_number.span)
+    score = {Kind.NPC: 0, Kind.CPPCC: 0}
+    for s in signals:
+        score[s.kind] += _WEIGHTS[s.element]
+    if score[Kind.NPC] > score[Kind.CPPCC]:
+        return Kind.NPC, signals
+    if score[Kind.CPPCC] > score[Kind.NPC]:
+        return Kind.CPPCC, signals
+    return Kind.UNKNOWN, signals
+
+
+__all__ = ["decide_kind", "Element"]

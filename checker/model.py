@@ -1,0 +1,319 @@
+"""The typed model: what a letter contains, and what the checker says about it.
+
+Every element carries its normalized ``value``, the ``raw`` source text it came from and a ``span`` in the
+original file. Spans are 1-based; ``column`` counts code points; ``end_column`` is exclusive (as in SARIF).
+``docs/model.md`` documents each field, the Chinese term it stands for and where its span points.
+
+The transformer builds these objects with ``model_construct`` (no re-validation: the values come from our
+own parser), so building a ``Letter`` stays cheap on archives of thousands of letters.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Literal, Optional
+
+from pydantic import BaseModel, ConfigDict
+
+
+class Kind(str, Enum):
+    NPC = "npc-suggestion"  # 人大代表建议
+    CPPCC = "cppcc-proposal"  # 政协委员提案
+    UNKNOWN = "unknown"
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        return _SEVERITY_RANK[self]
+
+
+_SEVERITY_RANK = {Severity.INFO: 0, Severity.WARNING: 1, Severity.ERROR: 2}
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=False)
+
+
+class Span(_Model):
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+    def as_dict(self) -> dict:
+        return {"line": self.line, "column": self.column, "end_line": self.end_line, "end_column": self.end_column}
+
+
+class Element(_Model):
+    """One element of the letter: normalized value, source text, place in the source."""
+
+    value: str
+    raw: str
+    span: Span
+
+
+class ListElement(_Model):
+    """An element whose value is a list (联系电话, 抄送)."""
+
+    value: list[str]
+    raw: str
+    span: Span
+
+
+class CcList(ListElement):
+    """抄送: value lists the recipients (copy counts such as （2份） removed); the punctuation is kept so that
+    rules can check it without re-reading the line."""
+
+    label: str  # 抄送 or 抄报, as written
+    colon: str  # "：", ":" or ""
+    separators: list[str]  # the separators between recipients, outside brackets, in order
+    terminal: str  # the last character of the list ("。" when correct)
+
+
+class DocNumber(Element):
+    """发文字号: 机关代字〔年份〕顺序号号. Brackets as written, so rules can name the wrong glyph."""
+
+    code: str
+    open_bracket: str
+    year: str
+    close_bracket: str
+    number_prefix: str  # "第" when written, else ""
+    sequence: str
+    suffix: str  # "号" when written, else ""
+
+
+class Signer(Element):
+    """签发人: value is the name(s) joined by "、"."""
+
+    label: str  # the label exactly as written, e.g. "签发人：" or "签发："
+    names: list[str]
+    on_doc_number_line: bool
+
+
+class Grade(Element):
+    """办理结果 / 答复类别: value A–D; ``label`` is the word label when one was written (已经解决 …)."""
+
+    label: Optional[str]
+    form: Literal["labelled", "bare", "class-suffix", "bracketed", "word"]
+
+
+class Disclosure(Element):
+    """公开属性: value is the text after the label (主动公开 …), without brackets."""
+
+    label: Optional[str]
+    bracketed: bool
+
+
+class Salutation(Element):
+    """主送 / 称呼: value is name + role (王某某委员); role is 代表, 委员, or None for an organ."""
+
+    name: str
+    role: Optional[str]
+    honorific: bool  # 尊敬的
+    colon: str  # the colon as written ("：", ":" or "")
+    trailing: str  # text after the colon on the same line (您好！), normally ""
+
+
+class Session(Element):
+    """会议届次: value is the phrase as written without spaces (市政协七届五次会议)."""
+
+    body: Optional[Literal["人大", "政协"]]
+    term: Optional[int]
+    meeting: Optional[int]
+
+
+class DateElement(Element):
+    """A date: value is YYYY-MM-DD whenever year, month and day could be read."""
+
+    year: Optional[int]
+    month: Optional[int]
+    day: Optional[int]
+    style: Literal["arabic", "chinese-numerals", "separator", "full-width", "unknown"]
+
+
+class Heading(_Model):
+    """A numbered heading of the body: level 1 一、, 2 （一）, 3 1., 4 （1）."""
+
+    level: int
+    ordinal: int
+    marker: str  # the marker as written, e.g. "一、", "(二)、", "1、"
+    punct: str  # what follows the number ("、", ".", "" …)
+    text: str
+    raw: str
+    span: Span
+
+
+class Paragraph(_Model):
+    """A body paragraph, joined across page breaks. ``pieces`` maps text offsets back to the source:
+    each piece is (offset in text, original line, original 1-based column)."""
+
+    text: str
+    span: Span
+    pieces: list[tuple[int, int, int]]
+    heading_level: Optional[int] = None
+
+    def position(self, offset: int) -> tuple[int, int]:
+        """Original (line, column) of the code point at ``offset`` in ``text``."""
+        best = self.pieces[0]
+        for piece in self.pieces:
+            if piece[0] > offset:
+                break
+            best = piece
+        return best[1], best[2] + (offset - best[0])
+
+    def span_of(self, start: int, end: int) -> Span:
+        line, col = self.position(start)
+        end_line, end_col = self.position(max(start, end - 1))
+        return Span.model_construct(line=line, column=col, end_line=end_line, end_column=end_col + 1)
+
+
+class Artifact(_Model):
+    """Something the normalizer removed or repaired: a page number, a page break inside a sentence,
+    markdown marks, a seal placeholder. Rules report these; the parser ignores them."""
+
+    kind: Literal["page-number", "page-break", "markdown", "leading-whitespace", "trailing-whitespace"]
+    text: str
+    span: Span
+
+
+class KindSignal(_Model):
+    """One clue for the letter kind: which element said 人大/建议/代表 or 政协/提案/委员."""
+
+    element: str
+    kind: Kind
+    text: str
+    span: Span
+
+
+class LayoutEntry(_Model):
+    """Where an element stood: the order of elements as they appear in the letter."""
+
+    element: str
+    line: int
+    zone: Literal["header", "title", "salutation", "body", "closing"]
+
+
+class Letter(_Model):
+    """A reply letter as the parser understood it. Absent elements are None (or empty lists)."""
+
+    kind: Kind = Kind.UNKNOWN
+    kind_signals: list[KindSignal] = []
+    # 版头
+    copy_number: Optional[Element] = None  # 份号
+    secrecy: Optional[Element] = None  # 密级和保密期限
+    urgency: Optional[Element] = None  # 紧急程度
+    grade: Optional[Grade] = None  # 办理结果
+    disclosure: Optional[Disclosure] = None  # 公开属性
+    organ_mark: Optional[Element] = None  # 发文机关标志
+    doc_number: Optional[DocNumber] = None  # 发文字号
+    signer: Optional[Signer] = None  # 签发人
+    # 标题, 主送
+    title: Optional[Element] = None
+    proposal_number: Optional[Element] = None  # 建议/提案编号 (第N号)
+    session: Optional[Session] = None  # 会议届次
+    salutation: Optional[Salutation] = None
+    # 正文
+    opening: Optional[Element] = None
+    closing: Optional[Element] = None  # closing thanks (感谢…关心和支持)
+    headings: list[Heading] = []
+    paragraphs: list[Paragraph] = []
+    attachment: Optional[Element] = None  # 附件说明
+    # 落款
+    signature_organ: Optional[Element] = None  # 发文机关署名
+    seal: Optional[Element] = None  # 印章 placeholder
+    date: Optional[DateElement] = None  # 成文日期
+    no_body_marker: Optional[Element] = None  # 此页无正文
+    # 附注 / 版记
+    contact_person: Optional[Element] = None
+    contact_phone: Optional[ListElement] = None
+    contact_lines: list[Element] = []
+    cc: Optional[CcList] = None  # 抄送
+    print_organ: Optional[Element] = None  # 印发机关
+    print_date: Optional[DateElement] = None  # 印发日期
+    # what the parser saw around the elements
+    layout: list[LayoutEntry] = []
+    artifacts: list[Artifact] = []
+
+
+# The fields that the JSON output lists under "fields", in this order (issue #2's contract).
+FIELD_NAMES: tuple[str, ...] = (
+    "doc_number",
+    "signer",
+    "grade",
+    "disclosure",
+    "organ_mark",
+    "title",
+    "proposal_number",
+    "session",
+    "salutation",
+    "headings",
+    "signature_organ",
+    "date",
+    "contact_person",
+    "contact_phone",
+    "cc",
+    "print_organ",
+    "print_date",
+)
+
+
+class Fix(_Model):
+    """A suggested replacement of the text in ``span``."""
+
+    replacement: str
+    span: Span
+    description: str
+
+
+class Diagnostic(_Model):
+    code: str
+    rule: str
+    severity: Severity
+    span: Span
+    message: str
+    fix: Optional[Fix] = None
+
+    def sort_key(self) -> tuple:
+        return (self.span.line, self.span.column, self.code)
+
+
+class FileResult(_Model):
+    """The outcome for one input: a letter and its diagnostics, or an error saying why it was not read."""
+
+    path: str
+    kind: Kind = Kind.UNKNOWN
+    error: Optional[str] = None
+    letter: Optional[Letter] = None
+    diagnostics: list[Diagnostic] = []
+    # original lines, for reporters that show the offending line; not part of the JSON output
+    source_lines: list[str] = []
+
+    def count(self, severity: Severity) -> int:
+        return sum(1 for d in self.diagnostics if d.severity is severity)
+
+
+class Summary(_Model):
+    files: int
+    error: int
+    warning: int
+    info: int
+    unreadable: int = 0
+
+
+class Report(_Model):
+    files: list[FileResult]
+
+    @property
+    def summary(self) -> Summary:
+        return Summary(
+            files=len(self.files),
+            error=sum(f.count(Severity.ERROR) for f in self.files),
+            warning=sum(f.count(Severity.WARNING) for f in self.files),
+            info=sum(f.count(Severity.INFO) for f in self.files),
+            unreadable=sum(1 for f in self.files if f.error),
+        )

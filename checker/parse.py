@@ -1,0 +1,297 @@
+"""Stage 3, parse: clean lines → line tokens (lexer) → Lark LALR parse (grammar/letter.lark) → ``Letter``.
+
+The parser never raises on a letter. A token the grammar cannot place (a 签发人 under the date, body text
+after 抄送) is skipped by the error handler, kept as a ``Misplaced`` record, and still harvested into the
+model when its element is otherwise absent; ``structure.py`` turns those records into diagnostics.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from lark import Lark, Token, Tree
+from lark.exceptions import UnexpectedInput
+from lark.lexer import Lexer
+
+from . import elements as E
+from . import patterns as P
+from .kind import decide_kind
+from .lexer import LineToken, lex
+from .model import Artifact, Element, Letter, LayoutEntry, Paragraph
+from .normalize import Line, normalize
+from .profile import Profile, builtin_profile
+from .resources import data_dir
+
+
+class _TokenFeed(Lexer):
+    """Lark lexer that hands over tokens the line lexer already made. The token list travels in the
+    lexer state as an iterator, so that the parser resumes where it was after an error."""
+
+    def __init__(self, lexer_conf):  # noqa: D401 - signature fixed by Lark
+        pass
+
+    def lex(self, tokens):  # Lark hands over what was passed to parse(): our token iterator
+        return tokens
+
+
+@lru_cache(maxsize=1)
+def _parser() -> Lark:
+    grammar = (data_dir("grammar") / "letter.lark").read_text(encoding="utf-8")
+    return Lark(grammar, parser="lalr", lexer=_TokenFeed, maybe_placeholders=False)
+
+
+@dataclass(slots=True)
+class Misplaced:
+    """A token the grammar could not place where it stood."""
+
+    token: LineToken
+    zone: str  # the zone it stood in
+
+
+# rule name in the grammar → (zone) for the top-level children of ``start``
+_ZONES = {"front": "header", "title": "title", "salutation": "salutation", "body": "body", "closing": "closing"}
+
+
+@dataclass(slots=True)
+class ParseResult:
+    letter: Letter
+    misplaced: list[Misplaced]
+    duplicates: list[tuple[str, LineToken]]
+    paragraphs_text: list[Paragraph]
+
+
+def parse_lines(raw_lines: list[str], profile: Profile | None = None) -> ParseResult:
+    profile = profile or builtin_profile()
+    lines, artifacts = normalize(raw_lines)
+    tokens = lex(lines, artifacts)
+    feed = [Token(tok.kind, "", start_pos=i, line=tok.first.number) for i, tok in enumerate(tokens)]
+    skipped: list[int] = []
+
+    def recover(error: UnexpectedInput) -> bool:
+        token = getattr(error, "token", None)
+        if token is None or token.type == "$END":
+            return False
+        skipped.append(token.start_pos)
+        return True
+
+    try:
+        tree = _parser().parse(iter(feed), on_error=recover)
+    except UnexpectedInput:  # cannot happen with this grammar (every prefix is a letter); stay safe anyway
+        tree = Tree("start", [])
+    builder = _Builder(tokens, lines, profile)
+    builder.walk(tree)
+    builder.place_misplaced(skipped)
+    letter = builder.finish(artifacts)
+    return ParseResult(letter=letter, misplaced=builder.misplaced, duplicates=builder.duplicates,
+                       paragraphs_text=letter.paragraphs)
+
+
+class _Builder:
+    """Walks the parse tree in document order and fills the model."""
+
+    def __init__(self, tokens: list[LineToken], lines: list[Line], profile: Profile):
+        self.tokens = tokens
+        self.lines_by_number = {line.number: line for line in lines}
+        self.profile = profile
+        self.fields: dict[str, object] = {}
+        self.duplicates: list[tuple[str, LineToken]] = []
+        self.misplaced: list[Misplaced] = []
+        self.layout: list[LayoutEntry] = []
+        self.zone_of: dict[int, str] = {}
+        self.headings = []
+        self.paragraphs: list[Paragraph] = []
+        self.contact_lines: list[Element] = []
+        self.phones: list = []
+        self.title_tokens: list[LineToken] = []
+
+    # -- tree walk --------------------------------------------------------------------------------
+    def walk(self, tree: Tree) -> None:
+        for child in tree.children:
+            if isinstance(child, Tree):
+                zone = _ZONES.get(str(child.data), "header")
+                self._walk_zone(child, zone)
+
+    def _walk_zone(self, tree: Tree, zone: str) -> None:
+        if tree.data == "title":
+            toks = [self.tokens[t.start_pos] for t in tree.children]
+            for t in toks:
+                self.zone_of[id(t)] = zone
+            self.add("title", toks, zone)
+            return
+        for child in tree.children:
+            if isinstance(child, Token):
+                token = self.tokens[child.start_pos]
+                self.zone_of[id(token)] = zone
+                self.add(str(tree.data), token, zone)
+            else:
+                self._walk_zone(child, zone)
+
+    def place_misplaced(self, skipped: list[int]) -> None:
+        zone = "header"
+        skipped_set = set(skipped)
+        for i, token in enumerate(self.tokens):
+            if i in skipped_set:
+                self.misplaced.append(Misplaced(token, zone))
+                harvest = _HARVEST.get(token.kind)
+                if harvest and harvest not in self.fields:
+                    self.add(harvest, token, zone, misplaced=True)
+            else:
+                zone = self.zone_of.get(id(token), zone)
+
+    # -- element dispatch -------------------------------------------------------------------------
+    def _set(self, name: str, value, token: LineToken) -> None:
+        if value is None:
+            return
+        if name in self.fields:
+            self.duplicates.append((name, token))
+            return
+        self.fields[name] = value
+
+    def add(self, rule: str, token, zone: str, misplaced: bool = False) -> None:
+        profile = self.profile
+        if rule != "title" and rule not in ("paragraph", "heading"):
+            self.layout.append(LayoutEntry.model_construct(element=rule, line=token.first.number, zone=zone))
+        if rule in ("grade", "foot_grade"):
+            self._set("grade", E.grade(token, profile), token)
+        elif rule in ("disclosure", "foot_disclosure"):
+            self._set("disclosure", E.disclosure(token), token)
+        elif rule in ("secrecy", "urgency", "copy_number"):
+            self._set(rule, E.simple(token), token)
+        elif rule == "organ_mark":
+            if token.kind == "ORGAN":
+                organ = E.element(token.first, re.sub(r"\s+", "", token.first.text))
+            else:
+                organ = E.organ_mark(token)
+            self._set("organ_mark", organ, token)
+        elif rule == "doc_number":
+            number, signer = E.doc_number(token)
+            self._set("doc_number", number, token)
+            self._set("signer", signer, token)
+        elif rule == "signer":
+            self._set("signer", E.signer(token), token)
+        elif rule == "title":
+            self.layout.append(LayoutEntry.model_construct(element="title", line=token[0].first.number, zone=zone))
+            self.title_tokens = token
+            title, text = E.title(token)
+            self._set("title", title, token[0])
+            self._set("proposal_number", E.proposal_number(text), token[0])
+            self._set("session", E.session(text), token[0])
+        elif rule == "salutation":
+            self._set("salutation", E.salutation(token), token)
+        elif rule in ("paragraph", "heading"):
+            level = token.level if token.kind == "HEADING" else None
+            if token.kind == "HEADING":
+                self.headings.append(E.heading(token))
+            self.paragraphs.append(E.joined(token.lines, level))
+        elif rule == "attachment":
+            self._set("attachment", E.element(token.first, token.match.group("value").strip()), token)
+        elif rule == "signature_organ":
+            if "signature_organ" in self.fields:  # joint letter: several organs sign
+                previous = self.fields["signature_organ"]
+                previous.value += "、" + re.sub(r"\s+", "", token.first.text)
+            else:
+                self._set("signature_organ", E.element(token.first, re.sub(r"\s+", "", token.first.text)), token)
+        elif rule == "seal":
+            self._set("seal", E.element(token.first, token.first.text), token)
+        elif rule == "date":
+            self._set("date", E.date(token), token)
+        elif rule == "no_body_marker":
+            self._set("no_body_marker", E.element(token.first, token.first.text), token)
+        elif rule == "contact":
+            line_element, person, phones = E.contact(token)
+            self.contact_lines.append(line_element)
+            if person is not None and "contact_person" not in self.fields:
+                self.fields["contact_person"] = person
+            self.phones.extend(phones)
+        elif rule == "cc":
+            self._set("cc", E.cc(token), token)
+        elif rule == "printed":
+            organ, when = E.printed(token)
+            self._set("print_organ", organ, token)
+            self._set("print_date", when, token)
+
+    # -- assembly ---------------------------------------------------------------------------------
+    def finish(self, artifacts: list[Artifact]) -> Letter:
+        fields = self.fields
+        body = [p for p in self.paragraphs]
+        opening = _opening(body)
+        if opening is not None:
+            fields.setdefault("proposal_number", E.proposal_number(opening[1]))
+            fields.setdefault("session", E.session(opening[1]))
+            if fields.get("proposal_number") is None:
+                fields.pop("proposal_number")
+            if fields.get("session") is None:
+                fields.pop("session")
+        closing = _closing(body)
+        phones = E.phone_list(self.phones, self.lines_by_number)
+        letter = Letter.model_construct(
+            **{name: fields.get(name) for name in _SINGLE_FIELDS},
+            opening=opening[0] if opening else None,
+            closing=closing,
+            headings=self.headings,
+            paragraphs=body,
+            contact_lines=self.contact_lines,
+            contact_phone=phones,
+            layout=self.layout,
+            artifacts=sorted(artifacts, key=lambda a: (a.span.line, a.span.column)),
+        )
+        letter.kind, letter.kind_signals = decide_kind(letter)
+        return letter
+
+
+_SINGLE_FIELDS = (
+    "copy_number", "secrecy", "urgency", "grade", "disclosure", "organ_mark", "doc_number", "signer", "title",
+    "proposal_number", "session", "salutation", "attachment", "signature_organ", "seal", "date",
+    "no_body_marker", "contact_person", "cc", "print_organ", "print_date",
+)
+
+# What a misplaced token still tells us, when its element is not found where it belongs.
+_HARVEST = {
+    "GRADE": "grade", "FOOT_GRADE": "grade", "DISCLOSURE": "disclosure", "FOOT_DISCLOSURE": "disclosure",
+    "DOC_NUMBER": "doc_number", "SIGNER": "signer", "ORGAN_MARK": "organ_mark", "SALUTATION": "salutation",
+    "DATE": "date", "CC": "cc", "CONTACT": "contact", "PRINT": "printed", "SEAL": "seal",
+    "NO_BODY": "no_body_marker", "ORGAN": "signature_organ", "ATTACH": "attachment",
+}
+
+
+def _opening(body: list[Paragraph]) -> tuple[Element, Paragraph] | None:
+    """The opening: among the first three body paragraphs, 您…提出 … 收悉/现答复如下 (maybe over two)."""
+    candidates = [p for p in body[:4] if p.heading_level is None]
+    for i, paragraph in enumerate(candidates[:3]):
+        text = paragraph.text
+        if P.OPENING.search(text):
+            parts = [paragraph]
+            following = candidates[i + 1].text if i + 1 < len(candidates) else ""
+            # "…建议收悉。" / "现答复如下：" written as two paragraphs is one opening
+            if following and P.OPENING_ANSWER.search(following) and not P.OPENING_ANSWER.search(text) and len(following) <= 40:
+                parts.append(candidates[i + 1])
+            joined_text = "".join(p.text for p in parts)
+            if not P.OPENING_REPLY.search(joined_text):
+                continue
+            span = parts[0].span.model_copy(update={"end_line": parts[-1].span.end_line,
+                                                    "end_column": parts[-1].span.end_column})
+            value = Element.model_construct(value=joined_text, raw=joined_text, span=span)
+            merged = Paragraph.model_construct(text=joined_text, span=span,
+                                               pieces=_concat_pieces(parts), heading_level=None)
+            return value, merged
+    return None
+
+
+def _concat_pieces(parts: list[Paragraph]) -> list[tuple[int, int, int]]:
+    pieces = []
+    offset = 0
+    for part in parts:
+        pieces.extend((offset + o, line, col) for o, line, col in part.pieces)
+        offset += len(part.text)
+    return pieces
+
+
+def _closing(body: list[Paragraph]) -> Element | None:
+    """The closing thanks: 感谢…关心和支持 in one of the last three body paragraphs."""
+    for paragraph in reversed(body[-3:]):
+        m = P.CLOSING_THANKS.search(paragraph.text)
+        if m:
+            return Element.model_construct(value=paragraph.text, raw=paragraph.text, span=paragraph.span)
+    return None

@@ -1,0 +1,105 @@
+"""Regular expressions for the elements of a reply letter, compiled once at import.
+
+Notes for editing: CJK characters are ``\\w`` in Python, so ``\\b`` never separates them: patterns here are
+anchored with ``^``/``$`` or delimited by explicit characters. Full-width and half-width punctuation are
+told apart on purpose (〔〕 vs [], ： vs :, ， vs 、): the patterns accept the wrong glyphs so that the parser
+still recognises the element, and the rules then report the glyph.
+"""
+
+from __future__ import annotations
+
+import re
+
+HAN = "\u3400-\u4dbf\u4e00-\u9fff"
+CN_DIGITS = "〇零○Ｏ一二三四五六七八九十百"
+FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+
+# ---- 版头 -------------------------------------------------------------------------------------------
+GRADE_LABELLED = re.compile(
+    r"^(?P<label>办理结果类别|办理结果|答复类别|办理类别|落实情况分类|结果类别)\s*(?P<colon>[:：]?)\s*(?P<value>\S.{0,19})$"
+)
+GRADE_BARE = re.compile(r"^(?P<open>[（(【\[]?)\s*(?P<letter>[A-DＡ-Ｄ])\s*(?P<cls>类?)\s*(?P<close>[）)】\]]?)$")
+DISCLOSURE_LABELLED = re.compile(
+    r"^[（(]?(?P<label>(?:信息)?公开(?:属性|方式|选项|范围|类型)|信息公开选项)\s*[:：]?\s*(?P<value>[^）)]{1,30})[）)]?$"
+)
+DISCLOSURE_BRACKETED = re.compile(
+    r"^(?P<open>[（(【\[])\s*(?P<value>(?:此件)?(?:主动公开|依申请公开|不予公开|公开发布|不公开|全文公开|摘要公开|公开))\s*[）)】\]]$"
+)
+DISCLOSURE_BARE = re.compile(r"^(?P<value>主动公开|依申请公开|不予公开|全文公开|摘要公开)$")
+SECRECY = re.compile(r"^(?P<value>(?:绝密|机密|秘密)(?:\s*★\s*\S{1,8})?)$")
+URGENCY = re.compile(r"^(?P<value>特急|加急|特提|平急)$")
+COPY_NUMBER = re.compile(r"^(?P<value>\d{6})$")
+
+_OPEN = "〔\\[［【(（﹝〖〘"
+_CLOSE = "〕\\]］】)）﹞〗〙"
+DOC_NUMBER = re.compile(
+    rf"^(?P<code>[{HAN}A-Za-z][{HAN}A-Za-z]{{0,19}}?)\s*(?P<open>[{_OPEN}])\s*(?P<year>\d{{2,4}})\s*"
+    rf"(?P<close>[{_CLOSE}])\s*(?P<prefix>第?)\s*(?P<seq>\d{{1,5}})\s*(?P<suffix>号?)(?P<rest>.*)$"
+)
+# 新建字2024-14号: no brackets at all
+DOC_NUMBER_UNBRACKETED = re.compile(
+    rf"^(?P<code>[{HAN}]{{2,12}})\s*(?P<open>)(?P<year>(?:19|20)\d{{2}})(?P<close>)\s*[-—－]?\s*(?P<prefix>第?)"
+    rf"(?P<seq>\d{{1,5}})\s*(?P<suffix>号?)(?P<rest>)$"
+)
+SIGNER = re.compile(rf"^(?P<label>签\s*发\s*人?\s*[:：]?)\s*(?P<names>[{HAN}·][{HAN}·\s、，,]{{0,40}})$")
+SIGNER_AFTER_NUMBER = re.compile(rf"^\s+(?P<label>签\s*发\s*人?\s*[:：]?)\s*(?P<names>[{HAN}·][{HAN}·\s、，,]{{0,40}})$")
+ORGAN_MARK = re.compile(rf"^(?P<organ>[{HAN}（）()·、\s]{{2,60}}?)\s*文件$")
+
+_ORGAN_SUFFIX = (
+    "局|委员会|委|办公室|办|厅|部|处|科|室|院|会|政府|中心|公司|集团|所|站|队|署|馆|行|社|学校|大学|办事处|"
+    "管委会|协会|法院|检察院|党校|银行|医院|指挥部|领导小组|工作组|居委会|村委会"
+)
+ORGAN = re.compile(rf"^(?P<organ>[{HAN}（）()·、\s]{{2,60}}(?:{_ORGAN_SUFFIX}))$")
+
+# ---- 标题, 主送 ----------------------------------------------------------------------------------------
+SALUTATION = re.compile(
+    rf"^(?P<hon>尊敬的)?\s*(?P<name>[{HAN}·•]{{1,12}}?)\s*(?P<role>代表|委员)(?:们)?\s*(?P<colon>[:：]?)\s*(?P<rest>.{{0,20}})$"
+)
+SALUTATION_ORGAN = re.compile(rf"^(?P<hon>)(?P<name>[{HAN}（）()、]{{2,40}}(?:{_ORGAN_SUFFIX}))(?P<role>)\s*(?P<colon>[:：])(?P<rest>)$")
+PROPOSAL_NUMBER = re.compile(r"第\s*(?P<number>[0-9A-Za-z０-９][0-9A-Za-z０-９\-－]{0,11})\s*号")
+SESSION = re.compile(
+    rf"(?:第\s*)?(?P<term>[{CN_DIGITS}\d]{{1,4}})\s*届\s*(?P<mid>[{HAN}]{{0,14}}?)\s*(?:第\s*)?"
+    rf"(?P<meeting>[{CN_DIGITS}\d]{{1,3}})\s*次\s*(?:全体\s*)?会议"
+)
+SESSION_PREFIX_STOP = "对于在，,“”\"、：:（(《》 \u3000"
+
+# ---- 正文 -------------------------------------------------------------------------------------------
+HEADING_PATTERNS = (
+    # level, pattern; what follows the number is captured as ``punct`` so rules can name a wrong mark
+    (2, re.compile(r"^(?P<open>[（(])\s*(?P<num>[一二三四五六七八九十]{1,3})\s*(?P<close>[）)])(?P<punct>[、.．，,:：]?)\s*(?P<text>.*)$")),
+    (4, re.compile(r"^(?P<open>[（(])\s*(?P<num>\d{1,2})\s*(?P<close>[）)])(?P<punct>[、.．，,:：]?)\s*(?P<text>.*)$")),
+    (1, re.compile(r"^(?P<open>)(?P<num>[一二三四五六七八九十]{1,3})(?P<close>)(?P<punct>\s*[、.．，,:：]|\s+)\s*(?P<text>.*)$")),
+    (3, re.compile(r"^(?P<open>)(?P<num>\d{1,2})(?P<close>)(?P<punct>\s*[.．、,，:：](?!\d)|\s+(?=[^\d\s年月日]))\s*(?P<text>.*)$")),
+)
+OPENING = re.compile(r"(?:您|你|贵).{0,200}?(?:提出|所提|领衔|反映)")
+OPENING_REPLY = re.compile(r"(?:收悉|已交|交由|交我|转来|转交|研究办理|答复如下|如下答复|作如下答复|答复如下|现答复)")
+OPENING_ANSWER = re.compile(r"答复如下|如下答复|作如下答复|答复如下|现答复")
+CLOSING_THANKS = re.compile(r"感谢.{0,60}?(?:关心|支持|关注|监督|理解|厚爱)|欢迎.{0,12}?继续.{0,10}?(?:提出|意见|建议)")
+ATTACHMENT = re.compile(r"^附\s*件\s*\d*\s*[:：]\s*(?P<value>.*)$")
+TERMINAL_PUNCT = "。！？!?；;：:…"
+CLOSING_BRACKETS = "”’」』）)】》\"'"
+
+# ---- 落款, 附注, 版记 ----------------------------------------------------------------------------------
+_DATE_ARABIC = r"(?P<y>\d{2,4})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日"
+_DATE_CHINESE = rf"(?P<cy>[〇零○Ｏ0O一二三四五六七八九]{{2,4}})\s*年\s*(?P<cm>[一二三四五六七八九十]{{1,3}})\s*月\s*(?P<cd>[一二三四五六七八九十]{{1,3}})\s*日"
+_DATE_SEPARATED = r"(?P<sy>\d{4})\s*(?P<sep>[.\-/／．])\s*(?P<sm>\d{1,2})\s*[.\-/／．]\s*(?P<sd>\d{1,2})"
+DATE_TEXT = rf"(?:{_DATE_ARABIC}|{_DATE_CHINESE}|{_DATE_SEPARATED})"
+DATE_LINE = re.compile(rf"^{DATE_TEXT}$")
+PRINT_LINE = re.compile(rf"^(?P<organ>.*?)\s*(?P<date>{DATE_TEXT})\s*印\s*发$")
+SEAL = re.compile(r"^[（(\[【〔]\s*(?:印\s*章|公\s*章|盖\s*章|签\s*章|单位公章|单位印章)\s*[）)\]】〕]$")
+NO_BODY_MARKER = re.compile(r"^[（(]?\s*此\s*页\s*无\s*正\s*文\s*[）)]?$")
+CONTACT = re.compile(
+    r"^[（(]?\s*(?:联\s*系\s*人(?:\s*及\s*(?:联\s*系\s*)?电\s*话)?|联\s*系\s*电\s*话|联\s*系\s*方\s*式|联系单位及(?:联系)?电话|"
+    r"联\s*系\s*单\s*位|经\s*办\s*人(?:姓名职务|姓名)?|承\s*办\s*人|承办单位|联\s*系\s*地\s*址|通\s*讯\s*地\s*址|"
+    r"邮\s*政\s*编\s*码|邮\s*编|(?:办\s*公\s*)?电\s*话|手\s*机|传\s*真)\s*[:：]"
+)
+# the labels of a contact line; a label's value runs to the next label
+CONTACT_LABEL = re.compile(
+    r"(?P<label>联\s*系\s*人(?:\s*及\s*(?:联\s*系\s*)?电\s*话)?|联\s*系\s*电\s*话|联\s*系\s*方\s*式|联系单位及(?:联系)?电话|"
+    r"联\s*系\s*单\s*位|经\s*办\s*人(?:姓名职务|姓名)?|承\s*办\s*人|承办单位|联\s*系\s*地\s*址|通\s*讯\s*地\s*址|"
+    r"邮\s*政\s*编\s*码|邮\s*编|(?:办\s*公\s*)?电\s*话|手\s*机|传\s*真)\s*[:：]"
+)
+PHONE = re.compile(r"(?<![\d\-])(?:(?:[（(]0\d{2,3}[）)]|0\d{2,3})\s*[-－—]?\s*)?(?:1[3-9]\d{9}|\d{7,8})(?!\d)")
+PERSON_NAME = re.compile(rf"[{HAN}·]{{2,5}}")
+CC = re.compile(r"^(?P<label>抄\s*送|抄\s*报)\s*(?P<colon>[:：]?)\s*(?P<value>.*)$")
+COPY_COUNT = re.compile(r"[（(]\s*(?:各\s*)?[\d一二三四五六七八九十]+\s*份\s*[）)]")

@@ -1,0 +1,67 @@
+"""``--format json``: the machine contract documented in the README (version 1).
+
+Later versions may add keys; they never rename or remove these.
+"""
+
+from __future__ import annotations
+
+import json
+
+from .. import __version__
+from ..model import FIELD_NAMES, FileResult, Letter, Report
+
+SCHEMA_VERSION = 1
+
+
+def _field(letter: Letter, name: str):
+    element = getattr(letter, name)
+    if name == "headings":
+        if not element:
+            return None
+        first = element[0]
+        return {
+            "value": [h.marker + h.text for h in element], "raw": first.raw, "line": first.span.line,
+            "column": first.span.column,
+            "items": [{"level": h.level, "marker": h.marker, "text": h.text, "line": h.span.line,
+                       "column": h.span.column} for h in element],
+        }
+    if element is None:
+        return None
+    out = {"value": element.value, "raw": element.raw, "line": element.span.line, "column": element.span.column}
+    if name == "salutation":
+        out["name"] = element.name
+        out["role"] = element.role
+    return out
+
+
+def file_to_dict(result: FileResult) -> dict:
+    letter = result.letter
+    fields = {name: (_field(letter, name) if letter is not None else None) for name in FIELD_NAMES}
+    return {
+        "path": result.path,
+        "kind": result.kind.value,
+        "error": result.error,
+        "fields": fields,
+        "diagnostics": [
+            {
+                "code": d.code, "rule": d.rule, "severity": d.severity.value, "line": d.span.line,
+                "column": d.span.column, "end_line": d.span.end_line, "end_column": d.span.end_column,
+                "message": d.message,
+            }
+            for d in result.diagnostics
+        ],
+    }
+
+
+def report_to_dict(report: Report) -> dict:
+    summary = report.summary
+    return {
+        "version": SCHEMA_VERSION,
+        "tool": {"name": "replylint", "version": __version__},
+        "files": [file_to_dict(f) for f in report.files],
+        "summary": {"files": summary.files, "error": summary.error, "warning": summary.warning, "info": summary.info},
+    }
+
+
+def render_json(report: Report) -> str:
+    return json.dumps(report_to_dict(report), ensure_ascii=False, indent=2) + "\n"

@@ -1,0 +1,133 @@
+"""Structural diagnostics: what the parser itself found about the shape of the letter.
+
+* ``unrecognised-text`` (RL001): a stretch of text the grammar could not place (text inside the 版头,
+  body prose after the date or after 抄送).
+* ``element-out-of-place`` (RL002): a recognised element standing where the letter's structure does not
+  allow it (a 签发人 under the date, a second salutation inside the body …).
+* ``element-duplicated`` (RL003): an element given twice (two 文号, two dates …).
+
+Missing elements (``missing_diagnostics``) use the catalogue's codes and names (title-missing …).
+"""
+
+from __future__ import annotations
+
+from .model import Diagnostic, Severity, Span
+from .parse import ParseResult
+
+ELEMENT_NAMES = {
+    "GRADE": "办理结果", "FOOT_GRADE": "办理结果", "DISCLOSURE": "公开属性", "FOOT_DISCLOSURE": "公开属性",
+    "SECRECY": "密级", "URGENCY": "紧急程度", "COPY_NO": "份号", "ORGAN_MARK": "发文机关标志",
+    "DOC_NUMBER": "发文字号", "SIGNER": "签发人", "TITLE": "标题", "SALUTATION": "主送（称呼）",
+    "PARA": "正文段落", "HEADING": "正文标题", "ATTACH": "附件说明", "ORGAN": "发文机关署名", "SEAL": "印章",
+    "DATE": "成文日期", "CONTACT": "联系人/联系电话", "CC": "抄送", "PRINT": "印发机关和印发日期",
+    "NO_BODY": "“此页无正文”",
+}
+FIELD_TO_ELEMENT = {
+    "grade": "办理结果", "disclosure": "公开属性", "secrecy": "密级", "urgency": "紧急程度", "copy_number": "份号",
+    "organ_mark": "发文机关标志", "doc_number": "发文字号", "signer": "签发人", "title": "标题",
+    "salutation": "主送（称呼）", "attachment": "附件说明", "signature_organ": "发文机关署名", "seal": "印章",
+    "date": "成文日期", "no_body_marker": "“此页无正文”", "cc": "抄送", "print_organ": "印发机关",
+    "print_date": "印发日期", "proposal_number": "建议/提案编号", "session": "会议届次",
+}
+ZONE_NAMES = {"header": "版头", "title": "标题", "salutation": "主送", "body": "正文", "closing": "落款和版记"}
+WHERE_IT_BELONGS = {
+    "GRADE": "版头（标题之上）或版记", "DISCLOSURE": "版头或版记", "SECRECY": "版头左上角", "URGENCY": "版头左上角",
+    "COPY_NO": "版头左上角", "ORGAN_MARK": "版头", "DOC_NUMBER": "版头（发文机关标志之下）",
+    "SIGNER": "版头（与发文字号同一行或其下）", "TITLE": "版头之下、主送之上", "SALUTATION": "标题之下、正文之前",
+    "HEADING": "正文之中", "PARA": "正文之中（署名和成文日期之前）", "ATTACH": "正文之后、署名之前",
+    "ORGAN": "成文日期之上", "SEAL": "署名和成文日期处", "DATE": "署名之下", "CONTACT": "成文日期之下、抄送之上",
+    "CC": "版记（成文日期之后）", "PRINT": "版记末行", "NO_BODY": "（不应出现）",
+}
+
+
+def _snippet(text: str, limit: int = 16) -> str:
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def _line_span(token) -> Span:
+    first, last = token.lines[0], token.lines[-1]
+    return Span.model_construct(
+        line=first.number, column=first.column(0), end_line=last.number, end_column=last.column(len(last.text) - 1) + 1
+    )
+
+
+def structural_diagnostics(result: ParseResult) -> list[Diagnostic]:
+    out: list[Diagnostic] = []
+    for record in result.misplaced:
+        token = record.token
+        zone = ZONE_NAMES.get(record.zone, record.zone)
+        if token.kind in ("PARA", "TITLE", "TEXT"):
+            out.append(Diagnostic.model_construct(
+                code="RL001", rule="unrecognised-text", severity=Severity.WARNING, span=_line_span(token), fix=None,
+                message=f"无法确定这段文字在答复函中的作用（位于{zone}）：“{_snippet(token.text)}”；"
+                        f"正文内容应写在主送之后、署名和成文日期之前",
+            ))
+        else:
+            name = ELEMENT_NAMES.get(token.kind, token.kind)
+            out.append(Diagnostic.model_construct(
+                code="RL002", rule="element-out-of-place", severity=Severity.WARNING, span=_line_span(token), fix=None,
+                message=f"{name}出现在{zone}，位置不对；应放在{WHERE_IT_BELONGS.get(token.kind, '规定位置')}",
+            ))
+    for field, token in result.duplicates:
+        name = FIELD_TO_ELEMENT.get(field, field)
+        existing = getattr(result.letter, field, None)
+        where = f"（第 {existing.span.line} 行已有）" if existing is not None and hasattr(existing, "span") else ""
+        out.append(Diagnostic.model_construct(
+            code="RL003", rule="element-duplicated", severity=Severity.WARNING, span=_line_span(token), fix=None,
+            message=f"{name}重复出现{where}；一封答复函只应有一处{name}",
+        ))
+    return out
+
+
+def missing_anchor(letter, field: str, last_line: int) -> Span:
+    """Where to point when ``field`` is absent: the place it should have stood."""
+    def at(element) -> Span | None:
+        return element.span if element is not None else None
+
+    first_body = letter.paragraphs[0].span if letter.paragraphs else None
+    last_body = letter.paragraphs[-1].span if letter.paragraphs else None
+    header = at(letter.doc_number) or at(letter.organ_mark) or at(letter.grade)
+    candidates = {
+        "signer": [at(letter.doc_number), header],
+        "title": [at(letter.salutation), first_body],
+        "salutation": [at(letter.title), first_body],
+        "signature_organ": [at(letter.seal), at(letter.date), last_body],
+        "date": [at(letter.signature_organ), at(letter.seal), last_body],
+        "contact_person": [at(letter.date), at(letter.cc)],
+        "contact_phone": [at(letter.contact_person), at(letter.date), at(letter.cc)],
+        "cc": [at(letter.print_date), at(letter.date), last_body],
+        "opening": [first_body, at(letter.salutation)],
+        "closing": [last_body],
+    }.get(field, [header])
+    for span in candidates:
+        if span is not None:
+            return Span.model_construct(line=span.line, column=span.column, end_line=span.line, end_column=span.column + 1)
+    line = 1 if field not in ("cc", "date", "signature_organ", "contact_person", "contact_phone") else max(1, last_line)
+    return Span.model_construct(line=line, column=1, end_line=line, end_column=1)
+
+
+# Elements whose absence the parser reports until the rule catalogue (issue #3) takes this over as data:
+# field, code, rule name, severity, message. Codes and names are the catalogue's, so they never change.
+MISSING = (
+    ("grade", "RL101", "grade-missing", Severity.ERROR, "缺少办理结果（如“办理结果：A”），应标注在版头"),
+    ("disclosure", "RL104", "disclosure-missing", Severity.WARNING, "缺少公开属性（如“公开属性：主动公开”）"),
+    ("doc_number", "RL106", "doc-number-missing", Severity.ERROR, "缺少发文字号（如“某建复〔2025〕12号”）"),
+    ("signer", "RL109", "signer-missing", Severity.WARNING, "缺少签发人（如“签发人：张三”），答复函须经单位主要负责人签发"),
+    ("title", "RL201", "title-missing", Severity.ERROR, "缺少标题（如“关于对市十五届人大三次会议第12号建议的答复”）"),
+    ("salutation", "RL205", "salutation-missing", Severity.ERROR, "缺少主送（称呼），如“某某代表：”或“某某委员：”"),
+    ("signature_organ", "RL401", "issuer-signature-missing", Severity.ERROR,
+     "成文日期之上缺少发文机关署名；印章或“（印章）”字样不能代替署名"),
+    ("date", "RL403", "date-missing", Severity.ERROR, "缺少成文日期（如“2025年6月10日”），应写在署名之下"),
+    ("contact_person", "RL501", "contact-person-missing", Severity.WARNING, "缺少联系人（如“联系人：张三”）"),
+    ("contact_phone", "RL502", "contact-phone-missing", Severity.WARNING, "缺少联系电话（如“联系电话：0871-12345678”）"),
+    ("cc", "RL601", "cc-missing", Severity.WARNING, "缺少抄送（如“抄送：市人大常委会选工委，市政府督查室。”）"),
+)
+
+
+def missing_diagnostics(letter, last_line: int) -> list[Diagnostic]:
+    return [
+        Diagnostic.model_construct(code=code, rule=rule, severity=severity, message=message, fix=None,
+                                   span=missing_anchor(letter, field, last_line))
+        for field, code, rule, severity, message in MISSING
+        if getattr(letter, field) is None
+    ]
