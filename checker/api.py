@@ -6,7 +6,9 @@ always finishes the other files.
 
 from __future__ import annotations
 
+import gc
 import os
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -25,7 +27,7 @@ def check_source(source: Source) -> FileResult:
     except RecursionError:  # pragma: no cover - a guard, not a path we know of
         return FileResult(path=source.path, error="内部错误：文本结构过深，无法分析", source_lines=source.lines)
     diagnostics.sort(key=lambda d: d.sort_key())
-    return FileResult.model_construct(
+    return FileResult.trusted(
         path=source.path, kind=letter.kind, error=None, letter=letter, diagnostics=diagnostics,
         source_lines=source.lines,
     )
@@ -68,10 +70,47 @@ def discover(paths: Iterable[str | Path]) -> Iterator[tuple[str, str | None]]:
             yield name, "文件或目录不存在"
 
 
+@contextmanager
+def batch_gc(every: int = 1000):
+    """Pause automatic cyclic garbage collection for a batch.
+
+    A letter makes about a hundred acyclic objects, and a batch keeps every result alive for the report;
+    automatic collections then rescan all of them again and again (measured: half the throughput on
+    2,000 letters). Reference counting still frees what is dropped; ``tick`` runs a young-generation
+    collection every ``every`` letters for the rare cycle (a parser exception's traceback)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    count = 0
+
+    def tick() -> None:
+        nonlocal count
+        count += 1
+        if count % every == 0:
+            gc.collect(0)
+
+    try:
+        yield tick
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def check_texts(texts: Iterable[str]) -> list[FileResult]:
+    """Check many letters given as text (results in the same order)."""
+    results = []
+    with batch_gc() as tick:
+        for i, text in enumerate(texts):
+            results.append(check_text(text, f"<text {i + 1}>"))
+            tick()
+    return results
+
+
 def check_paths(paths: Iterable[str | Path]) -> Report:
     results = []
-    for path, problem in discover(paths):
-        results.append(FileResult(path=path, error=problem) if problem else check_file(path))
+    with batch_gc() as tick:
+        for path, problem in discover(paths):
+            results.append(FileResult(path=path, error=problem) if problem else check_file(path))
+            tick()
     return Report(files=results)
 
 

@@ -56,13 +56,23 @@ def _chinese_year(text: str) -> int | None:
     return int("".join(digits)) if len(digits) == len(text) else None
 
 
+_WHITESPACE = re.compile(r"\s+")
+_NAME_SEPARATORS = re.compile(r"[\s、，,]+")
+_GRADE_LETTER = re.compile(r"[（(]?\s*([A-Za-zＡ-Ｚａ-ｚ])\s*类?\s*[）)]?")
+
+
+def squeeze(text: str) -> str:
+    """Remove all white space (inner spaces are layout in Chinese text, not content)."""
+    return _WHITESPACE.sub("", text) if (" " in text or "\t" in text or "\u3000" in text) else text
+
+
 def raw_of(line: Line, span: Span) -> str:
     return line.raw[span.column - 1 : span.end_column - 1]
 
 
 def element(line: Line, value: str, start: int = 0, end: int | None = None) -> Element:
     span = line.span(start, end)
-    return Element.model_construct(value=value, raw=raw_of(line, span), span=span)
+    return Element.trusted(value=value, raw=raw_of(line, span), span=span)
 
 
 def _whole(token: LineToken) -> tuple[Line, Span, str]:
@@ -73,23 +83,27 @@ def _whole(token: LineToken) -> tuple[Line, Span, str]:
 
 def joined(lines: list[Line], heading_level: int | None = None) -> Paragraph:
     """Concatenate lines into one text that still maps every offset back to the source."""
+    if len(lines) == 1:  # the common case: one source line
+        line = lines[0]
+        pieces = [(offset, line.number, col + 1) for offset, col in line.cuts]
+        return Paragraph.trusted(text=line.text, span=line.span(), pieces=pieces, heading_level=heading_level)
     pieces: list[tuple[int, int, int]] = []
     offset = 0
-    texts = []
     for line in lines:
         for cut_offset, cut_col in line.cuts:
             pieces.append((offset + cut_offset, line.number, cut_col + 1))
-        texts.append(line.text)
         offset += len(line.text)
     first, last = lines[0], lines[-1]
-    span = Span.model_construct(
+    span = Span.trusted(
         line=first.number, column=first.column(0), end_line=last.number, end_column=last.column(len(last.text) - 1) + 1
     )
-    return Paragraph.model_construct(text="".join(texts), span=span, pieces=pieces, heading_level=heading_level)
+    return Paragraph.trusted(text="".join(line.text for line in lines), span=span, pieces=pieces,
+                             heading_level=heading_level)
 
 
 def _raw_lines(lines: list[Line]) -> str:
-    return "\n".join(line.raw.strip() for line in lines)
+    """The source text under each line's span (markdown prefix and outer white space excluded)."""
+    return "\n".join(raw_of(line, line.span()) for line in lines)
 
 
 # ---- 版头 -------------------------------------------------------------------------------------------
@@ -99,15 +113,15 @@ def grade(token: LineToken, profile: Profile) -> Grade:
     line, span, raw = _whole(token)
     if "label" in m.re.groupindex:  # 办理结果：B / 办理结果：已经解决
         written = m.group("value").strip()
-        letter = re.fullmatch(r"[（(]?\s*([A-Za-zＡ-Ｚａ-ｚ])\s*类?\s*[）)]?", written)
+        letter = _GRADE_LETTER.fullmatch(written)
         if letter:
             value = letter.group(1).translate(_FULLWIDTH_LATIN).upper()
-            return Grade.model_construct(value=value, raw=raw, span=span, label=None, form="labelled")
+            return Grade.trusted(value=value, raw=raw, span=span, label=None, form="labelled")
         mapped = profile.grade_words.get(written.rstrip("类"))
-        return Grade.model_construct(value=mapped or written, raw=raw, span=span, label=written, form="word")
+        return Grade.trusted(value=mapped or written, raw=raw, span=span, label=written, form="word")
     value = m.group("letter").translate(_FULLWIDTH_LATIN).upper()
     form = "bracketed" if m.group("open") else "class-suffix" if m.group("cls") else "bare"
-    return Grade.model_construct(value=value, raw=raw, span=span, label=None, form=form)
+    return Grade.trusted(value=value, raw=raw, span=span, label=None, form=form)
 
 
 _FULLWIDTH_LATIN = str.maketrans("ＡＢＣＤＥＦａｂｃｄｅｆ", "ABCDEFabcdef")
@@ -122,18 +136,18 @@ def disclosure(token: LineToken) -> Disclosure:
     groups = m.re.groupindex
     label = m.group("label") if "label" in groups else None
     bracketed = "open" in groups and bool(m.group("open")) or line.text[0] in "（("
-    return Disclosure.model_construct(value=value, raw=raw, span=span, label=label, bracketed=bracketed)
+    return Disclosure.trusted(value=value, raw=raw, span=span, label=label, bracketed=bracketed)
 
 
 def simple(token: LineToken) -> Element:
     line, span, raw = _whole(token)
-    return Element.model_construct(value=token.match.group("value"), raw=raw, span=span)
+    return Element.trusted(value=token.match.group("value"), raw=raw, span=span)
 
 
 def organ_mark(token: LineToken) -> Element:
     m = token.match
     line = token.first
-    return element(line, re.sub(r"\s+", "", m.group("organ")), m.start("organ"), m.end("organ"))
+    return element(line, squeeze(m.group("organ")), m.start("organ"), m.end("organ"))
 
 
 def doc_number(token: LineToken) -> tuple[DocNumber, Signer | None]:
@@ -142,8 +156,8 @@ def doc_number(token: LineToken) -> tuple[DocNumber, Signer | None]:
     end = m.start("rest") if m.group("rest") else len(line.text)
     text = line.text[:end].rstrip()
     span = line.span(0, len(text))
-    value = re.sub(r"\s+", "", text)
-    number = DocNumber.model_construct(
+    value = squeeze(text)
+    number = DocNumber.trusted(
         value=value, raw=raw_of(line, span), span=span, code=m.group("code"), open_bracket=m.group("open"),
         year=m.group("year"), close_bracket=m.group("close"), number_prefix=m.group("prefix"),
         sequence=m.group("seq"), suffix=m.group("suffix"),
@@ -157,9 +171,9 @@ def doc_number(token: LineToken) -> tuple[DocNumber, Signer | None]:
 
 
 def _signer(line: Line, label: str, names_text: str, start: int, on_number_line: bool) -> Signer:
-    names = [n for n in re.split(r"[\s、，,]+", names_text.strip()) if n]
+    names = [n for n in _NAME_SEPARATORS.split(names_text.strip()) if n]
     span = line.span(start, len(line.text))
-    return Signer.model_construct(
+    return Signer.trusted(
         value="、".join(names), raw=raw_of(line, span), span=span, label=label, names=names,
         on_doc_number_line=on_number_line,
     )
@@ -175,8 +189,8 @@ def signer(token: LineToken) -> Signer:
 def title(tokens: list[LineToken]) -> tuple[Element, Paragraph]:
     lines = [line for token in tokens for line in token.lines]
     text = joined(lines)
-    value = re.sub(r"\s+", "", text.text)
-    return Element.model_construct(value=value, raw=_raw_lines(lines), span=text.span), text
+    value = squeeze(text.text)
+    return Element.trusted(value=value, raw=_raw_lines(lines), span=text.span), text
 
 
 def proposal_number(text: Paragraph) -> Element | None:
@@ -184,7 +198,7 @@ def proposal_number(text: Paragraph) -> Element | None:
     if not m:
         return None
     span = text.span_of(m.start(), m.end())
-    return Element.model_construct(value=m.group("number").translate(P.FULLWIDTH_DIGITS), raw=m.group(0), span=span)
+    return Element.trusted(value=m.group("number").translate(P.FULLWIDTH_DIGITS), raw=m.group(0), span=span)
 
 
 def session(text: Paragraph) -> Session | None:
@@ -199,9 +213,9 @@ def session(text: Paragraph) -> Session | None:
     if text.text.startswith("关于", start):
         start += 2
     phrase = text.text[start : m.end()]
-    value = re.sub(r"\s+", "", phrase)
+    value = squeeze(phrase)
     body = "人大" if ("人大" in value or "人民代表大会" in value) else "政协" if ("政协" in value or "政治协商" in value) else None
-    return Session.model_construct(
+    return Session.trusted(
         value=value, raw=phrase, span=text.span_of(start, m.end()), body=body,
         term=chinese_number(m.group("term")), meeting=chinese_number(m.group("meeting")),
     )
@@ -212,7 +226,7 @@ def salutation(token: LineToken) -> Salutation:
     line, span, raw = _whole(token)
     role = m.group("role") or None
     name = m.group("name")
-    return Salutation.model_construct(
+    return Salutation.trusted(
         value=name + (role or ""), raw=raw, span=span, name=name, role=role, honorific=bool(m.group("hon")),
         colon=m.group("colon"), trailing=m.group("rest").strip(),
     )
@@ -226,7 +240,7 @@ def heading(token: LineToken) -> Heading:
     marker_end = m.start("text")
     marker = line.text[:marker_end].rstrip()
     span = line.span(0, len(line.text))
-    return Heading.model_construct(
+    return Heading.trusted(
         level=token.level, ordinal=chinese_number(m.group("num")) or 0, marker=marker,
         punct=m.group("punct").strip() if m.group("punct").strip() else ("" if not m.group("punct") else " "),
         text=m.group("text"), raw=raw_of(line, span), span=span,
@@ -252,8 +266,8 @@ def date_from_match(line: Line, m: re.Match, group: str | None = None) -> DateEl
     if year is not None and year >= 1000 and month is not None and day is not None:
         value = f"{year:04d}-{month:02d}-{day:02d}"
     else:  # a two-digit year cannot be told for sure: keep what was written
-        value = re.sub(r"\s+", "", written)
-    return DateElement.model_construct(
+        value = squeeze(written)
+    return DateElement.trusted(
         value=value, raw=raw_of(line, span), span=span, year=year, month=month, day=day, style=style
     )
 
@@ -268,9 +282,9 @@ def printed(token: LineToken) -> tuple[Element | None, DateElement]:
     date_line = token.lines[-1]
     when = date_from_match(date_line, m, "date")
     if organ_line is not None:
-        organ = element(organ_line, re.sub(r"\s+", "", organ_line.text))
+        organ = element(organ_line, squeeze(organ_line.text))
     elif m.group("organ").strip():
-        organ = element(date_line, re.sub(r"\s+", "", m.group("organ")), m.start("organ"), m.end("organ"))
+        organ = element(date_line, squeeze(m.group("organ")), m.start("organ"), m.end("organ"))
     else:
         organ = None
     return organ, when
@@ -288,7 +302,7 @@ def contact(token: LineToken) -> tuple[Element, Element | None, list[tuple[str, 
     text = line.text
     labels = list(P.CONTACT_LABEL.finditer(text))
     for i, label_match in enumerate(labels):
-        label = re.sub(r"\s+", "", label_match.group("label"))
+        label = squeeze(label_match.group("label"))
         value_start = label_match.end()
         value = text[value_start : labels[i + 1].start() if i + 1 < len(labels) else len(text)]
         if person is None and label.startswith(_PERSON_LABELS):
@@ -298,7 +312,7 @@ def contact(token: LineToken) -> tuple[Element, Element | None, list[tuple[str, 
         if not any(word in label for word in _NOT_PHONE_LABELS):
             for phone in P.PHONE.finditer(value):
                 phones.append((phone.group(0), line.span(value_start + phone.start(), value_start + phone.end())))
-    line_element = Element.model_construct(value=re.sub(r"\s+", "", text), raw=raw, span=span)
+    line_element = Element.trusted(value=squeeze(text), raw=raw, span=span)
     return line_element, person, phones
 
 
@@ -306,7 +320,7 @@ def phone_list(phones: list[tuple[str, Span]], lines: dict[int, Line]) -> ListEl
     if not phones:
         return None
     first_span = phones[0][1]
-    return ListElement.model_construct(
+    return ListElement.trusted(
         value=[number for number, _ in phones], raw=raw_of(lines[first_span.line], first_span), span=first_span
     )
 
@@ -337,7 +351,7 @@ def cc(token: LineToken) -> CcList:
         name = P.COPY_COUNT.sub("", name).strip().rstrip("。.").strip()
         if name:
             cleaned.append(name)
-    return CcList.model_construct(
-        value=cleaned, raw=raw, span=span, label=re.sub(r"\s+", "", m.group("label")), colon=m.group("colon"),
+    return CcList.trusted(
+        value=cleaned, raw=raw, span=span, label=squeeze(m.group("label")), colon=m.group("colon"),
         separators=separators, terminal=terminal,
     )

@@ -24,7 +24,7 @@ _CC_CPPCC = re.compile(r"政协[^，,、；;]*?提案|提案委")
 
 
 def _signal(signals: list, element: str, kind: Kind, text: str, span: Span) -> None:
-    signals.append(KindSignal.model_construct(element=element, kind=kind, text=text, span=span))
+    signals.append(KindSignal.trusted(element=element, kind=kind, text=text, span=span))
 
 
 def _scan(signals: list, element: str, text: str, span: Span) -> None:

@@ -239,10 +239,10 @@ def merge(tokens: list[LineToken], artifacts: list[Artifact]) -> list[LineToken]
         ):
             if token.first.blank_before:
                 last = prev.lines[-1]
-                artifacts.append(Artifact.model_construct(
+                artifacts.append(Artifact.trusted(
                     kind="page-break",
                     text=last.text[-8:] + " / " + token.first.text[:8],
-                    span=Span.model_construct(
+                    span=Span.trusted(
                         line=last.number, column=last.column(len(last.text) - 1),
                         end_line=token.first.number, end_column=token.first.column(0) + 1),
                 ))

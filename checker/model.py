@@ -4,8 +4,8 @@ Every element carries its normalized ``value``, the ``raw`` source text it came 
 original file. Spans are 1-based; ``column`` counts code points; ``end_column`` is exclusive (as in SARIF).
 ``docs/model.md`` documents each field, the Chinese term it stands for and where its span points.
 
-The transformer builds these objects with ``model_construct`` (no re-validation: the values come from our
-own parser), so building a ``Letter`` stays cheap on archives of thousands of letters.
+The parser builds these objects with ``trusted`` (no re-validation of values it has just matched), so that
+building a ``Letter`` stays cheap on archives of thousands of letters.
 """
 
 from __future__ import annotations
@@ -35,8 +35,41 @@ class Severity(str, Enum):
 _SEVERITY_RANK = {Severity.INFO: 0, Severity.WARNING: 1, Severity.ERROR: 2}
 
 
+_set = object.__setattr__
+_new = object.__new__
+
+
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=False)
+
+    @classmethod
+    def trusted(cls, **values):
+        """Build from values our own parser produced, without re-validating them.
+
+        Validation is for data from outside (JSON, API callers); the parser creates about a hundred
+        objects per letter from values it has just matched, and validating each would cost more than the
+        parse itself. Equivalent to ``cls(**values)`` for valid values (tests/test_model.py checks it)."""
+        try:
+            defaults, fields_set = cls.__dict__["_trusted_plan"]
+        except KeyError:
+            defaults, fields_set = cls._plan_trusted()
+        if defaults:
+            values = {**{k: (v.copy() if isinstance(v, list) else v) for k, v in defaults.items()}, **values}
+        obj = _new(cls)
+        _set(obj, "__dict__", values)
+        # every field is set, so one shared set serves all instances (pydantic only ever adds names to it)
+        _set(obj, "__pydantic_fields_set__", fields_set)
+        _set(obj, "__pydantic_extra__", None)
+        _set(obj, "__pydantic_private__", None)
+        return obj
+
+    @classmethod
+    def _plan_trusted(cls):
+        defaults = {name: f.get_default(call_default_factory=True) for name, f in cls.model_fields.items()
+                    if not f.is_required()}
+        plan = (defaults, set(cls.model_fields))
+        type.__setattr__(cls, "_trusted_plan", plan)
+        return plan
 
 
 class Span(_Model):
@@ -169,7 +202,7 @@ class Paragraph(_Model):
     def span_of(self, start: int, end: int) -> Span:
         line, col = self.position(start)
         end_line, end_col = self.position(max(start, end - 1))
-        return Span.model_construct(line=line, column=col, end_line=end_line, end_column=end_col + 1)
+        return Span.trusted(line=line, column=col, end_line=end_line, end_column=end_col + 1)
 
 
 class Artifact(_Model):

@@ -36,6 +36,7 @@ class Line:
     cuts: tuple[tuple[int, int], ...]
     blank_before: int  # blank lines (and removed page-number lines) since the previous kept line
     markdown: bool
+    _whole: Span | None = None  # the span of the whole text, made once
 
     def column(self, offset: int) -> int:
         """1-based source column of the code point at ``offset`` of ``text`` (may be len(text))."""
@@ -49,10 +50,15 @@ class Line:
         return col + (offset - start) + 1
 
     def span(self, start: int = 0, end: int | None = None) -> Span:
-        """Span of text[start:end] in the source (end exclusive)."""
+        """Span of text[start:end] in the source (end exclusive). Treat it as read-only: the span of the
+        whole line is shared by the elements that cover it."""
         if end is None:
+            if start == 0:
+                if self._whole is None:
+                    self._whole = self.span(0, len(self.text))
+                return self._whole
             end = len(self.text)
-        return Span.model_construct(
+        return Span.trusted(
             line=self.number,
             column=self.column(start),
             end_line=self.number,
@@ -61,7 +67,7 @@ class Line:
 
 
 def _line_span(number: int, start: int, end: int) -> Span:
-    return Span.model_construct(line=number, column=start + 1, end_line=number, end_column=end + 1)
+    return Span.trusted(line=number, column=start + 1, end_line=number, end_column=end + 1)
 
 
 def normalize(raw_lines: list[str]) -> tuple[list[Line], list[Artifact]]:
@@ -71,7 +77,7 @@ def normalize(raw_lines: list[str]) -> tuple[list[Line], list[Artifact]]:
     for number, raw in enumerate(raw_lines, 1):
         body = raw.rstrip()
         if len(body) != len(raw) and ("\t" in raw[len(body):] or " " in raw[len(body):]):
-            artifacts.append(Artifact.model_construct(
+            artifacts.append(Artifact.trusted(
                 kind="trailing-whitespace", text=raw[len(body):], span=_line_span(number, len(body), len(raw))))
         if not body:
             blank += 1
@@ -80,7 +86,7 @@ def normalize(raw_lines: list[str]) -> tuple[list[Line], list[Artifact]]:
         lead = len(body) - len(stripped)
         if lead and ("\t" in body[:lead] or " " in body[:lead]):
             # An indent of full-width spaces is the normal first-line indent; tabs and ASCII spaces are not.
-            artifacts.append(Artifact.model_construct(
+            artifacts.append(Artifact.trusted(
                 kind="leading-whitespace", text=body[:lead], span=_line_span(number, 0, lead)))
         markdown = False
         col0 = lead
@@ -89,7 +95,7 @@ def normalize(raw_lines: list[str]) -> tuple[list[Line], list[Artifact]]:
             m = _MARKDOWN_PREFIX.match(text)
             if m and m.end() < len(text):
                 markdown = True
-                artifacts.append(Artifact.model_construct(
+                artifacts.append(Artifact.trusted(
                     kind="markdown", text=m.group(0), span=_line_span(number, col0, col0 + m.end())))
                 col0 += m.end()
                 text = text[m.end():]
@@ -102,7 +108,7 @@ def normalize(raw_lines: list[str]) -> tuple[list[Line], list[Artifact]]:
             col = col0
             for i, piece in enumerate(pieces):
                 if i:
-                    artifacts.append(Artifact.model_construct(
+                    artifacts.append(Artifact.trusted(
                         kind="markdown", text="**", span=_line_span(number, col, col + 2)))
                     col += 2
                 if piece:
@@ -119,7 +125,7 @@ def normalize(raw_lines: list[str]) -> tuple[list[Line], list[Artifact]]:
                 text = text[skip:]
                 cuts = tuple((max(0, off - skip), col + max(0, skip - off)) for off, col in cuts)
         if _PAGE_NUMBER.match(text):
-            artifacts.append(Artifact.model_construct(
+            artifacts.append(Artifact.trusted(
                 kind="page-number", text=text, span=_line_span(number, lead, len(body))))
             blank += 1
             continue

@@ -111,21 +111,21 @@ class _Builder:
         for child in tree.children:
             if isinstance(child, Tree):
                 zone = _ZONES.get(str(child.data), "header")
-                self._walk_zone(child, zone)
+                if child.data == "title":
+                    toks = [self.tokens[t.start_pos] for t in child.children]
+                    for t in toks:
+                        self.zone_of[id(t)] = zone
+                    self.add("title", toks, zone)
+                else:
+                    self._walk_zone(child, zone)
 
     def _walk_zone(self, tree: Tree, zone: str) -> None:
-        if tree.data == "title":
-            toks = [self.tokens[t.start_pos] for t in tree.children]
-            for t in toks:
-                self.zone_of[id(t)] = zone
-            self.add("title", toks, zone)
-            return
         for child in tree.children:
             if isinstance(child, Token):
                 token = self.tokens[child.start_pos]
                 self.zone_of[id(token)] = zone
-                self.add(str(tree.data), token, zone)
-            else:
+                self.add(TERMINAL_ELEMENT[child.type], token, zone)
+            else:  # signoff
                 self._walk_zone(child, zone)
 
     def place_misplaced(self, skipped: list[int]) -> None:
@@ -134,9 +134,9 @@ class _Builder:
         for i, token in enumerate(self.tokens):
             if i in skipped_set:
                 self.misplaced.append(Misplaced(token, zone))
-                harvest = _HARVEST.get(token.kind)
-                if harvest and harvest not in self.fields:
-                    self.add(harvest, token, zone, misplaced=True)
+                element = TERMINAL_ELEMENT.get(token.kind)
+                if element and _FIELD_OF.get(element, element) not in self.fields and element not in _NO_HARVEST:
+                    self.add(element, token, zone)
             else:
                 zone = self.zone_of.get(id(token), zone)
 
@@ -149,68 +149,85 @@ class _Builder:
             return
         self.fields[name] = value
 
-    def add(self, rule: str, token, zone: str, misplaced: bool = False) -> None:
-        profile = self.profile
-        if rule != "title" and rule not in ("paragraph", "heading"):
-            self.layout.append(LayoutEntry.model_construct(element=rule, line=token.first.number, zone=zone))
-        if rule in ("grade", "foot_grade"):
-            self._set("grade", E.grade(token, profile), token)
-        elif rule in ("disclosure", "foot_disclosure"):
-            self._set("disclosure", E.disclosure(token), token)
-        elif rule in ("secrecy", "urgency", "copy_number"):
-            self._set(rule, E.simple(token), token)
-        elif rule == "organ_mark":
-            if token.kind == "ORGAN":
-                organ = E.element(token.first, re.sub(r"\s+", "", token.first.text))
-            else:
-                organ = E.organ_mark(token)
-            self._set("organ_mark", organ, token)
-        elif rule == "doc_number":
-            number, signer = E.doc_number(token)
-            self._set("doc_number", number, token)
-            self._set("signer", signer, token)
-        elif rule == "signer":
-            self._set("signer", E.signer(token), token)
-        elif rule == "title":
-            self.layout.append(LayoutEntry.model_construct(element="title", line=token[0].first.number, zone=zone))
-            self.title_tokens = token
-            title, text = E.title(token)
-            self._set("title", title, token[0])
-            self._set("proposal_number", E.proposal_number(text), token[0])
-            self._set("session", E.session(text), token[0])
-        elif rule == "salutation":
-            self._set("salutation", E.salutation(token), token)
-        elif rule in ("paragraph", "heading"):
-            level = token.level if token.kind == "HEADING" else None
-            if token.kind == "HEADING":
-                self.headings.append(E.heading(token))
-            self.paragraphs.append(E.joined(token.lines, level))
-        elif rule == "attachment":
-            self._set("attachment", E.element(token.first, token.match.group("value").strip()), token)
-        elif rule == "signature_organ":
-            if "signature_organ" in self.fields:  # joint letter: several organs sign
-                previous = self.fields["signature_organ"]
-                previous.value += "、" + re.sub(r"\s+", "", token.first.text)
-            else:
-                self._set("signature_organ", E.element(token.first, re.sub(r"\s+", "", token.first.text)), token)
-        elif rule == "seal":
-            self._set("seal", E.element(token.first, token.first.text), token)
-        elif rule == "date":
-            self._set("date", E.date(token), token)
-        elif rule == "no_body_marker":
-            self._set("no_body_marker", E.element(token.first, token.first.text), token)
-        elif rule == "contact":
-            line_element, person, phones = E.contact(token)
-            self.contact_lines.append(line_element)
-            if person is not None and "contact_person" not in self.fields:
-                self.fields["contact_person"] = person
-            self.phones.extend(phones)
-        elif rule == "cc":
-            self._set("cc", E.cc(token), token)
-        elif rule == "printed":
-            organ, when = E.printed(token)
-            self._set("print_organ", organ, token)
-            self._set("print_date", when, token)
+    def add(self, rule: str, token, zone: str) -> None:
+        if rule == "paragraph":  # most tokens are body text: keep their path short
+            self.paragraphs.append(E.joined(token.lines))
+            return
+        if rule == "heading":
+            self.headings.append(E.heading(token))
+            self.paragraphs.append(E.joined(token.lines, token.level))
+            return
+        first_line = token[0].first.number if rule == "title" else token.first.number
+        self.layout.append(LayoutEntry.trusted(element=rule, line=first_line, zone=zone))
+        getattr(self, "_" + rule)(token)
+
+    def _grade(self, token):
+        self._set("grade", E.grade(token, self.profile), token)
+
+    def _disclosure(self, token):
+        self._set("disclosure", E.disclosure(token), token)
+
+    def _secrecy(self, token):
+        self._set("secrecy", E.simple(token), token)
+
+    def _organ_mark(self, token):
+        if token.kind == "ORGAN":
+            organ = E.element(token.first, E.squeeze(token.first.text))
+        else:
+            organ = E.organ_mark(token)
+        self._set("organ_mark", organ, token)
+
+    def _doc_number(self, token):
+        number, signer = E.doc_number(token)
+        self._set("doc_number", number, token)
+        self._set("signer", signer, token)
+
+    def _signer(self, token):
+        self._set("signer", E.signer(token), token)
+
+    def _title(self, tokens):
+        self.title_tokens = tokens
+        title, text = E.title(tokens)
+        self._set("title", title, tokens[0])
+        self._set("proposal_number", E.proposal_number(text), tokens[0])
+        self._set("session", E.session(text), tokens[0])
+
+    def _salutation(self, token):
+        self._set("salutation", E.salutation(token), token)
+
+    def _attachment(self, token):
+        self._set("attachment", E.element(token.first, token.match.group("value").strip()), token)
+
+    def _signature_organ(self, token):
+        organ = E.squeeze(token.first.text)
+        if "signature_organ" in self.fields:  # joint letter: several organs sign
+            self.fields["signature_organ"].value += "、" + organ
+        else:
+            self._set("signature_organ", E.element(token.first, organ), token)
+
+    def _seal(self, token):
+        self._set("seal", E.element(token.first, token.first.text), token)
+
+    def _date(self, token):
+        self._set("date", E.date(token), token)
+
+    def _no_body_marker(self, token):
+        self._set("no_body_marker", E.element(token.first, token.first.text), token)
+
+    def _contact(self, token):
+        line_element, person, phones = E.contact(token)
+        self.contact_lines.append(line_element)
+        if person is not None and "contact_person" not in self.fields:
+            self.fields["contact_person"] = person
+        self.phones.extend(phones)
+
+    def _cc(self, token):
+        self._set("cc", E.cc(token), token)
+
+    def _printed(self, token):
+        organ, when = E.printed(token)
+        self._set("print_organ", organ, token)
+        self._set("print_date", when, token)
 
     # -- assembly ---------------------------------------------------------------------------------
     def finish(self, artifacts: list[Artifact]) -> Letter:
@@ -226,7 +243,7 @@ class _Builder:
                 fields.pop("session")
         closing = _closing(body)
         phones = E.phone_list(self.phones, self.lines_by_number)
-        letter = Letter.model_construct(
+        letter = Letter.trusted(
             **{name: fields.get(name) for name in _SINGLE_FIELDS},
             opening=opening[0] if opening else None,
             closing=closing,
@@ -247,13 +264,27 @@ _SINGLE_FIELDS = (
     "no_body_marker", "contact_person", "cc", "print_organ", "print_date",
 )
 
-# What a misplaced token still tells us, when its element is not found where it belongs.
-_HARVEST = {
+def _simple_field(name: str):
+    def build(self, token):
+        self._set(name, E.simple(token), token)
+    return build
+
+
+_Builder._urgency = _simple_field("urgency")
+_Builder._copy_number = _simple_field("copy_number")
+
+# The element each terminal of grammar/letter.lark stands for.
+TERMINAL_ELEMENT = {
     "GRADE": "grade", "FOOT_GRADE": "grade", "DISCLOSURE": "disclosure", "FOOT_DISCLOSURE": "disclosure",
-    "DOC_NUMBER": "doc_number", "SIGNER": "signer", "ORGAN_MARK": "organ_mark", "SALUTATION": "salutation",
-    "DATE": "date", "CC": "cc", "CONTACT": "contact", "PRINT": "printed", "SEAL": "seal",
-    "NO_BODY": "no_body_marker", "ORGAN": "signature_organ", "ATTACH": "attachment",
+    "SECRECY": "secrecy", "URGENCY": "urgency", "COPY_NO": "copy_number", "ORGAN_MARK": "organ_mark",
+    "DOC_NUMBER": "doc_number", "SIGNER": "signer", "TITLE": "title", "SALUTATION": "salutation",
+    "PARA": "paragraph", "HEADING": "heading", "ATTACH": "attachment", "ORGAN": "signature_organ", "SEAL": "seal",
+    "DATE": "date", "CONTACT": "contact", "CC": "cc", "PRINT": "printed", "NO_BODY": "no_body_marker",
 }
+# A misplaced token still fills its element when the element is otherwise absent, except where the text
+# itself is what is out of place (a stray paragraph, a lone title line).
+_NO_HARVEST = {"paragraph", "heading", "title"}
+_FIELD_OF = {"contact": "contact_person", "printed": "print_date"}
 
 
 def _opening(body: list[Paragraph]) -> tuple[Element, Paragraph] | None:
@@ -272,8 +303,8 @@ def _opening(body: list[Paragraph]) -> tuple[Element, Paragraph] | None:
                 continue
             span = parts[0].span.model_copy(update={"end_line": parts[-1].span.end_line,
                                                     "end_column": parts[-1].span.end_column})
-            value = Element.model_construct(value=joined_text, raw=joined_text, span=span)
-            merged = Paragraph.model_construct(text=joined_text, span=span,
+            value = Element.trusted(value=joined_text, raw=joined_text, span=span)
+            merged = Paragraph.trusted(text=joined_text, span=span,
                                                pieces=_concat_pieces(parts), heading_level=None)
             return value, merged
     return None
@@ -293,5 +324,5 @@ def _closing(body: list[Paragraph]) -> Element | None:
     for paragraph in reversed(body[-3:]):
         m = P.CLOSING_THANKS.search(paragraph.text)
         if m:
-            return Element.model_construct(value=paragraph.text, raw=paragraph.text, span=paragraph.span)
+            return Element.trusted(value=paragraph.text, raw=paragraph.text, span=paragraph.span)
     return None

@@ -46,7 +46,7 @@ def _snippet(text: str, limit: int = 16) -> str:
 
 def _line_span(token) -> Span:
     first, last = token.lines[0], token.lines[-1]
-    return Span.model_construct(
+    return Span.trusted(
         line=first.number, column=first.column(0), end_line=last.number, end_column=last.column(len(last.text) - 1) + 1
     )
 
@@ -57,14 +57,14 @@ def structural_diagnostics(result: ParseResult) -> list[Diagnostic]:
         token = record.token
         zone = ZONE_NAMES.get(record.zone, record.zone)
         if token.kind in ("PARA", "TITLE", "TEXT"):
-            out.append(Diagnostic.model_construct(
+            out.append(Diagnostic.trusted(
                 code="RL001", rule="unrecognised-text", severity=Severity.WARNING, span=_line_span(token), fix=None,
                 message=f"无法确定这段文字在答复函中的作用（位于{zone}）：“{_snippet(token.text)}”；"
                         f"正文内容应写在主送之后、署名和成文日期之前",
             ))
         else:
             name = ELEMENT_NAMES.get(token.kind, token.kind)
-            out.append(Diagnostic.model_construct(
+            out.append(Diagnostic.trusted(
                 code="RL002", rule="element-out-of-place", severity=Severity.WARNING, span=_line_span(token), fix=None,
                 message=f"{name}出现在{zone}，位置不对；应放在{WHERE_IT_BELONGS.get(token.kind, '规定位置')}",
             ))
@@ -72,7 +72,7 @@ def structural_diagnostics(result: ParseResult) -> list[Diagnostic]:
         name = FIELD_TO_ELEMENT.get(field, field)
         existing = getattr(result.letter, field, None)
         where = f"（第 {existing.span.line} 行已有）" if existing is not None and hasattr(existing, "span") else ""
-        out.append(Diagnostic.model_construct(
+        out.append(Diagnostic.trusted(
             code="RL003", rule="element-duplicated", severity=Severity.WARNING, span=_line_span(token), fix=None,
             message=f"{name}重复出现{where}；一封答复函只应有一处{name}",
         ))
@@ -101,9 +101,9 @@ def missing_anchor(letter, field: str, last_line: int) -> Span:
     }.get(field, [header])
     for span in candidates:
         if span is not None:
-            return Span.model_construct(line=span.line, column=span.column, end_line=span.line, end_column=span.column + 1)
+            return Span.trusted(line=span.line, column=span.column, end_line=span.line, end_column=span.column + 1)
     line = 1 if field not in ("cc", "date", "signature_organ", "contact_person", "contact_phone") else max(1, last_line)
-    return Span.model_construct(line=line, column=1, end_line=line, end_column=1)
+    return Span.trusted(line=line, column=1, end_line=line, end_column=1)
 
 
 # Elements whose absence the parser reports until the rule catalogue (issue #3) takes this over as data:
@@ -126,7 +126,7 @@ MISSING = (
 
 def missing_diagnostics(letter, last_line: int) -> list[Diagnostic]:
     return [
-        Diagnostic.model_construct(code=code, rule=rule, severity=severity, message=message, fix=None,
+        Diagnostic.trusted(code=code, rule=rule, severity=severity, message=message, fix=None,
                                    span=missing_anchor(letter, field, last_line))
         for field, code, rule, severity, message in MISSING
         if getattr(letter, field) is None

@@ -33,7 +33,7 @@ def decode_text(data: bytes) -> tuple[str, str]:
             try:
                 text = data[len(bom):].decode(encoding)
             except UnicodeDecodeError as exc:
-                raise SourceError(f"文件以 {encoding.upper()} 字节顺序标记开头，但第 {exc.start} 字节处无法解码") from None
+                raise SourceError(f"文件以 {encoding.upper()} 字节顺序标记开头，但第 {exc.start} 字节处无法按该编码解码") from None
             _refuse_binary(text)
             return text, encoding + "-bom"
     if b"\x00" in data[:8192]:
