@@ -12,20 +12,47 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from .config import Configurator, Effective, Overrides
+from .engine import Context, load_rules
 from .model import FileResult, Report
 from .parse import parse_lines
 from .sources import SUPPORTED_SUFFIXES, Source, SourceError, read_source
 from .sources.text import split_lines
-from .structure import missing_diagnostics, structural_diagnostics
+from .structure import structural_diagnostics
+
+_DEFAULT: list[Configurator] = []
 
 
-def check_source(source: Source) -> FileResult:
-    try:
-        result = parse_lines(source.lines)
-        letter = result.letter
-        diagnostics = structural_diagnostics(result) + missing_diagnostics(letter, len(source.lines))
-    except RecursionError:  # pragma: no cover - a guard, not a path we know of
-        return FileResult(path=source.path, error="内部错误：文本结构过深，无法分析", source_lines=source.lines)
+def default_configurator() -> Configurator:
+    """Settings found from config files near each checked file, no command-line overrides."""
+    if not _DEFAULT:
+        _DEFAULT.append(Configurator(Overrides()))
+    return _DEFAULT[0]
+
+
+def check_source(source: Source, effective: Effective | None = None) -> FileResult:
+    effective = effective or default_configurator().for_path(source.path)
+    rules = load_rules()
+    result = parse_lines(source.lines, effective.profile)
+    letter = result.letter
+    context = Context(profile=effective.profile, last_line=len(source.lines),
+                      options={"assigned_date": effective.settings.assigned_date})
+    parser_findings = structural_diagnostics(result)
+    for d in parser_findings:  # the parser words its own messages; the rule file sets their severity
+        compiled = rules.by_name.get(d.rule)
+        if compiled is not None:
+            d.severity = compiled.severity
+    found = parser_findings + rules.run(letter, context, effective.enabled)
+    enabled = {r.rule.name for r in effective.enabled}
+    ignored = effective.ignored_for(source.path)
+    severities = effective.severities
+    diagnostics = []
+    for d in found:
+        if d.rule not in enabled or d.rule in ignored:
+            continue
+        if d.rule in severities:
+            d.severity = severities[d.rule]
+        diagnostics.append(d)
     diagnostics.sort(key=lambda d: d.sort_key())
     return FileResult.trusted(
         path=source.path, kind=letter.kind, error=None, letter=letter, diagnostics=diagnostics,
@@ -33,19 +60,20 @@ def check_source(source: Source) -> FileResult:
     )
 
 
-def check_text(text: str, path: str | None = None) -> FileResult:
-    """Check a letter given as text. ``path`` is only used to name it in the results."""
-    return check_source(Source(path=path or "<text>", lines=split_lines(text), encoding="utf-8"))
+def check_text(text: str, path: str | None = None, configurator: Configurator | None = None) -> FileResult:
+    """Check a letter given as text. ``path`` names it in the results (and finds its config file)."""
+    source = Source(path=path or "<text>", lines=split_lines(text), encoding="utf-8")
+    return check_source(source, (configurator or default_configurator()).for_path(source.path))
 
 
-def check_file(path: str | Path) -> FileResult:
+def check_file(path: str | Path, configurator: Configurator | None = None) -> FileResult:
     try:
         source = read_source(path)
     except SourceError as exc:
         return FileResult(path=str(path), error=str(exc))
     if not any(line.strip() for line in source.lines):
         return FileResult(path=source.path, error="文件为空（没有任何文字）", source_lines=source.lines)
-    return check_source(source)
+    return check_source(source, (configurator or default_configurator()).for_path(source.path))
 
 
 def discover(paths: Iterable[str | Path]) -> Iterator[tuple[str, str | None]]:
@@ -95,25 +123,27 @@ def batch_gc(every: int = 1000):
             gc.enable()
 
 
-def check_texts(texts: Iterable[str]) -> list[FileResult]:
+def check_texts(texts: Iterable[str], configurator: Configurator | None = None) -> list[FileResult]:
     """Check many letters given as text (results in the same order)."""
+    configurator = configurator or default_configurator()
     results = []
     with batch_gc() as tick:
         for i, text in enumerate(texts):
-            results.append(check_text(text, f"<text {i + 1}>"))
+            results.append(check_text(text, f"<text {i + 1}>", configurator))
             tick()
     return results
 
 
-def check_paths(paths: Iterable[str | Path]) -> Report:
+def check_paths(paths: Iterable[str | Path], configurator: Configurator | None = None) -> Report:
+    configurator = configurator or default_configurator()
     results = []
     with batch_gc() as tick:
         for path, problem in discover(paths):
-            results.append(FileResult(path=path, error=problem) if problem else check_file(path))
+            results.append(FileResult(path=path, error=problem) if problem else check_file(path, configurator))
             tick()
     return Report(files=results)
 
 
-def check_path(path: str | Path) -> Report:
+def check_path(path: str | Path, configurator: Configurator | None = None) -> Report:
     """Check a file or a directory tree; the same data as ``replylint check --format json``."""
-    return check_paths([path])
+    return check_paths([path], configurator)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 
 import click
 from rich.console import Console
@@ -16,9 +17,12 @@ from rich.text import Text
 
 from . import __version__
 from .api import check_file, check_paths
+from .config import ConfigError, Configurator, Overrides
+from .engine import RuleFileError
 from .model import FIELD_NAMES, Report, Severity
 from .reporters import render_concise, render_full, render_json
 from .reporters.json_format import SCHEMA_VERSION, file_to_dict
+from .reporters.rules import explain_text, render_rules
 from .reporters.text import KIND_LABELS
 from .structure import FIELD_TO_ELEMENT
 
@@ -30,13 +34,26 @@ def _stdout_console() -> Console:
     return Console(highlight=False, soft_wrap=True)
 
 
-def exit_code(report: Report, fail_on: Severity) -> int:
+def exit_code(report: Report, fail_on: Severity | None, configurator: Configurator | None = None) -> int:
+    """2 if a file could not be read; 1 if a finding reaches the fail level (the flag, else each file's
+    configured ``fail-on``); else 0."""
     if any(f.error for f in report.files):
         return EXIT_ERROR
     for f in report.files:
-        if any(d.severity.rank >= fail_on.rank for d in f.diagnostics):
+        level = fail_on or (Severity(configurator.for_path(f.path).settings.fail_on) if configurator else Severity.WARNING)
+        if any(d.severity.rank >= level.rank for d in f.diagnostics):
             return EXIT_FINDINGS
     return EXIT_CLEAN
+
+
+def _fail(message: str) -> None:
+    click.echo(f"replylint: {message}", err=True)
+    sys.exit(EXIT_ERROR)
+
+
+def _selectors(values: tuple[str, ...]) -> tuple[str, ...]:
+    """--select A,B --select C → (A, B, C)."""
+    return tuple(part.strip() for value in values for part in value.split(",") if part.strip())
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -51,25 +68,93 @@ def main() -> None:
 
 
 @main.command()
-@click.argument("paths", nargs=-1, required=True)
+@click.argument("paths", nargs=-1)
 @click.option("--format", "output_format", type=click.Choice(["full", "concise", "json"]), default="full",
               show_default=True, help="输出格式：full 带原文和标记，concise 每条一行，json 供程序读取。")
-@click.option("--fail-on", type=click.Choice(["error", "warning", "info"]), default="warning", show_default=True,
-              help="达到这一级别的问题使退出码为 1。")
+@click.option("--select", multiple=True, help="只启用这些规则（代码、代码前缀如 RL1、规则名，逗号分隔；ALL 为全部）。")
+@click.option("--extend-select", multiple=True, help="在配置之外再启用这些规则。")
+@click.option("--ignore", multiple=True, help="停用这些规则（代码、前缀或规则名）。")
+@click.option("--profile", help="地区档案：national、four-grade，或档案文件路径。")
+@click.option("--fail-on", type=click.Choice(["error", "warning", "info"]), default=None,
+              help="达到这一级别的问题使退出码为 1（默认取配置，未配置为 warning）。")
+@click.option("--assigned-date", help="交办日期 YYYY-MM-DD，用于检查答复期限（reply-deadline）。")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False), help="使用这个配置文件，不再向上查找。")
+@click.option("--isolated", is_flag=True, help="忽略所有配置文件。")
+@click.option("--show-config", is_flag=True, help="显示生效的配置后退出。")
 @click.option("--exit-zero", is_flag=True, help="有问题也以 0 退出（无法读取的文件仍为 2）。")
-def check(paths: tuple[str, ...], output_format: str, fail_on: str, exit_zero: bool) -> None:
+def check(paths, output_format, select, extend_select, ignore, profile, fail_on, assigned_date, config_file,
+          isolated, show_config, exit_zero) -> None:
     """检查答复函（.txt/.md 文件或目录，- 表示标准输入）。"""
-    report = check_paths(paths)
+    overrides = Overrides(
+        profile=profile, select=_selectors(select) or None, extend_select=_selectors(extend_select),
+        ignore=_selectors(ignore), fail_on=fail_on, assigned_date=assigned_date, config_file=config_file,
+        isolated=isolated,
+    )
+    try:
+        configurator = Configurator(overrides)
+        if show_config:
+            _show_config(configurator, paths[0] if paths else ".")
+            sys.exit(EXIT_CLEAN)
+        if not paths:
+            raise click.UsageError("请给出要检查的文件或目录（- 表示标准输入）")
+        report = check_paths(paths, configurator)
+    except (ConfigError, RuleFileError) as exc:
+        _fail(str(exc))
     if output_format == "json":
         sys.stdout.write(render_json(report))
     elif output_format == "concise":
         render_concise(report, _stdout_console())
     else:
         render_full(report, _stdout_console())
-    code = exit_code(report, Severity(fail_on))
+    code = exit_code(report, Severity(fail_on) if fail_on else None, configurator)
     if exit_zero and code == EXIT_FINDINGS:
         code = EXIT_CLEAN
     sys.exit(code)
+
+
+def _show_config(configurator: Configurator, path: str) -> None:
+    probe = path if path == "-" or not Path(path).is_dir() else str(Path(path) / "letter.txt")
+    effective = configurator.for_path(probe)
+    settings = effective.settings
+    data = {
+        "config_file": str(effective.source) if effective.source else None,
+        "profile": effective.profile.name,
+        "grades": effective.profile.grades,
+        "disclosures": effective.profile.disclosures,
+        "select": settings.select,
+        "extend-select": settings.extend_select,
+        "ignore": settings.ignore,
+        "fail-on": settings.fail_on,
+        "assigned-date": settings.assigned_date,
+        "severity": {name: level.value for name, level in effective.severities.items()},
+        "per-file-ignores": settings.per_file_ignores,
+        "enabled_rules": [f"{r.rule.code} {r.rule.name}" for r in effective.enabled],
+    }
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+@main.command()
+@click.option("--format", "output_format", type=click.Choice(["table", "json", "markdown"]), default="table",
+              show_default=True, help="table 终端表格；json 供程序读取；markdown 即 docs/rules.md。")
+def rules(output_format: str) -> None:
+    """列出全部规则：代码、名称、级别、适用类型、检查方式。"""
+    try:
+        render_rules(output_format, _stdout_console())
+    except RuleFileError as exc:
+        _fail(str(exc))
+
+
+@main.command()
+@click.argument("rule")
+def explain(rule: str) -> None:
+    """说明一条规则（规则名或代码）：为什么、依据的条款、正反示例。"""
+    try:
+        text = explain_text(rule)
+    except RuleFileError as exc:
+        _fail(str(exc))
+    if text is None:
+        _fail(f"没有名为或代码为 “{rule}” 的规则；用 replylint rules 查看全部规则")
+    _stdout_console().print(text)
 
 
 @main.command()

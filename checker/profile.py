@@ -25,8 +25,12 @@ class Profile(BaseModel):
 
     name: str
     description: str = ""
-    grades: list[str]
-    grade_words: dict[str, str]
+    grades: list[str]  # 办理结果 letters accepted
+    grade_words: dict[str, str]  # word label → letter
+    disclosures: list[str]  # 公开属性 values accepted
+    reply_months: int = 3  # months from 交办 to the reply (reply-deadline, with --assigned-date)
+    # session → the year it was held, for date-vs-session-year; key "<人大|政协><届>届<次>次", e.g. "人大14届2次"
+    session_years: dict[str, int] = {}
 
 
 def load_profile_file(path: Path) -> Profile:
@@ -44,6 +48,23 @@ def load_profile_file(path: Path) -> Profile:
         raise ProfileError(f"{path}: key '{key}': {first['msg']}") from None
 
 
+def builtin_profiles() -> list[str]:
+    return sorted(p.stem for p in (data_dir("rules") / "profiles").glob("*.toml"))
+
+
 @lru_cache(maxsize=None)
 def builtin_profile(name: str = "national") -> Profile:
-    return load_profile_file(data_dir("rules") / "profiles" / f"{name}.toml")
+    path = data_dir("rules") / "profiles" / f"{name}.toml"
+    if not path.is_file():
+        raise ProfileError(f"no profile named {name!r}; shipped profiles: {', '.join(builtin_profiles())} "
+                           f"(or give the path of a profile file)")
+    return load_profile_file(path)
+
+
+@lru_cache(maxsize=None)
+def load_profile(name_or_path: str, base_dir: str = ".") -> Profile:
+    """A shipped profile by name, or a profile file by path (relative to the config file's folder)."""
+    if name_or_path.endswith(".toml"):
+        path = Path(base_dir) / name_or_path
+        return load_profile_file(path)
+    return builtin_profile(name_or_path)

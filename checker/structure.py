@@ -6,7 +6,7 @@
   allow it (a 签发人 under the date, a second salutation inside the body …).
 * ``element-duplicated`` (RL003): an element given twice (two 文号, two dates …).
 
-Missing elements (``missing_diagnostics``) use the catalogue's codes and names (title-missing …).
+Missing elements are the rule catalogue's ``required`` rules; ``missing_anchor`` says where they point.
 """
 
 from __future__ import annotations
@@ -104,30 +104,3 @@ def missing_anchor(letter, field: str, last_line: int) -> Span:
             return Span.trusted(line=span.line, column=span.column, end_line=span.line, end_column=span.column + 1)
     line = 1 if field not in ("cc", "date", "signature_organ", "contact_person", "contact_phone") else max(1, last_line)
     return Span.trusted(line=line, column=1, end_line=line, end_column=1)
-
-
-# Elements whose absence the parser reports until the rule catalogue (issue #3) takes this over as data:
-# field, code, rule name, severity, message. Codes and names are the catalogue's, so they never change.
-MISSING = (
-    ("grade", "RL101", "grade-missing", Severity.ERROR, "缺少办理结果（如“办理结果：A”），应标注在版头"),
-    ("disclosure", "RL104", "disclosure-missing", Severity.WARNING, "缺少公开属性（如“公开属性：主动公开”）"),
-    ("doc_number", "RL106", "doc-number-missing", Severity.ERROR, "缺少发文字号（如“某建复〔2025〕12号”）"),
-    ("signer", "RL109", "signer-missing", Severity.WARNING, "缺少签发人（如“签发人：张三”），答复函须经单位主要负责人签发"),
-    ("title", "RL201", "title-missing", Severity.ERROR, "缺少标题（如“关于对市十五届人大三次会议第12号建议的答复”）"),
-    ("salutation", "RL205", "salutation-missing", Severity.ERROR, "缺少主送（称呼），如“某某代表：”或“某某委员：”"),
-    ("signature_organ", "RL401", "issuer-signature-missing", Severity.ERROR,
-     "成文日期之上缺少发文机关署名；印章或“（印章）”字样不能代替署名"),
-    ("date", "RL403", "date-missing", Severity.ERROR, "缺少成文日期（如“2025年6月10日”），应写在署名之下"),
-    ("contact_person", "RL501", "contact-person-missing", Severity.WARNING, "缺少联系人（如“联系人：张三”）"),
-    ("contact_phone", "RL502", "contact-phone-missing", Severity.WARNING, "缺少联系电话（如“联系电话：0871-12345678”）"),
-    ("cc", "RL601", "cc-missing", Severity.WARNING, "缺少抄送（如“抄送：市人大常委会选工委，市政府督查室。”）"),
-)
-
-
-def missing_diagnostics(letter, last_line: int) -> list[Diagnostic]:
-    return [
-        Diagnostic.trusted(code=code, rule=rule, severity=severity, message=message, fix=None,
-                                   span=missing_anchor(letter, field, last_line))
-        for field, code, rule, severity, message in MISSING
-        if getattr(letter, field) is None
-    ]

@@ -1,0 +1,229 @@
+"""Stage 5, filters: settings from ``replylint.toml`` or ``[tool.replylint]`` in ``pyproject.toml`` (found by
+walking up from the checked file), overridden by command-line flags.
+
+    profile = "national"            # a shipped profile (national, four-grade) or a path to a profile file
+    select = ["ALL"]                # codes, code prefixes (RL1, RL60) or rule names
+    extend-select = []
+    ignore = ["signer-position"]
+    fail-on = "warning"             # error | warning | info
+    assigned-date = "2025-03-15"    # 交办 date, for reply-deadline
+    [severity]                      # per-rule severity
+    signer-missing = "error"
+    [per-file-ignores]              # glob (relative to the config file) → selectors
+    "templates/*.txt" = ["date-missing", "RL6"]
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal, Optional
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from .engine import CompiledRule, RuleSet, load_rules
+from .model import Severity
+from .profile import Profile, ProfileError, load_profile
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
+
+SeverityName = Literal["error", "warning", "info"]
+
+
+class ConfigError(Exception):
+    """A configuration file or flag is wrong; the message names the file and the key."""
+
+
+class Settings(BaseModel):
+    """The settings a config file may hold (kebab-case keys, as in ruff)."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, frozen=True)
+
+    profile: str = "national"
+    select: list[str] = ["ALL"]
+    extend_select: list[str] = Field(default=[], alias="extend-select")
+    ignore: list[str] = []
+    severity: dict[str, SeverityName] = {}
+    per_file_ignores: dict[str, list[str]] = Field(default={}, alias="per-file-ignores")
+    fail_on: SeverityName = Field(default="warning", alias="fail-on")
+    assigned_date: Optional[str] = Field(default=None, alias="assigned-date", pattern=r"^\d{4}-\d{2}-\d{2}$")
+
+
+@dataclass(frozen=True)
+class Overrides:
+    """Command-line flags; ``None`` means "as configured"."""
+
+    profile: Optional[str] = None
+    select: Optional[tuple[str, ...]] = None
+    extend_select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    fail_on: Optional[str] = None
+    assigned_date: Optional[str] = None
+    config_file: Optional[str] = None
+    isolated: bool = False  # ignore config files
+
+
+@dataclass
+class Effective:
+    """Settings resolved for one config location: the rules to run, their severities, the profile."""
+
+    settings: Settings
+    source: Optional[Path]  # the config file, or None for defaults
+    profile: Profile
+    enabled: list[CompiledRule]
+    severities: dict[str, Severity]  # rule name → severity, where it differs from the rule file
+    base_dir: Path = field(default_factory=Path.cwd)
+    per_file_ignores: list[tuple[str, frozenset]] = field(default_factory=list)  # glob → rule names
+
+    def ignored_for(self, path: str) -> set[str]:
+        """Rule names that per-file-ignores switch off for this file (globs relative to the config file)."""
+        if not self.per_file_ignores:
+            return set()
+        try:
+            relative = Path(os.path.abspath(path)).relative_to(self.base_dir.resolve()).as_posix()
+        except ValueError:
+            relative = Path(path).as_posix()
+        names: set[str] = set()
+        for pattern, rule_names in self.per_file_ignores:
+            if fnmatch.fnmatch(relative, pattern) or fnmatch.fnmatch(Path(path).name, pattern):
+                names |= rule_names
+        return names
+
+
+def _matching(rules: RuleSet, selectors: list[str] | tuple[str, ...], key: str) -> list[CompiledRule]:
+    out = []
+    for selector in selectors:
+        s = selector.strip()
+        if s.upper() == "ALL":
+            hits = list(rules)
+        elif s.upper().startswith("RL"):
+            hits = [r for r in rules if r.rule.code.startswith(s.upper())]
+        else:
+            hits = [r for r in rules if r.rule.name == s]
+        if not hits:
+            raise ConfigError(f"{key}: {selector!r} matches no rule (use a code such as RL101, a prefix such as "
+                              f"RL1, a rule name such as signer-missing, or ALL)")
+        out.extend(hits)
+    return out
+
+
+def resolve(settings: Settings, source: Optional[Path], overrides: Overrides) -> Effective:
+    data = settings.model_dump()
+    if overrides.profile is not None:
+        data["profile"] = overrides.profile
+    if overrides.select is not None:
+        data["select"] = list(overrides.select)
+    data["extend_select"] = list(settings.extend_select) + list(overrides.extend_select)
+    data["ignore"] = list(settings.ignore) + list(overrides.ignore)
+    if overrides.fail_on is not None:
+        data["fail_on"] = overrides.fail_on
+    if overrides.assigned_date is not None:
+        data["assigned_date"] = overrides.assigned_date
+    try:
+        settings = Settings.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(_describe(source or Path("<command line>"), exc)) from None
+    base_dir = source.parent if source else Path.cwd()
+    where = f"{source}: key" if source else "command line:"
+    rules = load_rules()
+    selected = {id(r): r for r in _matching(rules, settings.select, f"{where} 'select'")}
+    selected.update({id(r): r for r in _matching(rules, settings.extend_select, f"{where} 'extend-select'")})
+    for r in _matching(rules, settings.ignore, f"{where} 'ignore'"):
+        selected.pop(id(r), None)
+    severities = {}
+    for name, level in settings.severity.items():
+        for r in _matching(rules, [name], f"{where} 'severity.{name}'"):
+            severities[r.rule.name] = Severity(level)
+    per_file = [(pattern, frozenset(r.rule.name for r in _matching(rules, selectors, f"{where} 'per-file-ignores.{pattern}'")))
+                for pattern, selectors in settings.per_file_ignores.items()]
+    try:
+        profile = load_profile(settings.profile, str(base_dir))
+    except ProfileError as exc:
+        raise ConfigError(f"{source or '<command line>'}: key 'profile': {exc}") from None
+    enabled = sorted(selected.values(), key=lambda r: r.rule.code)
+    return Effective(settings=settings, source=source, profile=profile, enabled=enabled, severities=severities,
+                     base_dir=base_dir, per_file_ignores=per_file)
+
+
+def _describe(path: Path, exc: ValidationError) -> str:
+    parts = []
+    for error in exc.errors()[:5]:
+        key = ".".join(str(p) for p in error["loc"])
+        parts.append(f"{path}: key '{key}': {error['msg']}")
+    return "\n".join(parts)
+
+
+def read_config_file(path: Path) -> Optional[Settings]:
+    """Settings from a replylint.toml, or from [tool.replylint] of a pyproject.toml (None if it has none)."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    if path.name == "pyproject.toml":
+        data = data.get("tool", {}).get("replylint")
+        if data is None:
+            return None
+    try:
+        return Settings.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(_describe(path, exc)) from None
+
+
+def find_config(directory: str) -> Optional[Path]:
+    """The nearest replylint.toml, or pyproject.toml with [tool.replylint], walking up from ``directory``."""
+    current = Path(directory).resolve()
+    for folder in (current, *current.parents):
+        for name in ("replylint.toml", "pyproject.toml"):
+            candidate = folder / name
+            if candidate.is_file() and (name == "replylint.toml" or _has_tool_section(candidate)):
+                return candidate
+    return None
+
+
+def _has_tool_section(pyproject: Path) -> bool:
+    try:
+        return "replylint" in tomllib.loads(pyproject.read_text(encoding="utf-8")).get("tool", {})
+    except (OSError, tomllib.TOMLDecodeError):
+        return False
+
+
+class Configurator:
+    """Effective settings per file: config files are found by walking up, read once, resolved once."""
+
+    def __init__(self, overrides: Overrides = Overrides()):
+        self.overrides = overrides
+        self._cache: dict[Optional[Path], Effective] = {}
+        self._found: dict[str, Optional[Path]] = {}  # directory → its config file (a batch asks per file)
+        if overrides.config_file:
+            path = Path(overrides.config_file)
+            if not path.is_file():
+                raise ConfigError(f"{path}: config file not found")
+            self._fixed: Optional[Path] = path
+        else:
+            self._fixed = None
+
+    def for_path(self, path: str) -> Effective:
+        if self.overrides.isolated:
+            source = None
+        elif self._fixed is not None:
+            source = self._fixed
+        else:
+            directory = os.path.dirname(os.path.abspath(path)) if path not in ("-", "<stdin>") else os.getcwd()
+            if directory not in self._found:
+                self._found[directory] = find_config(directory)
+            source = self._found[directory]
+        if source not in self._cache:
+            settings = (read_config_file(source) if source else None) or Settings()
+            self._cache[source] = resolve(settings, source, self.overrides)
+        return self._cache[source]
+
+
+__all__ = ["Settings", "Overrides", "Effective", "Configurator", "ConfigError", "find_config", "read_config_file"]

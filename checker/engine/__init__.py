@@ -1,0 +1,203 @@
+"""Stage 4, rules: load the catalogue (rules/*.toml), validate it, compile each check once, run them.
+
+    rules = load_rules()                       # cached; raises RuleFileError naming file, rule and key
+    diagnostics = rules.run(letter, context)   # every rule that applies to the letter's kind
+"""
+
+from __future__ import annotations
+
+import sys
+import string
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Callable, Iterable, Optional
+
+from pydantic import ValidationError
+
+from ..model import Diagnostic, Fix, Kind, Letter, Severity
+from ..resources import data_dir
+from .kinds import Context, Finding, compile_check, condition_holds
+from .named import NAMED
+from .schema import Rule, RuleFile
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
+
+
+class RuleFileError(Exception):
+    """A rule file is malformed. The message names the file, the rule and the key."""
+
+
+@dataclass(slots=True)
+class CompiledRule:
+    rule: Rule
+    group: str
+    run: Callable[[Letter, Context], list]
+    kinds: frozenset  # the letter kinds it applies to (unknown letters get every rule)
+    severity: Severity
+
+
+_FORMATTER = string.Formatter()
+
+
+class _Params(dict):
+    def __missing__(self, key):  # a placeholder the finding did not fill renders empty, never raises
+        return ""
+
+
+def render(template: str, params: dict) -> str:
+    return _FORMATTER.vformat(template, (), _Params(params))
+
+
+class RuleSet:
+    def __init__(self, rules: list[CompiledRule]):
+        self.rules = rules
+        self.by_name = {r.rule.name: r for r in rules}
+        self.by_code = {r.rule.code: r for r in rules}
+
+    def __iter__(self):
+        return iter(self.rules)
+
+    def __len__(self) -> int:
+        return len(self.rules)
+
+    def find(self, name_or_code: str) -> Optional[CompiledRule]:
+        key = name_or_code.strip()
+        return self.by_name.get(key) or self.by_code.get(key.upper())
+
+    def run(self, letter: Letter, ctx: Context, enabled: Optional[Iterable[CompiledRule]] = None) -> list[Diagnostic]:
+        out: list[Diagnostic] = []
+        kind = letter.kind
+        for compiled in (self.rules if enabled is None else enabled):
+            if kind is not Kind.UNKNOWN and kind not in compiled.kinds:
+                continue
+            rule = compiled.rule
+            if rule.when is not None and not condition_holds(rule.when, letter):
+                continue
+            for finding in compiled.run(letter, ctx):
+                out.append(_diagnostic(compiled, finding))
+        return out
+
+
+def _diagnostic(compiled: CompiledRule, finding: Finding) -> Diagnostic:
+    rule = compiled.rule
+    severity = Severity(finding.severity) if finding.severity else compiled.severity
+    message = render(finding.message or rule.message, finding.params)
+    fix = None
+    if rule.fix is not None and finding.element is not None:
+        values = {name: getattr(finding.element, name, "") for name in type(finding.element).model_fields}
+        fix = Fix.trusted(replacement=render(rule.fix.template, values), span=finding.element.span,
+                          description=f"改为“{render(rule.fix.template, values)}”")
+    return Diagnostic.trusted(code=rule.code, rule=rule.name, severity=severity, span=finding.span, message=message, fix=fix)
+
+
+_KINDS = {
+    "npc-suggestion": frozenset({Kind.NPC}),
+    "cppcc-proposal": frozenset({Kind.CPPCC}),
+    "both": frozenset({Kind.NPC, Kind.CPPCC}),
+}
+
+
+def _describe_error(path: Path, data: dict, exc: ValidationError) -> str:
+    lines = []
+    for error in exc.errors()[:5]:
+        loc = list(error["loc"])
+        where = ""
+        if len(loc) >= 2 and loc[0] == "rule" and isinstance(loc[1], int):
+            index = loc[1]
+            try:
+                raw = data["rule"][index]
+                where = f" rule {raw.get('code', '?')} ({raw.get('name', '?')}),"
+            except (KeyError, IndexError, TypeError, AttributeError):
+                where = f" rule #{index + 1},"
+            loc = loc[2:]
+        key = ".".join(str(part) for part in loc if not str(part).startswith(("function-", "tagged-union")))
+        lines.append(f"{path}:{where} key '{key}': {error['msg']}")
+    return "\n".join(lines)
+
+
+def load_rule_file(path: Path) -> RuleFile:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise RuleFileError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise RuleFileError(f"{path}: not valid TOML: {exc}") from None
+    try:
+        rule_file = RuleFile.model_validate(data)
+    except ValidationError as exc:
+        raise RuleFileError(_describe_error(path, data, exc)) from None
+    for rule in rule_file.rule:
+        if rule.check.kind == "python" and rule.check.function not in NAMED:
+            raise RuleFileError(f"{path}: rule {rule.code} ({rule.name}), key 'check.function': "
+                                f"no named check {rule.check.function!r}; known: {', '.join(sorted(NAMED))}")
+        _check_attributes(path, rule)
+    return rule_file
+
+
+def _check_attributes(path: Path, rule: Rule) -> None:
+    """An attribute a rule names must exist on the element it names: typos fail at load, not silently."""
+    from ..model import Letter as _Letter
+    import typing
+
+    def element_class(field: str):
+        annotation = _Letter.model_fields[field].annotation
+        for arg in typing.get_args(annotation) or (annotation,):
+            inner = typing.get_args(arg)
+            candidate = inner[0] if inner else arg
+            if hasattr(candidate, "model_fields"):
+                return candidate
+        return None
+
+    def check(field: str, attribute: str, key: str) -> None:
+        cls = element_class(field)
+        if cls is not None and attribute not in cls.model_fields:
+            raise RuleFileError(f"{path}: rule {rule.code} ({rule.name}), key '{key}': {field} has no attribute "
+                                f"{attribute!r}; it has: {', '.join(cls.model_fields)}")
+
+    c = rule.check
+    if c.kind in ("pattern", "enum"):
+        check(c.field, c.attribute, "check.attribute")
+    elif c.kind == "compare":
+        for side, path_ in (("left", c.left), ("right", c.right)):
+            if path_ and "." in path_:
+                field, attribute = path_.split(".", 1)
+                check(field, attribute, f"check.{side}")
+    for cond_key, cond in (("when", rule.when), ("check.when", getattr(c, "when", None)), ("check.then", getattr(c, "then", None))):
+        if cond is not None:
+            check(cond.field, cond.attribute, f"{cond_key}.attribute")
+
+
+def rule_files(directory: Optional[Path] = None) -> list[Path]:
+    return sorted((directory or data_dir("rules")).glob("*.toml"))
+
+
+def load_rules_from(paths: Iterable[Path]) -> RuleSet:
+    compiled: list[CompiledRule] = []
+    codes: dict[str, Path] = {}
+    names: dict[str, Path] = {}
+    for path in paths:
+        rule_file = load_rule_file(path)
+        for rule in rule_file.rule:
+            for key, seen in (("code", codes), ("name", names)):
+                value = getattr(rule, key)
+                if value in seen:
+                    raise RuleFileError(f"{path}: rule {rule.code} ({rule.name}), key '{key}': "
+                                        f"{value} is already used in {seen[value]}")
+                seen[value] = path
+            compiled.append(CompiledRule(rule=rule, group=rule_file.group, run=compile_check(rule.check),
+                                         kinds=_KINDS[rule.applies_to], severity=Severity(rule.severity)))
+    compiled.sort(key=lambda r: r.rule.code)
+    return RuleSet(compiled)
+
+
+@lru_cache(maxsize=1)
+def load_rules() -> RuleSet:
+    """The shipped catalogue, loaded and compiled once per process."""
+    return load_rules_from(rule_files())
+
+
+__all__ = ["RuleSet", "CompiledRule", "RuleFileError", "load_rules", "load_rules_from", "load_rule_file", "Context", "render"]

@@ -1,0 +1,435 @@
+"""The rule kinds, implemented once. Each ``compile_*`` turns a validated check into a function
+``(letter, ctx) -> list[Finding]``; the loader does this once per rule, so running a rule is a call.
+
+A finding is where (a span) plus the values for the message's placeholders, and, for the few checks that
+grade their own findings (an order check standing early, a landline without area code), a severity.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable, Optional
+
+from ..model import Element, Letter, Paragraph, Span
+from ..structure import missing_anchor
+from . import schema as S
+
+
+@dataclass(slots=True)
+class Finding:
+    span: Span
+    params: dict = field(default_factory=dict)
+    severity: Optional[str] = None
+    element: Any = None  # the element the finding is about (for fix templates)
+    message: Optional[str] = None  # a message of its own (order checks standing early)
+
+
+@dataclass(slots=True)
+class Context:
+    """What a rule may know besides the letter."""
+
+    profile: Any
+    last_line: int
+    options: dict = field(default_factory=dict)
+
+
+CheckFn = Callable[[Letter, Context], list]
+
+ELEMENT_LABELS = {
+    "grade": "办理结果", "disclosure": "公开属性", "secrecy": "密级", "urgency": "紧急程度", "copy_number": "份号",
+    "organ_mark": "发文机关标志", "doc_number": "发文字号", "signer": "签发人", "title": "标题",
+    "salutation": "主送（称呼）", "attachment": "附件说明", "signature_organ": "发文机关署名", "seal": "印章",
+    "date": "成文日期", "no_body_marker": "“此页无正文”", "contact": "联系人和电话", "contact_lines": "联系人和电话",
+    "contact_person": "联系人", "contact_phone": "联系电话", "cc": "抄送", "printed": "印发机关和印发日期",
+    "print_organ": "印发机关", "print_date": "印发日期", "proposal_number": "建议/提案编号", "session": "会议届次",
+    "opening": "开头语", "closing": "结尾致谢", "headings": "层次标题", "paragraphs": "正文",
+}
+
+
+def attr(element: Any, name: str) -> Any:
+    return getattr(element, name, None) if element is not None else None
+
+
+def resolve(letter: Letter, path: str) -> tuple[Any, Any]:
+    """"doc_number.year" → (the doc_number element, its year)."""
+    field_name, _, attribute = path.partition(".")
+    element = getattr(letter, field_name)
+    return element, (attr(element, attribute or "value") if element is not None else None)
+
+
+def _span_of(element: Any) -> Optional[Span]:
+    if element is None:
+        return None
+    if isinstance(element, list):
+        return element[0].span if element else None
+    return element.span
+
+
+def condition_holds(cond: S.Condition, letter: Letter) -> bool:
+    element = getattr(letter, cond.field)
+    present = bool(element) if isinstance(element, list) else element is not None
+    if cond.present is not None and present != cond.present:
+        return False
+    if cond.match is None and cond.not_match is None:
+        return True
+    if not present:
+        return False
+    value = attr(element, cond.attribute)
+    text = "" if value is None else str(value)
+    if cond._match_re is not None and not cond._match_re.search(text):
+        return False
+    if cond._not_match_re is not None and cond._not_match_re.search(text):
+        return False
+    return True
+
+
+# ---- required ---------------------------------------------------------------------------------------------
+
+def compile_required(check: S.RequiredCheck) -> CheckFn:
+    name = check.field
+
+    if check.expect == "present":
+        def run(letter: Letter, ctx: Context) -> list:
+            value = getattr(letter, name)
+            if value is None or (isinstance(value, list) and not value):
+                return [Finding(missing_anchor(letter, name, ctx.last_line), {"element": ELEMENT_LABELS.get(name, name)})]
+            return []
+    else:
+        def run(letter: Letter, ctx: Context) -> list:
+            value = getattr(letter, name)
+            if value is None or (isinstance(value, list) and not value):
+                return []
+            first = value[0] if isinstance(value, list) else value
+            return [Finding(first.span, {"value": getattr(first, "value", ""), "raw": getattr(first, "raw", "")}, element=first)]
+    return run
+
+
+# ---- pattern, enum ----------------------------------------------------------------------------------------
+
+def _items(element: Any, attribute: str) -> list[tuple[str, Span, Any]]:
+    """The values a pattern looks at, each with the span to report: list fields (contact_lines,
+    headings) give one per element; a list value (cc recipients) gives one per item at the element."""
+    if isinstance(element, list):
+        return [(_text(attr(e, attribute)), e.span, e) for e in element]
+    value = attr(element, attribute)
+    if isinstance(value, list) and attribute != "separators":
+        return [(_text(v), element.span, element) for v in value]
+    return [(_text(value), element.span, element)]
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return "".join(str(v) for v in value)
+    return str(value)
+
+
+def compile_pattern(check: S.PatternCheck) -> CheckFn:
+    regex, must_match, name, attribute, mode = check._regex, check.match is not None, check.field, check.attribute, check.items
+
+    def passes(text: str) -> bool:
+        return bool(regex.search(text)) == must_match
+
+    def run(letter: Letter, ctx: Context) -> list:
+        element = getattr(letter, name)
+        if element is None or (isinstance(element, list) and not element):
+            return []
+        items = _items(element, attribute)
+        if mode == "any":
+            if any(passes(text) for text, _, _ in items):
+                return []
+            first = items[0]
+            return [Finding(first[1], {"value": first[0], "raw": _raw(first[2]), "found": "、".join(t for t, _, _ in items)}, element=first[2])]
+        failing = [item for item in items if not passes(item[0])]
+        if mode == "all":
+            failing = failing[:1]
+        return [Finding(span, {"value": text, "raw": _raw(el), "found": text}, element=el) for text, span, el in failing]
+    return run
+
+
+def _raw(element: Any) -> str:
+    return getattr(element, "raw", "") or ""
+
+
+def compile_enum(check: S.EnumCheck) -> CheckFn:
+    name, attribute, values, key = check.field, check.attribute, check.values, check.profile_key
+
+    def run(letter: Letter, ctx: Context) -> list:
+        element = getattr(letter, name)
+        if element is None:
+            return []
+        allowed = values if values is not None else getattr(ctx.profile, key)
+        value = attr(element, attribute)
+        if value in allowed:
+            return []
+        return [Finding(element.span, {"value": "" if value is None else str(value), "raw": _raw(element),
+                                       "expected": "、".join(str(v) for v in allowed)}, element=element)]
+    return run
+
+
+# ---- forbidden ----------------------------------------------------------------------------------------------
+
+_QUOTED = re.compile(r"“[^”]*”|《[^》]*》|「[^」]*」|\"[^\"]*\"")
+
+
+def _scope_texts(letter: Letter, scope: str) -> Iterable[tuple[str, Callable[[int, int], Span]]]:
+    """(text, span_of(start, end)) pairs for a scope."""
+    if scope == "body":
+        for p in letter.paragraphs:
+            yield p.text, p.span_of
+    elif scope == "headings":
+        for p in letter.paragraphs:
+            if p.heading_level is not None:
+                yield p.text, p.span_of
+    elif scope in ("opening", "closing"):
+        element = getattr(letter, scope)
+        if element is not None:
+            for p in letter.paragraphs:
+                if element.span.line <= p.span.line <= element.span.end_line:
+                    yield p.text, p.span_of
+    elif scope in ("cc", "contact"):
+        elements = [letter.cc] if scope == "cc" else letter.contact_lines
+        for element in elements:
+            if element is not None:
+                yield element.raw, _single_line(element.span)
+
+
+def _single_line(span: Span) -> Callable[[int, int], Span]:
+    def span_of(start: int, end: int) -> Span:
+        return Span.trusted(line=span.line, column=span.column + start, end_line=span.line, end_column=span.column + end)
+    return span_of
+
+
+def compile_forbidden(check: S.ForbiddenCheck) -> CheckFn:
+    regex, scope, skip_quoted = check._regex, check.scope, check.skip_quoted
+
+    def run(letter: Letter, ctx: Context) -> list:
+        found = []
+        for text, span_of in _scope_texts(letter, scope):
+            if skip_quoted and ("“" in text or "《" in text or "「" in text or '"' in text):
+                quoted = [(m.start(), m.end()) for m in _QUOTED.finditer(text)]
+            else:
+                quoted = ()
+            for m in regex.finditer(text):
+                if m.end() == m.start() or any(a <= m.start() < b for a, b in quoted):
+                    continue
+                found.append(Finding(span_of(m.start(), m.end()), {"found": m.group(0), "value": m.group(0)}))
+        return found
+    return run
+
+
+# ---- compare ------------------------------------------------------------------------------------------------
+
+def _same_organ(a: str, b: str) -> bool:
+    return a.removesuffix("文件").replace(" ", "") == b.removesuffix("文件").replace(" ", "")
+
+
+def compile_compare(check: S.CompareCheck) -> CheckFn:
+    left, right, op = check.left, check.right, check.operator
+
+    def run(letter: Letter, ctx: Context) -> list:
+        left_el, left_val = resolve(letter, left)
+        if left_el is None or left_val is None:
+            return []
+        if op == "role-matches-kind":
+            kind = letter.kind.value
+            if kind == "unknown" or not left_val:
+                return []
+            expected = "代表" if kind == "npc-suggestion" else "委员"
+            if left_val == expected:
+                return []
+            return [Finding(left_el.span, {"value": str(left_val), "expected": expected, "raw": _raw(left_el)}, element=left_el)]
+        right_el, right_val = resolve(letter, right)
+        if right_el is None or right_val is None:
+            return []
+        if op == "equal":
+            ok = str(left_val) == str(right_val)
+        elif op == "same-organ":
+            ok = _same_organ(str(left_val), str(right_val))
+        else:  # on-or-after: ISO dates compare as strings; unreadable dates are date-format's business
+            if not (_iso(left_val) and _iso(right_val)):
+                return []
+            ok = str(left_val) >= str(right_val)
+        if ok:
+            return []
+        return [Finding(left_el.span, {"value": str(left_val), "other": str(right_val), "raw": _raw(left_el),
+                                       "line": right_el.span.line}, element=left_el)]
+    return run
+
+
+_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _iso(value: Any) -> bool:
+    return bool(_ISO.match(str(value)))
+
+
+# ---- sequence (headings) -------------------------------------------------------------------------------------
+
+_CN = "一二三四五六七八九十"
+
+
+def _marker(level: int, ordinal: int) -> str:
+    if level in (1, 2):
+        if ordinal <= 10:
+            cn = _CN[ordinal - 1]
+        elif ordinal < 20:
+            cn = "十" + _CN[ordinal - 11]
+        else:
+            cn = _CN[ordinal // 10 - 1] + "十" + (_CN[ordinal % 10 - 1] if ordinal % 10 else "")
+        return f"{cn}、" if level == 1 else f"（{cn}）"
+    return f"{ordinal}." if level == 3 else f"（{ordinal}）"
+
+
+def _unnumbered_heading(p: Paragraph) -> bool:
+    """A short line with no sentence punctuation standing among headings: a heading without its number."""
+    text = p.text
+    return p.heading_level is None and len(text) <= 20 and not any(ch in text for ch in "。，；！？：,;:!?")
+
+
+def compile_sequence(check: S.SequenceCheck) -> CheckFn:
+    mode = check.check
+    allowed = {int(level): set(marks) for level, marks in check.allowed_punct.items()}
+
+    def gap(letter: Letter, ctx: Context) -> list:
+        found = []
+        expected = {}  # level → next ordinal
+        pending_unnumbered: Optional[Paragraph] = None
+        headings = iter(letter.headings)  # in the same order as the heading paragraphs
+        for p in letter.paragraphs:
+            if p.heading_level is None:
+                if _unnumbered_heading(p) and expected.get(1):
+                    pending_unnumbered = p
+                continue
+            h = next(headings)
+            level, ordinal = h.level, h.ordinal
+            want = expected.get(level, 1)
+            if ordinal != want and ordinal > want:
+                if pending_unnumbered is not None and level == 1 and ordinal == want + 1:
+                    span = pending_unnumbered.span
+                    found.append(Finding(span, {"found": pending_unnumbered.text, "expected": _marker(1, want),
+                                                "value": pending_unnumbered.text, "raw": pending_unnumbered.text}))
+                else:
+                    found.append(Finding(h.span, {"found": h.marker, "expected": _marker(level, want),
+                                                  "value": h.marker, "raw": h.raw}))
+            elif ordinal < want and ordinal != 1:
+                found.append(Finding(h.span, {"found": h.marker, "expected": _marker(level, want), "value": h.marker, "raw": h.raw}))
+            expected[level] = ordinal + 1
+            for deeper in range(level + 1, 5):  # a new parent restarts the numbering below it
+                expected.pop(deeper, None)
+            if level == 1:
+                pending_unnumbered = None
+        return found
+
+    def punct(letter: Letter, ctx: Context) -> list:
+        found = []
+        for h in letter.headings:
+            bad_bracket = h.level in (2, 4) and (h.marker.startswith("(") or ")" in h.marker)
+            if h.punct not in allowed.get(h.level, {""}) or bad_bracket:
+                expected = _marker(h.level, h.ordinal)
+                found.append(Finding(h.span, {"found": h.marker, "expected": expected, "value": h.marker, "raw": h.raw}))
+        return found
+
+    def level_order(letter: Letter, ctx: Context) -> list:
+        found = []
+        seen_in_section: set[int] = set()
+        for h in letter.headings:
+            if h.level == 1:
+                seen_in_section = {1}
+                continue
+            # a level needs some shallower level above it in the current section (一、→（1） skips two)
+            if h.level == 4 and not ({2, 3} & seen_in_section) or h.level == 2 and 1 not in seen_in_section and seen_in_section:
+                found.append(Finding(h.span, {"found": h.marker, "value": h.marker, "raw": h.raw,
+                                              "expected": _marker(h.level - 1, 1)}))
+            seen_in_section.add(h.level)
+        return found
+
+    def level_skip(letter: Letter, ctx: Context) -> list:
+        found = []
+        previous = None
+        for h in letter.headings:
+            if previous is not None and previous.level == 1 and h.level == 3:
+                found.append(Finding(h.span, {"found": h.marker, "expected": _marker(2, 1), "value": h.marker,
+                                              "raw": h.raw}))
+            previous = h
+        return found
+
+    return {"gap": gap, "punct": punct, "level-order": level_order, "level-skip": level_skip}[mode]
+
+
+# ---- order ---------------------------------------------------------------------------------------------------
+
+def _layout_spans(letter: Letter, element: str) -> list[Span]:
+    if element == "contact":
+        return [e.span for e in letter.contact_lines]
+    target = {"printed": "print_date"}.get(element, element)
+    value = getattr(letter, target, None)
+    return [value.span] if value is not None else []
+
+
+def compile_order(check: S.OrderCheck) -> CheckFn:
+    element, after, before = check.element, check.after, check.before
+
+    def run(letter: Letter, ctx: Context) -> list:
+        lines = {}
+        for entry in letter.layout:
+            lines.setdefault(entry.element, []).append(entry.line)
+        mine = lines.get(element)
+        if not mine:
+            return []
+        first, last = min(mine), max(mine)
+        late = [name for name in before if name in lines and last > min(lines[name])]
+        early = [name for name in after if name in lines and first < max(lines[name])]
+        spans = _layout_spans(letter, element)
+        span = spans[0] if spans else Span.trusted(line=first, column=1, end_line=first, end_column=1)
+        if late:
+            other = ELEMENT_LABELS.get(late[0], late[0])
+            return [Finding(span, {"element": ELEMENT_LABELS.get(element, element), "other": other, "line": min(lines[late[0]])})]
+        if early:
+            other = ELEMENT_LABELS.get(early[0], early[0])
+            return [Finding(span, {"element": ELEMENT_LABELS.get(element, element), "other": other,
+                                   "line": max(lines[early[0]])}, severity=check.early_severity,
+                            message=check.early_message)]
+        return []
+    return run
+
+
+# ---- conditional, artifact -------------------------------------------------------------------------------------
+
+def compile_conditional(check: S.ConditionalCheck) -> CheckFn:
+    when, then = check.when, check.then
+
+    def run(letter: Letter, ctx: Context) -> list:
+        if not condition_holds(when, letter) or condition_holds(then, letter):
+            return []
+        target = getattr(letter, then.field) or getattr(letter, when.field)
+        span = _span_of(target) or missing_anchor(letter, then.field, ctx.last_line)
+        value = attr(target, "value") if not isinstance(target, list) else ""
+        return [Finding(span, {"value": "" if value is None else str(value), "raw": _raw(target)})]
+    return run
+
+
+def compile_artifact(check: S.ArtifactCheck) -> CheckFn:
+    wanted = frozenset(check.artifacts)
+
+    def run(letter: Letter, ctx: Context) -> list:
+        return [Finding(a.span, {"found": a.text, "value": a.text}) for a in letter.artifacts if a.kind in wanted]
+    return run
+
+
+def compile_check(check: Any) -> CheckFn:
+    from .named import compile_python
+
+    compiler = {
+        "required": compile_required, "pattern": compile_pattern, "enum": compile_enum, "forbidden": compile_forbidden,
+        "compare": compile_compare, "sequence": compile_sequence, "order": compile_order,
+        "conditional": compile_conditional, "artifact": compile_artifact, "python": compile_python,
+    }.get(check.kind)
+    if compiler is None:  # "parser": the parser reports these itself
+        return lambda letter, ctx: []
+    return compiler(check)
+
+
+__all__ = ["Finding", "Context", "compile_check", "condition_holds", "Element", "ELEMENT_LABELS"]

@@ -1,0 +1,302 @@
+"""Named checks: the few rules no declarative kind can express, each a small function a rule file refers
+to by name (``check = { kind = "python", function = "cc_separators" }``). Registered here and nowhere else;
+nothing in a rule file is executed.
+
+Each function takes (letter, ctx, params) and returns findings.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Callable
+
+from ..model import Kind, Letter, Span
+from . import schema as S
+from .kinds import Finding, _QUOTED
+
+NAMED: dict[str, Callable] = {}
+
+
+def named(fn: Callable) -> Callable:
+    NAMED[fn.__name__] = fn
+    return fn
+
+
+def compile_python(check: S.PythonCheck):
+    fn = NAMED[check.function]
+    params = check.params
+
+    def run(letter: Letter, ctx) -> list:
+        return fn(letter, ctx, params)
+    return run
+
+
+# ---- 类型一致 ------------------------------------------------------------------------------------------------
+
+@named
+def kind_consistency(letter: Letter, ctx, params) -> list:
+    """Every frame signal (title, salutation, 抄送) that contradicts the letter's kind. Only the frame is
+    read: the body may mention documents of the other kind."""
+    if letter.kind is Kind.UNKNOWN:
+        return []
+    found = []
+    seen = set()
+    for signal in letter.kind_signals:
+        if signal.kind is letter.kind or signal.element not in ("title", "salutation", "cc"):
+            continue
+        key = (signal.element, signal.text)
+        if key in seen:
+            continue
+        seen.add(key)
+        expected = "人大代表建议" if letter.kind is Kind.NPC else "政协委员提案"
+        found.append(Finding(signal.span, {"found": signal.text, "expected": expected, "value": signal.text,
+                                           "element": {"title": "标题", "salutation": "称呼", "cc": "抄送"}[signal.element]}))
+    return found
+
+
+_OTHER_NOUN = {Kind.NPC: re.compile(r"提案"), Kind.CPPCC: re.compile(r"建议")}
+_OWN_NOUN = {Kind.NPC: "建议", Kind.CPPCC: "提案"}
+# "建议" is also an ordinary verb/noun (建议区政府…, 宝贵建议); only "您(提出)的建议", "此建议", "该建议", "建议答复"
+# name the submission itself
+_SUBMISSION_NOUN = re.compile(r"(?:您(?:提出|所提)?的|此|该|本|这一|这个|贵)(?:件)?(?P<noun>建议|提案)|(?P<noun2>建议|提案)(?:答复|办理)")
+
+
+@named
+def kind_term_mixed(letter: Letter, ctx, params) -> list:
+    """Opening, closing and headings calling the submission by the other kind's noun (outside quotes)."""
+    if letter.kind is Kind.UNKNOWN:
+        return []
+    other = "提案" if letter.kind is Kind.NPC else "建议"
+    found = []
+    targets = [p for p in letter.paragraphs if p.heading_level is not None]
+    for element in (letter.opening, letter.closing):
+        if element is not None:
+            targets.extend(p for p in letter.paragraphs if element.span.line <= p.span.line <= element.span.end_line)
+    seen = set()
+    for p in targets:
+        if id(p) in seen:
+            continue
+        seen.add(id(p))
+        quoted = [(m.start(), m.end()) for m in _QUOTED.finditer(p.text)]
+        for m in _SUBMISSION_NOUN.finditer(p.text):
+            noun_group = "noun" if m.group("noun") else "noun2"
+            if m.group(noun_group) != other or any(a <= m.start() < b for a, b in quoted):
+                continue
+            found.append(Finding(p.span_of(m.start(noun_group), m.end(noun_group)),
+                                 {"found": m.group(0), "value": m.group(0), "expected": _OWN_NOUN[letter.kind]}))
+    return found
+
+
+# ---- 抄送 -------------------------------------------------------------------------------------------------
+
+@named
+def cc_separators(letter: Letter, ctx, params) -> list:
+    """Recipients are separated by "，". "、" is fine inside a group of same-kind organs, which shows as
+    "、" beside "，" in the same list; a list joined by "、" alone, or by ASCII "," ";", is not."""
+    cc = letter.cc
+    if cc is None or not cc.separators:
+        return []
+    seps = cc.separators
+    bad = [s for s in seps if s in ",;；"]
+    if not bad and "、" in seps and "，" not in seps:
+        bad = ["、"]
+    if not bad:
+        return []
+    offset = cc.raw.find(bad[0], len(cc.label))
+    span = Span.trusted(line=cc.span.line, column=cc.span.column + max(offset, 0), end_line=cc.span.line,
+                        end_column=cc.span.column + max(offset, 0) + 1)
+    return [Finding(span, {"found": bad[0], "value": bad[0], "expected": "，", "raw": cc.raw})]
+
+
+_NPC_BODY = re.compile(r"人大[^，,、；;]*?(?:代表|选工委|人代|选任|选举|人事)|代表工委|选工委")
+_CPPCC_BODY = re.compile(r"政协[^，,、；;]*?提案|提案委")
+
+
+@named
+def cc_wrong_body(letter: Letter, ctx, params) -> list:
+    """An NPC letter copied only to the CPPCC proposals committee, or the reverse."""
+    cc = letter.cc
+    if cc is None or letter.kind is Kind.UNKNOWN:
+        return []
+    npc = any(_NPC_BODY.search(r) for r in cc.value)
+    cppcc = any(_CPPCC_BODY.search(r) for r in cc.value)
+    if letter.kind is Kind.NPC and cppcc and not npc:
+        return [Finding(cc.span, {"found": "政协提案委", "expected": "人大常委会代表工作机构", "value": cc.raw})]
+    if letter.kind is Kind.CPPCC and npc and not cppcc:
+        return [Finding(cc.span, {"found": "人大代表工作机构", "expected": "政协提案委", "value": cc.raw})]
+    return []
+
+
+# ---- 日期 ---------------------------------------------------------------------------------------------------
+
+@named
+def date_valid(letter: Letter, ctx, params) -> list:
+    """A calendar date, and not after today (the day of the check, or ``today`` in the options)."""
+    found = []
+    today = ctx.options.get("today") or dt.date.today().isoformat()
+    for name in params.get("fields", ["date"]):
+        element = getattr(letter, name)
+        if element is None or element.year is None or element.month is None or element.day is None:
+            continue
+        try:
+            day = dt.date(element.year, element.month, element.day)
+        except ValueError:
+            found.append(Finding(element.span, {"value": element.raw, "raw": element.raw, "found": element.raw,
+                                                "expected": "日历上存在的日期"}))
+            continue
+        if day.isoformat() > today:
+            found.append(Finding(element.span, {"value": element.raw, "raw": element.raw, "found": element.raw,
+                                                "expected": f"不晚于 {today} 的日期"}))
+    return found
+
+
+@named
+def date_vs_session_year(letter: Letter, ctx, params) -> list:
+    """The reply cannot predate the session that received the proposal; a reply more than a year after
+    it is late (info). Needs the session's year from the profile's ``session_years`` table."""
+    session, date = letter.session, letter.date
+    if session is None or date is None or date.year is None or session.term is None or session.meeting is None:
+        return []
+    key = f"{session.body or ''}{session.term}届{session.meeting}次"
+    year = ctx.profile.session_years.get(key)
+    if year is None:
+        return []
+    if date.year < year:
+        return [Finding(date.span, {"value": date.raw, "other": str(year), "found": date.raw, "expected": f"{year}年或以后"})]
+    if date.year > year + 1:
+        return [Finding(date.span, {"value": date.raw, "other": str(year), "found": date.raw, "expected": f"{year}或{year + 1}年"},
+                        severity=params.get("late_severity", "info"))]
+    return []
+
+
+@named
+def reply_deadline(letter: Letter, ctx, params) -> list:
+    """With an assigned date (``--assigned-date``), the reply is dated within the profile's months."""
+    assigned = ctx.options.get("assigned_date")
+    date = letter.date
+    if not assigned or date is None or date.year is None or date.month is None or date.day is None:
+        return []
+    try:
+        start = dt.date.fromisoformat(str(assigned))
+        written = dt.date(date.year, date.month, date.day)
+    except ValueError:
+        return []
+    months = int(ctx.profile.reply_months)
+    month = start.month - 1 + months
+    year = start.year + month // 12
+    month = month % 12 + 1
+    day = min(start.day, [31, 29 if year % 4 == 0 and (year % 100 or year % 400 == 0) else 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1])
+    deadline = dt.date(year, month, day)
+    if written <= deadline:
+        return []
+    return [Finding(date.span, {"value": date.raw, "other": start.isoformat(), "expected": deadline.isoformat(),
+                                "found": date.raw})]
+
+
+# ---- 联系方式 -----------------------------------------------------------------------------------------------
+
+_MOBILE = re.compile(r"^1[3-9]\d{9}$")
+_LANDLINE_WITH_AREA = re.compile(r"^(?:0\d{2,3}-?|[（(]0\d{2,3}[）)])\d{7,8}$")
+_LANDLINE_LOCAL = re.compile(r"^\d{7,8}$")
+
+
+@named
+def contact_phone_format(letter: Letter, ctx, params) -> list:
+    """Mobile 1[3-9]+9 digits; landline with area code 0xxx-xxxxxxx; a local number without area code is
+    reported with a lower severity (``local_severity``)."""
+    phones = letter.contact_phone
+    if phones is None:
+        return []
+    found = []
+    for number in phones.value:
+        digits = number.replace(" ", "").replace("－", "-").replace("—", "-")
+        if _MOBILE.match(digits) or _LANDLINE_WITH_AREA.match(digits):
+            continue
+        span = _span_in_contacts(letter, number) or phones.span
+        if _LANDLINE_LOCAL.match(digits) and not digits.startswith("1"):
+            found.append(Finding(span, {"value": number, "found": number, "expected": "区号-号码（如 0871-12345678）"},
+                                 severity=params.get("local_severity", "info")))
+        else:
+            found.append(Finding(span, {"value": number, "found": number, "expected": "11 位手机号或区号-号码"}))
+    return found
+
+
+def _span_in_contacts(letter: Letter, number: str):
+    for line in letter.contact_lines:
+        i = line.raw.find(number)
+        if i >= 0:
+            return Span.trusted(line=line.span.line, column=line.span.column + i, end_line=line.span.line,
+                                end_column=line.span.column + i + len(number))
+    return None
+
+
+# ---- 届次、编号、姓名 ------------------------------------------------------------------------------------------
+
+@named
+def session_ordinal(letter: Letter, ctx, params) -> list:
+    s = letter.session
+    if s is None or s.term is None or s.meeting is None:
+        return []
+    if 1 <= s.meeting <= int(params.get("max_meeting", 7)) and 1 <= s.term <= int(params.get("max_term", 20)):
+        return []
+    return [Finding(s.span, {"value": s.value, "found": s.value, "raw": s.raw,
+                             "expected": f"届次 1–{params.get('max_term', 20)}、会次 1–{params.get('max_meeting', 7)}"})]
+
+
+_NUMBER_IN_BODY = re.compile(r"第\s*(?P<number>[0-9A-Za-z][0-9A-Za-z\-]{0,11})\s*号\s*(?:建议|提案|议案)")
+
+
+@named
+def proposal_number_consistency(letter: Letter, ctx, params) -> list:
+    """A 第N号建议/提案 in the body names the same number as the title."""
+    title_number = letter.proposal_number
+    if title_number is None:
+        return []
+    found = []
+    for p in letter.paragraphs:
+        for m in _NUMBER_IN_BODY.finditer(p.text):
+            if m.group("number") != title_number.value:
+                found.append(Finding(p.span_of(m.start("number"), m.end("number")),
+                                     {"found": m.group("number"), "value": m.group("number"),
+                                      "expected": title_number.value, "line": title_number.span.line}))
+    return found
+
+
+_PROPOSER = re.compile(r"(?P<name>[\u4e00-\u9fff·]{2,4}?)(?P<role>代表|委员)(?:领衔)?(?:提出|所提)")
+
+
+@named
+def salutation_name_consistency(letter: Letter, ctx, params) -> list:
+    """A proposer named in the body (××代表提出的) is the addressee of the salutation."""
+    sal = letter.salutation
+    if sal is None or not sal.role:
+        return []
+    found = []
+    for p in letter.paragraphs:
+        for m in _PROPOSER.finditer(p.text):
+            name = m.group("name")
+            if name.endswith(sal.name) or sal.name.endswith(name) or name in ("您", "各位", "人大", "政协"):
+                continue
+            found.append(Finding(p.span_of(m.start("name"), m.end("name")),
+                                 {"found": name, "value": name, "expected": sal.name, "line": sal.span.line}))
+    return found
+
+
+_FORWARD = re.compile(r"下一步|列入计划|逐步|力争|拟于|计划于|将进一步|将继续|将积极")
+_SOLVED = re.compile(r"已(?:经)?(?:全部|基本)?解决")
+
+
+@named
+def grade_body_consistency(letter: Letter, ctx, params) -> list:
+    """Grade A (solved) but the body plans future work; grade C (for reference) but it says solved."""
+    grade = letter.grade
+    if grade is None or grade.value not in ("A", "C", "D"):
+        return []
+    pattern = _FORWARD if grade.value == "A" else _SOLVED
+    for p in letter.paragraphs:
+        m = pattern.search(p.text)
+        if m:
+            return [Finding(grade.span, {"value": grade.value, "found": m.group(0), "line": p.position(m.start())[0],
+                                         "raw": grade.raw}, element=grade)]
+    return []

@@ -1,0 +1,31 @@
+"""docs/rules.md is generated from the rule files; it must not go stale, and the rule commands work."""
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from checker.cli import main
+from checker.engine import load_rules
+from checker.reporters.rules import rules_markdown
+
+DOCS = Path(__file__).resolve().parent.parent / "docs" / "rules.md"
+
+
+def test_docs_rules_md_is_up_to_date():
+    assert DOCS.read_text(encoding="utf-8") == rules_markdown(), \
+        "docs/rules.md is stale: run `replylint rules --format markdown > docs/rules.md`"
+
+
+def test_rules_json_lists_every_rule():
+    data = json.loads(CliRunner().invoke(main, ["rules", "--format", "json"]).output)
+    assert [r["code"] for r in data] == [r.rule.code for r in load_rules()]
+    assert {"code", "name", "severity", "applies_to", "kind", "message", "description", "source"} <= set(data[0])
+
+
+def test_explain_by_name_and_by_code():
+    by_name = CliRunner().invoke(main, ["explain", "doc-number-brackets"])
+    by_code = CliRunner().invoke(main, ["explain", "rl107"])
+    assert by_name.exit_code == 0 and by_name.output == by_code.output
+    assert "GB/T 9704-2012 7.2.5" in by_name.output and "错误示例" in by_name.output
+    assert CliRunner().invoke(main, ["explain", "no-such-rule"]).exit_code == 2

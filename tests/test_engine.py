@@ -1,0 +1,85 @@
+"""The rule loader: a bad rule file fails at load with the file, the rule and the key named."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from checker.engine import RuleFileError, load_rules_from
+
+GOOD = '''
+group = "test"
+
+[[rule]]
+code = "RL901"
+name = "test-rule"
+severity = "warning"
+message = "缺少{element}"
+description = "测试"
+source = "测试"
+check = { kind = "required", field = "signer" }
+
+[[rule.examples.pass]]
+base = "npc"
+
+[[rule.examples.fail]]
+base = "npc"
+replace = { "签发人：林志远" = "" }
+'''
+
+
+def load(tmp_path, text: str):
+    path = tmp_path / "bad.toml"
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return load_rules_from([path])
+
+
+def test_a_good_file_loads(tmp_path):
+    rules = load(tmp_path, GOOD)
+    assert [r.rule.name for r in rules] == ["test-rule"]
+
+
+@pytest.mark.parametrize("edit, expected", [
+    (('severity = "warning"', 'severity = "warning"\ncolour = "red"'), "key 'colour': Extra inputs are not permitted"),
+    (('check = { kind = "required", field = "signer" }', 'check = { kind = "pattern", field = "date", match = "(" }'),
+     "not a valid regular expression"),
+    (('field = "signer"', 'field = "signatory"'), "unknown field 'signatory'"),
+    (('kind = "required"', 'kind = "magic"'), "key 'check'"),
+    (('check = { kind = "required", field = "signer" }', 'check = { kind = "python", function = "no_such_check" }'),
+     "no named check 'no_such_check'"),
+    (('check = { kind = "required", field = "signer" }', 'check = { kind = "pattern", field = "date", attribute = "yaer", match = "1" }'),
+     "date has no attribute 'yaer'"),
+    (('code = "RL901"', 'code = "R901"'), "key 'code'"),
+    (('name = "test-rule"', 'name = "Test_Rule"'), "key 'name'"),
+    (('message = "缺少{element}"', 'message = "缺少{value.__class__}"'), "placeholder"),
+    (('message = "缺少{element}"', 'message = "缺少{secret}"'), "unknown placeholder"),
+    (('[[rule.examples.fail]]\nbase = "npc"', '[[rule.examples.fail]]\nbase = "npc"\ntext = "x"'), "exactly one of 'text' and 'base'"),
+])
+def test_bad_rule_files_name_the_file_rule_and_key(tmp_path, edit, expected):
+    old, new = edit
+    assert old in GOOD
+    with pytest.raises(RuleFileError) as info:
+        load(tmp_path, GOOD.replace(old, new, 1))
+    message = str(info.value)
+    assert "bad.toml" in message and expected in message
+    if "rule" in message and "key 'code'" not in expected:
+        assert "RL901" in message or "test-rule" in message or "#1" in message
+
+
+def test_invalid_toml_and_duplicate_codes(tmp_path):
+    with pytest.raises(RuleFileError, match="not valid TOML"):
+        load(tmp_path, "group = ")
+    other = tmp_path / "other.toml"
+    other.write_text(GOOD, encoding="utf-8")
+    first = tmp_path / "first.toml"
+    first.write_text(GOOD, encoding="utf-8")
+    with pytest.raises(RuleFileError, match="RL901 is already used"):
+        load_rules_from([first, other])
+
+
+def test_the_shipped_catalogue_loads_and_every_kind_is_used():
+    from checker.engine import load_rules
+
+    kinds = {r.rule.check.kind for r in load_rules()}
+    assert {"required", "pattern", "enum", "compare", "parser"} <= kinds
