@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from .config import Configurator, Effective, Overrides
-from .engine import Context, load_rules
+from .engine import Context, load_rules, run_rules
 from .model import FileResult, Report
 from .parse import parse_lines
 from .sources import SUPPORTED_SUFFIXES, Source, SourceError, read_source
@@ -42,7 +42,7 @@ def check_source(source: Source, effective: Effective | None = None) -> FileResu
         compiled = rules.by_name.get(d.rule)
         if compiled is not None:
             d.severity = compiled.severity
-    found = parser_findings + rules.run(letter, context, effective.enabled)
+    found = parser_findings + run_rules(effective.rules_for(letter.kind), letter, context)
     enabled = {r.rule.name for r in effective.enabled}
     ignored = effective.ignored_for(source.path)
     severities = effective.severities

@@ -17,21 +17,17 @@ from __future__ import annotations
 
 import fnmatch
 import os
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from .engine import CompiledRule, RuleSet, load_rules
+from .engine import CompiledRule, RuleSet, applicable, load_rules
 from .model import Severity
 from .profile import Profile, ProfileError, load_profile
+from .tomlfile import describe, read_toml
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
 
 SeverityName = Literal["error", "warning", "info"]
 
@@ -80,6 +76,14 @@ class Effective:
     severities: dict[str, Severity]  # rule name → severity, where it differs from the rule file
     base_dir: Path = field(default_factory=Path.cwd)
     per_file_ignores: list[tuple[str, frozenset]] = field(default_factory=list)  # glob → rule names
+    _by_kind: dict = field(default_factory=dict)
+
+    def rules_for(self, kind) -> list[CompiledRule]:
+        """The enabled rules that apply to a letter kind (computed once per kind)."""
+        rules = self._by_kind.get(kind)
+        if rules is None:
+            rules = self._by_kind[kind] = applicable(self.enabled, kind)
+        return rules
 
     def ignored_for(self, path: str) -> set[str]:
         """Rule names that per-file-ignores switch off for this file (globs relative to the config file)."""
@@ -128,7 +132,7 @@ def resolve(settings: Settings, source: Optional[Path], overrides: Overrides) ->
     try:
         settings = Settings.model_validate(data)
     except ValidationError as exc:
-        raise ConfigError(_describe(source or Path("<command line>"), exc)) from None
+        raise ConfigError(describe(source or Path("<command line>"), exc)) from None
     base_dir = source.parent if source else Path.cwd()
     where = f"{source}: key" if source else "command line:"
     rules = load_rules()
@@ -151,22 +155,9 @@ def resolve(settings: Settings, source: Optional[Path], overrides: Overrides) ->
                      base_dir=base_dir, per_file_ignores=per_file)
 
 
-def _describe(path: Path, exc: ValidationError) -> str:
-    parts = []
-    for error in exc.errors()[:5]:
-        key = ".".join(str(p) for p in error["loc"])
-        parts.append(f"{path}: key '{key}': {error['msg']}")
-    return "\n".join(parts)
-
-
 def read_config_file(path: Path) -> Optional[Settings]:
     """Settings from a replylint.toml, or from [tool.replylint] of a pyproject.toml (None if it has none)."""
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    data = read_toml(path, ConfigError)
     if path.name == "pyproject.toml":
         data = data.get("tool", {}).get("replylint")
         if data is None:
@@ -174,7 +165,7 @@ def read_config_file(path: Path) -> Optional[Settings]:
     try:
         return Settings.model_validate(data)
     except ValidationError as exc:
-        raise ConfigError(_describe(path, exc)) from None
+        raise ConfigError(describe(path, exc)) from None
 
 
 def find_config(directory: str) -> Optional[Path]:
@@ -190,8 +181,8 @@ def find_config(directory: str) -> Optional[Path]:
 
 def _has_tool_section(pyproject: Path) -> bool:
     try:
-        return "replylint" in tomllib.loads(pyproject.read_text(encoding="utf-8")).get("tool", {})
-    except (OSError, tomllib.TOMLDecodeError):
+        return "replylint" in read_toml(pyproject, ConfigError).get("tool", {})
+    except ConfigError:
         return False
 
 

@@ -50,11 +50,14 @@ class _Model(BaseModel):
         objects per letter from values it has just matched, and validating each would cost more than the
         parse itself. Equivalent to ``cls(**values)`` for valid values (tests/test_model.py checks it)."""
         try:
-            defaults, fields_set = cls.__dict__["_trusted_plan"]
+            defaults, list_defaults, fields_set = cls.__dict__["_trusted_plan"]
         except KeyError:
-            defaults, fields_set = cls._plan_trusted()
+            defaults, list_defaults, fields_set = cls._plan_trusted()
         if defaults:
-            values = {**{k: (v.copy() if isinstance(v, list) else v) for k, v in defaults.items()}, **values}
+            values = {**defaults, **values}
+            for name in list_defaults:  # a fresh list per object, never a shared default
+                if values[name] is defaults[name]:
+                    values[name] = []
         obj = _new(cls)
         _set(obj, "__dict__", values)
         # every field is set, so one shared set serves all instances (pydantic only ever adds names to it)
@@ -67,7 +70,8 @@ class _Model(BaseModel):
     def _plan_trusted(cls):
         defaults = {name: f.get_default(call_default_factory=True) for name, f in cls.model_fields.items()
                     if not f.is_required()}
-        plan = (defaults, set(cls.model_fields))
+        list_defaults = tuple(name for name, value in defaults.items() if isinstance(value, list))
+        plan = (defaults, list_defaults, set(cls.model_fields))
         type.__setattr__(cls, "_trusted_plan", plan)
         return plan
 

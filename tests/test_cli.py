@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from checker.cli import main
 from conftest import EXAMPLES, LETTERS
 
-DIAGNOSTIC_KEYS = {"code", "rule", "severity", "line", "column", "end_line", "end_column", "message"}
+DIAGNOSTIC_KEYS = {"code", "rule", "severity", "line", "column", "end_line", "end_column", "message", "fix"}
 FIELD_NAMES = {"doc_number", "signer", "grade", "disclosure", "organ_mark", "title", "proposal_number", "session",
                "salutation", "headings", "signature_organ", "date", "contact_person", "contact_phone", "cc",
                "print_organ", "print_date"}

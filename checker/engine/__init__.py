@@ -6,7 +6,6 @@
 
 from __future__ import annotations
 
-import sys
 import string
 from dataclasses import dataclass
 from functools import lru_cache
@@ -17,15 +16,10 @@ from pydantic import ValidationError
 
 from ..model import Diagnostic, Fix, Kind, Letter, Severity
 from ..resources import data_dir
+from ..tomlfile import read_toml
 from .kinds import Context, Finding, compile_check, condition_holds
 from .named import NAMED
 from .schema import Rule, RuleFile
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
-
 
 class RuleFileError(Exception):
     """A rule file is malformed. The message names the file, the rule and the key."""
@@ -69,17 +63,27 @@ class RuleSet:
         return self.by_name.get(key) or self.by_code.get(key.upper())
 
     def run(self, letter: Letter, ctx: Context, enabled: Optional[Iterable[CompiledRule]] = None) -> list[Diagnostic]:
-        out: list[Diagnostic] = []
-        kind = letter.kind
-        for compiled in (self.rules if enabled is None else enabled):
-            if kind is not Kind.UNKNOWN and kind not in compiled.kinds:
-                continue
-            rule = compiled.rule
-            if rule.when is not None and not condition_holds(rule.when, letter):
-                continue
-            for finding in compiled.run(letter, ctx):
-                out.append(_diagnostic(compiled, finding))
-        return out
+        """Run the rules (all, or ``enabled``) that apply to the letter's kind."""
+        return run_rules(applicable(self.rules if enabled is None else enabled, letter.kind), letter, ctx)
+
+
+def applicable(rules: Iterable[CompiledRule], kind: Kind) -> list[CompiledRule]:
+    """The rules for a letter kind. A letter of unknown kind gets the rules for both kinds, not those of
+    one kind (which would contradict each other: "copy the 人大 body" and "copy the 政协 body")."""
+    if kind is Kind.UNKNOWN:
+        return [r for r in rules if len(r.kinds) > 1]
+    return [r for r in rules if kind in r.kinds]
+
+
+def run_rules(rules: list[CompiledRule], letter: Letter, ctx: Context) -> list[Diagnostic]:
+    out: list[Diagnostic] = []
+    for compiled in rules:
+        when = compiled.rule.when
+        if when is not None and not condition_holds(when, letter):
+            continue
+        for finding in compiled.run(letter, ctx):
+            out.append(_diagnostic(compiled, finding))
+    return out
 
 
 def _diagnostic(compiled: CompiledRule, finding: Finding) -> Diagnostic:
@@ -120,12 +124,7 @@ def _describe_error(path: Path, data: dict, exc: ValidationError) -> str:
 
 
 def load_rule_file(path: Path) -> RuleFile:
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise RuleFileError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise RuleFileError(f"{path}: not valid TOML: {exc}") from None
+    data = read_toml(path, RuleFileError)
     try:
         rule_file = RuleFile.model_validate(data)
     except ValidationError as exc:
@@ -200,4 +199,4 @@ def load_rules() -> RuleSet:
     return load_rules_from(rule_files())
 
 
-__all__ = ["RuleSet", "CompiledRule", "RuleFileError", "load_rules", "load_rules_from", "load_rule_file", "Context", "render"]
+__all__ = ["applicable", "run_rules", "RuleSet", "CompiledRule", "RuleFileError", "load_rules", "load_rules_from", "load_rule_file", "Context", "render"]

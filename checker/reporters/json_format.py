@@ -47,6 +47,10 @@ def file_to_dict(result: FileResult) -> dict:
                 "code": d.code, "rule": d.rule, "severity": d.severity.value, "line": d.span.line,
                 "column": d.span.column, "end_line": d.span.end_line, "end_column": d.span.end_column,
                 "message": d.message,
+                "fix": None if d.fix is None else {
+                    "replacement": d.fix.replacement, "line": d.fix.span.line, "column": d.fix.span.column,
+                    "end_line": d.fix.span.end_line, "end_column": d.fix.span.end_column,
+                },
             }
             for d in result.diagnostics
         ],
