@@ -239,7 +239,7 @@ def heading(token: LineToken) -> Heading:
     line = token.first
     marker_end = m.start("text")
     marker = line.text[:marker_end].rstrip()
-    span = line.span(0, len(line.text))
+    span = line.span()
     return Heading.trusted(
         level=token.level, ordinal=chinese_number(m.group("num")) or 0, marker=marker,
         punct=m.group("punct").strip() if m.group("punct").strip() else ("" if not m.group("punct") else " "),
@@ -329,6 +329,12 @@ def cc(token: LineToken) -> CcList:
     m = token.match
     line, span, raw = _whole(token)
     body = m.group("value").rstrip()
+    if len(token.lines) > 1:  # wrapped onto following lines
+        body += "".join(l.text for l in token.lines[1:])
+        last = token.lines[-1]
+        span = Span.trusted(line=span.line, column=span.column, end_line=last.number,
+                            end_column=last.column(len(last.text) - 1) + 1)
+        raw = _raw_lines(token.lines)
     terminal = body[-1:] if body else ""
     recipients: list[str] = []
     separators: list[str] = []

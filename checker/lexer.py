@@ -250,6 +250,14 @@ def merge(tokens: list[LineToken], artifacts: list[Artifact]) -> list[LineToken]
             continue
         if (
             prev is not None
+            and prev.kind == "CC"
+            and token.kind == "PARA"
+            and prev.lines[-1].text[-1] in "，、,：:；;"
+        ):  # 抄送 wrapped onto the next line: "抄送：市人大选工委，" / "市政府督查室。"
+            prev.lines.extend(token.lines)
+            continue
+        if (
+            prev is not None
             and token.kind == "PRINT"
             and prev.kind == "ORGAN"
             and not token.match.group("organ")

@@ -58,16 +58,12 @@ class Line:
                     self._whole = self.span(0, len(self.text))
                 return self._whole
             end = len(self.text)
-        return Span.trusted(
-            line=self.number,
-            column=self.column(start),
-            end_line=self.number,
-            end_column=self.column(max(start, end - 1)) + (1 if end > start else 0),
-        )
+        number = self.number
+        return Span.at(number, self.column(start), number, self.column(max(start, end - 1)) + (1 if end > start else 0))
 
 
 def _line_span(number: int, start: int, end: int) -> Span:
-    return Span.trusted(line=number, column=start + 1, end_line=number, end_column=end + 1)
+    return Span.at(number, start + 1, number, end + 1)
 
 
 def normalize(raw_lines: list[str]) -> tuple[list[Line], list[Artifact]]:

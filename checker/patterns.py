@@ -99,7 +99,8 @@ CONTACT_LABEL = re.compile(
     r"联\s*系\s*单\s*位|经\s*办\s*人(?:姓名职务|姓名)?|承\s*办\s*人|承办单位|联\s*系\s*地\s*址|通\s*讯\s*地\s*址|"
     r"邮\s*政\s*编\s*码|邮\s*编|(?:办\s*公\s*)?电\s*话|手\s*机|传\s*真)\s*[:：]"
 )
-PHONE = re.compile(r"(?<![\d\-])(?:(?:[（(]0\d{2,3}[）)]|0\d{2,3})\s*[-－—]?\s*)?(?:1[3-9]\d{9}|\d{7,8})(?!\d)")
+# a phone-like number: valid or not (contact-phone-format judges it), so a mistyped number is not "missing"
+PHONE = re.compile(r"(?<![\d\-])(?:[（(]0\d{2,3}[）)]\s*[-－—]?\s*|0\d{2,3}(?:\s*[-－—]\s*|\s+))?\d{6,13}(?!\d)")
 PERSON_NAME = re.compile(rf"[{HAN}·]{{2,5}}")
 CC = re.compile(r"^(?P<label>抄\s*送|抄\s*报)\s*(?P<colon>[:：]?)\s*(?P<value>.*)$")
 COPY_COUNT = re.compile(r"[（(]\s*(?:各\s*)?[\d一二三四五六七八九十]+\s*份\s*[）)]")

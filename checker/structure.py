@@ -80,27 +80,38 @@ def structural_diagnostics(result: ParseResult) -> list[Diagnostic]:
 
 
 def missing_anchor(letter, field: str, last_line: int) -> Span:
-    """Where to point when ``field`` is absent: the place it should have stood."""
-    def at(element) -> Span | None:
-        return element.span if element is not None else None
+    """Where to point when ``field`` is absent: the place it should have stood (a point, not a range)."""
+    paragraphs = letter.paragraphs
+    first_body = paragraphs[0] if paragraphs else None
+    last_body = paragraphs[-1] if paragraphs else None
+    header = letter.doc_number or letter.organ_mark or letter.grade
+    candidates = _ANCHORS.get(field)
+    elements = (
+        [getattr(letter, name) if name not in ("first_body", "last_body", "header") else
+         {"first_body": first_body, "last_body": last_body, "header": header}[name] for name in candidates]
+        if candidates else [header]
+    )
+    for element in elements:
+        if element is not None:
+            span = element.span
+            return Span.at(span.line, span.column, span.line, span.column + 1)
+    line = max(1, last_line) if field in _AT_END else 1
+    return Span.at(line, 1, line, 1)
 
-    first_body = letter.paragraphs[0].span if letter.paragraphs else None
-    last_body = letter.paragraphs[-1].span if letter.paragraphs else None
-    header = at(letter.doc_number) or at(letter.organ_mark) or at(letter.grade)
-    candidates = {
-        "signer": [at(letter.doc_number), header],
-        "title": [at(letter.salutation), first_body],
-        "salutation": [at(letter.title), first_body],
-        "signature_organ": [at(letter.seal), at(letter.date), last_body],
-        "date": [at(letter.signature_organ), at(letter.seal), last_body],
-        "contact_person": [at(letter.date), at(letter.cc)],
-        "contact_phone": [at(letter.contact_person), at(letter.date), at(letter.cc)],
-        "cc": [at(letter.print_date), at(letter.date), last_body],
-        "opening": [first_body, at(letter.salutation)],
-        "closing": [last_body],
-    }.get(field, [header])
-    for span in candidates:
-        if span is not None:
-            return Span.trusted(line=span.line, column=span.column, end_line=span.line, end_column=span.column + 1)
-    line = 1 if field not in ("cc", "date", "signature_organ", "contact_person", "contact_phone") else max(1, last_line)
-    return Span.trusted(line=line, column=1, end_line=line, end_column=1)
+
+# the elements (in order of preference) next to which a missing element should have stood
+_ANCHORS = {
+    "signer": ("doc_number", "header"),
+    "title": ("salutation", "first_body"),
+    "salutation": ("title", "first_body"),
+    "signature_organ": ("seal", "date", "last_body"),
+    "date": ("signature_organ", "seal", "last_body"),
+    "contact_person": ("date", "cc"),
+    "contact_phone": ("contact_person", "date", "cc"),
+    "cc": ("print_date", "date", "last_body"),
+    "print_date": ("cc", "date", "last_body"),
+    "print_organ": ("print_date", "cc", "date"),
+    "opening": ("first_body", "salutation"),
+    "closing": ("last_body",),
+}
+_AT_END = {"cc", "date", "signature_organ", "contact_person", "contact_phone", "print_date"}

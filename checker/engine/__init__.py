@@ -6,7 +6,6 @@
 
 from __future__ import annotations
 
-import string
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -34,16 +33,14 @@ class CompiledRule:
     severity: Severity
 
 
-_FORMATTER = string.Formatter()
-
-
 class _Params(dict):
     def __missing__(self, key):  # a placeholder the finding did not fill renders empty, never raises
         return ""
 
 
 def render(template: str, params: dict) -> str:
-    return _FORMATTER.vformat(template, (), _Params(params))
+    # Safe: the schema admits only plain {name} placeholders (no attribute or index access), checked at load.
+    return template.format_map(_Params(params))
 
 
 class RuleSet:
@@ -93,8 +90,9 @@ def _diagnostic(compiled: CompiledRule, finding: Finding) -> Diagnostic:
     fix = None
     if rule.fix is not None and finding.element is not None:
         values = {name: getattr(finding.element, name, "") for name in type(finding.element).model_fields}
-        fix = Fix.trusted(replacement=render(rule.fix.template, values), span=finding.element.span,
-                          description=f"改为“{render(rule.fix.template, values)}”")
+        replacement = render(rule.fix.template, values)
+        if replacement != getattr(finding.element, "raw", None):  # a "fix" that changes nothing is none
+            fix = Fix.trusted(replacement=replacement, span=finding.element.span, description=f"改为“{replacement}”")
     return Diagnostic.trusted(code=rule.code, rule=rule.name, severity=severity, span=finding.span, message=message, fix=fix)
 
 

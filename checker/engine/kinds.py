@@ -8,6 +8,7 @@ grade their own findings (an order check standing early, a landline without area
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Optional
 
@@ -32,6 +33,7 @@ class Context:
     profile: Any
     last_line: int
     options: dict = field(default_factory=dict)
+    cache: dict = field(default_factory=dict)  # per-letter work rules share (the joined body text)
 
 
 CheckFn = Callable[[Letter, Context], list]
@@ -137,6 +139,8 @@ def compile_pattern(check: S.PatternCheck) -> CheckFn:
         if element is None or (isinstance(element, list) and not element):
             return []
         items = _items(element, attribute)
+        if not items:  # an empty list (a bare "抄送：") has no item that passes
+            items = [("", _span_of(element), element if not isinstance(element, list) else None)]
         if mode == "any":
             if any(passes(text) for text, _, _ in items):
                 return []
@@ -202,16 +206,58 @@ def _single_line(span: Span) -> Callable[[int, int], Span]:
     return span_of
 
 
+def _body(letter: Letter, ctx: Context) -> tuple[str, list[int], list[Paragraph]]:
+    """All body paragraphs joined by newlines, made once per letter and shared by the rules that scan
+    prose: one regex pass over the body instead of one per paragraph."""
+    cached = ctx.cache.get("body")
+    if cached is None:
+        paragraphs = letter.paragraphs
+        starts, offset = [], 0
+        for p in paragraphs:
+            starts.append(offset)
+            offset += len(p.text) + 1
+        cached = ctx.cache["body"] = ("\n".join(p.text for p in paragraphs), starts, paragraphs)
+    return cached
+
+
+def _body_span(starts: list[int], paragraphs: list[Paragraph], start: int, end: int) -> Span:
+    """The source span of text[start:end] of the joined body."""
+    i = bisect_right(starts, start) - 1
+    base = starts[i]
+    return paragraphs[i].span_of(start - base, end - base)
+
+
 def compile_forbidden(check: S.ForbiddenCheck) -> CheckFn:
-    regex, scope, skip_quoted = check._regex, check.scope, check.skip_quoted
+    # ^ and $ mean the start and end of each paragraph (each line of a scope)
+    regex = re.compile(check.pattern, re.MULTILINE)
+    scope, skip_quoted = check.scope, check.skip_quoted
+
+    def quoted_ranges(text: str) -> list[tuple[int, int]]:
+        if skip_quoted and ("“" in text or "《" in text or "「" in text or '"' in text):
+            return [(m.start(), m.end()) for m in _QUOTED.finditer(text)]
+        return []
+
+    if scope == "body":
+        def run(letter: Letter, ctx: Context) -> list:
+            text, starts, paragraphs = _body(letter, ctx)
+            found = []
+            quoted = None
+            for m in regex.finditer(text):
+                start, end = m.start(), m.end()
+                if end == start or "\n" in m.group(0):
+                    continue
+                if skip_quoted:
+                    quoted = quote_cache = quoted if quoted is not None else quoted_ranges(text)
+                    if any(a <= start < b for a, b in quote_cache):
+                        continue
+                found.append(Finding(_body_span(starts, paragraphs, start, end), {"found": m.group(0), "value": m.group(0)}))
+            return found
+        return run
 
     def run(letter: Letter, ctx: Context) -> list:
         found = []
         for text, span_of in _scope_texts(letter, scope):
-            if skip_quoted and ("“" in text or "《" in text or "「" in text or '"' in text):
-                quoted = [(m.start(), m.end()) for m in _QUOTED.finditer(text)]
-            else:
-                quoted = ()
+            quoted = quoted_ranges(text)
             for m in regex.finditer(text):
                 if m.end() == m.start() or any(a <= m.start() < b for a, b in quoted):
                     continue
@@ -373,9 +419,11 @@ def compile_order(check: S.OrderCheck) -> CheckFn:
     element, after, before = check.element, check.after, check.before
 
     def run(letter: Letter, ctx: Context) -> list:
-        lines = {}
-        for entry in letter.layout:
-            lines.setdefault(entry.element, []).append(entry.line)
+        lines = ctx.cache.get("layout")
+        if lines is None:
+            lines = ctx.cache["layout"] = {}
+            for entry in letter.layout:
+                lines.setdefault(entry.element, []).append(entry.line)
         mine = lines.get(element)
         if not mine:
             return []

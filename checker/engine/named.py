@@ -13,7 +13,7 @@ from typing import Callable
 
 from ..model import Kind, Letter, Span
 from . import schema as S
-from .kinds import Finding, _QUOTED
+from .kinds import Finding, _QUOTED, _body, _body_span
 
 NAMED: dict[str, Callable] = {}
 
@@ -68,6 +68,8 @@ def kind_term_mixed(letter: Letter, ctx, params) -> list:
     if letter.kind is Kind.UNKNOWN:
         return []
     other = "提案" if letter.kind is Kind.NPC else "建议"
+    if other not in _body(letter, ctx)[0]:
+        return []
     found = []
     targets = [p for p in letter.paragraphs if p.heading_level is not None]
     for element in (letter.opening, letter.closing):
@@ -75,7 +77,7 @@ def kind_term_mixed(letter: Letter, ctx, params) -> list:
             targets.extend(p for p in letter.paragraphs if element.span.line <= p.span.line <= element.span.end_line)
     seen = set()
     for p in targets:
-        if id(p) in seen:
+        if id(p) in seen or other not in p.text:
             continue
         seen.add(id(p))
         quoted = [(m.start(), m.end()) for m in _QUOTED.finditer(p.text)]
@@ -103,9 +105,10 @@ def cc_separators(letter: Letter, ctx, params) -> list:
         bad = ["、"]
     if not bad:
         return []
-    offset = cc.raw.find(bad[0], len(cc.label))
-    span = Span.trusted(line=cc.span.line, column=cc.span.column + max(offset, 0), end_line=cc.span.line,
-                        end_column=cc.span.column + max(offset, 0) + 1)
+    first_line = cc.raw.split("\n", 1)[0]
+    offset = max(first_line.find(bad[0], len(cc.label)), 0)  # a mark on a wrapped line: point at the label
+    span = Span.trusted(line=cc.span.line, column=cc.span.column + offset, end_line=cc.span.line,
+                        end_column=cc.span.column + offset + 1)
     return [Finding(span, {"found": bad[0], "value": bad[0], "expected": "，", "raw": cc.raw})]
 
 
@@ -253,17 +256,20 @@ def proposal_number_consistency(letter: Letter, ctx, params) -> list:
     title_number = letter.proposal_number
     if title_number is None:
         return []
+    text, starts, paragraphs = _body(letter, ctx)
     found = []
-    for p in letter.paragraphs:
-        for m in _NUMBER_IN_BODY.finditer(p.text):
-            if m.group("number") != title_number.value:
-                found.append(Finding(p.span_of(m.start("number"), m.end("number")),
-                                     {"found": m.group("number"), "value": m.group("number"),
-                                      "expected": title_number.value, "line": title_number.span.line}))
+    for m in _NUMBER_IN_BODY.finditer(text):
+        if m.group("number") != title_number.value:
+            found.append(Finding(_body_span(starts, paragraphs, m.start("number"), m.end("number")),
+                                 {"found": m.group("number"), "value": m.group("number"),
+                                  "expected": title_number.value, "line": title_number.span.line}))
     return found
 
 
-_PROPOSER = re.compile(r"(?P<name>[\u4e00-\u9fff·]{2,4}?)(?P<role>代表|委员)(?:领衔)?(?:提出|所提)")
+# the role and verb first, so the regex engine jumps between the rare characters 代/委; the name is read
+# backwards from there (up to four characters)
+_PROPOSER = re.compile(r"(?:代表|委员)(?:领衔)?(?:提出|所提)")
+_NAME_BEFORE = re.compile(r"[\u4e00-\u9fff·]{2,4}$")
 
 
 @named
@@ -272,14 +278,19 @@ def salutation_name_consistency(letter: Letter, ctx, params) -> list:
     sal = letter.salutation
     if sal is None or not sal.role:
         return []
+    text, starts, paragraphs = _body(letter, ctx)
+    if "提" not in text:
+        return []
     found = []
-    for p in letter.paragraphs:
-        for m in _PROPOSER.finditer(p.text):
-            name = m.group("name")
-            if name.endswith(sal.name) or sal.name.endswith(name) or name in ("您", "各位", "人大", "政协"):
-                continue
-            found.append(Finding(p.span_of(m.start("name"), m.end("name")),
-                                 {"found": name, "value": name, "expected": sal.name, "line": sal.span.line}))
+    for m in _PROPOSER.finditer(text):
+        before = _NAME_BEFORE.search(text, max(0, m.start() - 4), m.start())
+        if before is None:
+            continue
+        name = before.group(0)
+        if name.endswith(sal.name) or sal.name.endswith(name) or name in ("您", "各位", "人大", "政协"):
+            continue
+        found.append(Finding(_body_span(starts, paragraphs, before.start(), before.end()),
+                             {"found": name, "value": name, "expected": sal.name, "line": sal.span.line}))
     return found
 
 

@@ -228,7 +228,8 @@ class Example(_Strict):
     base: Optional[Literal["npc", "cppcc"]] = None
     replace: dict[str, str] = {}
     note: str = ""
-    config: dict[str, Union[str, int, list[str]]] = {}  # profile/context settings for this example
+    # settings for this example: profile (a shipped name, or a profile file in rules/bases/), assigned_date
+    config: dict[str, Union[str, int, list[str]]] = {}
 
     @model_validator(mode="after")
     def _one_source(self):

@@ -34,9 +34,12 @@ def _field(letter: Letter, name: str):
     return out
 
 
+def fields_dict(letter: Letter | None) -> dict:
+    return {name: (_field(letter, name) if letter is not None else None) for name in FIELD_NAMES}
+
+
 def file_to_dict(result: FileResult) -> dict:
-    letter = result.letter
-    fields = {name: (_field(letter, name) if letter is not None else None) for name in FIELD_NAMES}
+    fields = result.fields if result.letter is None and result.fields is not None else fields_dict(result.letter)
     return {
         "path": result.path,
         "kind": result.kind.value,

@@ -43,13 +43,12 @@ def _caret_lines(result: FileResult, diagnostic) -> list[Text]:
 def summary_text(report: Report) -> Text:
     s = report.summary
     checked = s.files - s.unreadable
-    parts = [f"检查了 {checked} 个文件：{s.error} 个错误，{s.warning} 个警告，{s.info} 个提示"]
+    text = (f"检查了 {checked} 个文件（{s.with_findings} 个有问题，{checked - s.with_findings} 个没有问题）："
+            f"{s.error} 个错误，{s.warning} 个警告，{s.info} 个提示")
     if s.unreadable:
-        parts.append(f"；{s.unreadable} 个文件无法读取")
-    clean = sum(1 for f in report.files if not f.error and not f.diagnostics)
-    parts.append(f"（{clean} 个文件没有任何问题）")
+        text += f"；{s.unreadable} 个文件无法读取"
     style = "bold red" if s.error or s.unreadable else "yellow" if s.warning else "green"
-    return Text("".join(parts), style=style)
+    return Text(text, style=style)
 
 
 def render_full(report: Report, console: Console) -> None:
