@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -16,7 +17,8 @@ from rich.table import Table
 from rich.text import Text
 
 from . import __version__
-from .api import check_file, check_paths
+from .api import check_file
+from .batch import Selection, default_jobs, discover, run_batch
 from .config import ConfigError, Configurator, Overrides
 from .engine import RuleFileError
 from .model import FIELD_NAMES, Report, Severity
@@ -82,8 +84,12 @@ def main() -> None:
 @click.option("--isolated", is_flag=True, help="忽略所有配置文件。")
 @click.option("--show-config", is_flag=True, help="显示生效的配置后退出。")
 @click.option("--exit-zero", is_flag=True, help="有问题也以 0 退出（无法读取的文件仍为 2）。")
+@click.option("-j", "--jobs", type=click.IntRange(min=0), default=0,
+              help="并行检查的进程数（默认 0 = 全部 CPU 核心；1 = 不并行）。")
+@click.option("--include", multiple=True, help="目录中只检查匹配这些通配符的文件（默认按扩展名）。")
+@click.option("--exclude", multiple=True, help="跳过匹配这些通配符的文件或目录。")
 def check(paths, output_format, select, extend_select, ignore, profile, fail_on, assigned_date, config_file,
-          isolated, show_config, exit_zero) -> None:
+          isolated, show_config, exit_zero, jobs, include, exclude) -> None:
     """检查答复函（.txt/.md 文件或目录，- 表示标准输入）。"""
     overrides = Overrides(
         profile=profile, select=_selectors(select) or None, extend_select=_selectors(extend_select),
@@ -97,7 +103,12 @@ def check(paths, output_format, select, extend_select, ignore, profile, fail_on,
             sys.exit(EXIT_CLEAN)
         if not paths:
             raise click.UsageError("请给出要检查的文件或目录（- 表示标准输入）")
-        report = check_paths(paths, configurator)
+        configurator.for_path(paths[0])  # a broken config file fails here, once, before any worker starts
+        selection = Selection(include=_selectors(include), exclude=_selectors(exclude))
+        items = list(discover(paths, selection))
+        with _progress(len(items)) as advance:
+            files = run_batch(items, configurator, jobs=jobs or default_jobs(), progress=advance)
+        report = Report(files=files)
     except (ConfigError, RuleFileError) as exc:
         _fail(str(exc))
     if output_format == "json":
@@ -110,6 +121,20 @@ def check(paths, output_format, select, extend_select, ignore, profile, fail_on,
     if exit_zero and code == EXIT_FINDINGS:
         code = EXIT_CLEAN
     sys.exit(code)
+
+
+@contextmanager
+def _progress(total: int):
+    """A progress bar on stderr for long runs in a terminal; nothing otherwise (CI logs, pipes)."""
+    if total < 200 or not sys.stderr.isatty():
+        yield None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    with Progress(TextColumn("检查中"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                  console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("check", total=total)
+        yield lambda n: bar.advance(task, n)
 
 
 def _show_config(configurator: Configurator, path: str) -> None:
