@@ -50,6 +50,10 @@ def test_a_good_file_loads(tmp_path):
      "no named check 'no_such_check'"),
     (('check = { kind = "required", field = "signer" }', 'check = { kind = "pattern", field = "date", attribute = "yaer", match = "1" }'),
      "date has no attribute 'yaer'"),
+    (('check = { kind = "required", field = "signer" }',
+      'check = { kind = "repeated", scope = "body", chars = "a-z", min = 5, max = 2 }'), "min (5) is greater than max (2)"),
+    (('check = { kind = "required", field = "signer" }', 'check = { kind = "repeated", scope = "body", chars = "z-a" }'),
+     "not a valid regular expression"),
     (('code = "RL901"', 'code = "R901"'), "key 'code'"),
     (('name = "test-rule"', 'name = "Test_Rule"'), "key 'name'"),
     (('message = "缺少{element}"', 'message = "缺少{value.__class__}"'), "placeholder"),
@@ -83,3 +87,22 @@ def test_the_shipped_catalogue_loads_and_every_kind_is_used():
 
     kinds = {r.rule.check.kind for r in load_rules()}
     assert {"required", "pattern", "enum", "compare", "parser"} <= kinds
+
+
+def test_repeated_kind_finds_what_the_equivalent_regex_finds():
+    """``find_repeats`` replaces a backreference regex for speed; on random text over a small alphabet
+    (so repeats, runs, astral characters and excluded starts all occur) both give the same matches."""
+    import random
+    import re
+
+    from checker.engine.kinds import find_repeats
+
+    chars = "\u4e00-\u9fff\U00020000-\U0002a6df"
+    allowed = re.compile(f"[{chars}]+")
+    reference = re.compile(f"(?P<w>(?!一)[{chars}]{{2,4}})(?P=w)")
+    rng = random.Random(11)
+    alphabet = "一个改善\U00020001停\n，A\u3000 "
+    for trial in range(5000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 400 if trial % 100 == 0 else 24)))
+        assert find_repeats(text, 2, 4, allowed, "一") == [m.span() for m in reference.finditer(text)], text
+

@@ -142,6 +142,29 @@ class ForbiddenCheck(_Strict):
         return self
 
 
+class RepeatedCheck(_Strict):
+    """The same stretch of text written twice in a row (“改善改善”): ``min`` to ``max`` characters of the
+    class ``chars``, immediately repeated, in a scope (Vale's ``repetition``, over characters, since Chinese
+    puts no spaces between words). The longest repeat at the leftmost place wins, as in a regex
+    ``([chars]{min,max})\\1``, but found without trying every place (see kinds.find_repeats)."""
+
+    kind: Literal["repeated"]
+    scope: Literal["body", "title", "opening", "closing", "cc", "contact", "headings"]
+    chars: str  # the inside of a regex character class, e.g. "\u4e00-\u9fff"
+    min: int = Field(default=2, ge=1, le=16)
+    max: int = Field(default=4, ge=1, le=16)
+    not_starting: str = ""  # characters a repeated stretch may not begin with (“一个一个” is ordinary speech)
+    skip_quoted: bool = False
+    _class: Optional[re.Pattern] = PrivateAttr(default=None)
+
+    @model_validator(mode="after")
+    def _compile_class(self):
+        if self.min > self.max:
+            raise ValueError(f"min ({self.min}) is greater than max ({self.max})")
+        self._class = _compile(f"[{self.chars}]+")
+        return self
+
+
 class CompareCheck(_Strict):
     """A relation between two elements' attributes, through a named operator. Silent when either side is
     absent."""
@@ -214,7 +237,7 @@ class ParserCheck(_Strict):
 
 
 Check = Annotated[
-    Union[RequiredCheck, PatternCheck, EnumCheck, ForbiddenCheck, CompareCheck, SequenceCheck, OrderCheck,
+    Union[RequiredCheck, PatternCheck, EnumCheck, ForbiddenCheck, RepeatedCheck, CompareCheck, SequenceCheck, OrderCheck,
           ConditionalCheck, ArtifactCheck, PythonCheck, ParserCheck],
     Field(discriminator="kind"),
 ]

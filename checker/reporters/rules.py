@@ -23,6 +23,8 @@ def _check_summary(compiled: CompiledRule) -> str:
         "pattern": lambda c: f"{c.field}.{c.attribute} {'须匹配' if c.match else '不得匹配'} {c.match or c.not_match}",
         "enum": lambda c: f"{c.field}.{c.attribute} ∈ {c.values if c.values is not None else 'profile.' + c.profile_key}",
         "forbidden": lambda c: f"{c.scope} 中不得出现 {c.pattern}",
+        "repeated": lambda c: f"{c.scope} 中不得紧接着重复 {c.min}–{c.max} 个 [{c.chars}] 字符"
+                              + (f"（“{c.not_starting}”开头的除外）" if c.not_starting else ""),
         "compare": lambda c: f"{c.left} {c.operator} {c.right or 'kind'}",
         "sequence": lambda c: f"标题序号：{c.check}",
         "order": lambda c: f"{c.element} 在 {', '.join(c.after) or '—'} 之后、{', '.join(c.before) or '—'} 之前",
