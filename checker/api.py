@@ -90,6 +90,11 @@ def batch_gc():
         yield lambda: None
     finally:
         if was_enabled:
+            # Everything allocated meanwhile still counts as "young": re-enabling as is would make the next
+            # allocation scan it all at once (measured: ~80 µs per letter of the batch). Freezing then
+            # unfreezing files it with the old objects, where collections are rare; nothing is leaked.
+            gc.freeze()
+            gc.unfreeze()
             gc.enable()
 
 
