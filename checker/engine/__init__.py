@@ -16,7 +16,7 @@ from pydantic import ValidationError
 from ..model import Diagnostic, Fix, Kind, Letter, Severity
 from ..resources import data_dir
 from ..tomlfile import read_toml
-from .kinds import Context, Finding, compile_check, condition_holds
+from .kinds import Context, Finding, compile_check, guarded
 from .named import NAMED
 from .schema import Rule, RuleFile
 
@@ -74,10 +74,7 @@ def applicable(rules: Iterable[CompiledRule], kind: Kind) -> list[CompiledRule]:
 
 def run_rules(rules: list[CompiledRule], letter: Letter, ctx: Context) -> list[Diagnostic]:
     out: list[Diagnostic] = []
-    for compiled in rules:
-        when = compiled.rule.when
-        if when is not None and not condition_holds(when, letter):
-            continue
+    for compiled in rules:  # a rule's ``when`` is part of its compiled ``run``
         for finding in compiled.run(letter, ctx):
             out.append(_diagnostic(compiled, finding))
     return out
@@ -185,7 +182,7 @@ def load_rules_from(paths: Iterable[Path]) -> RuleSet:
                     raise RuleFileError(f"{path}: rule {rule.code} ({rule.name}), key '{key}': "
                                         f"{value} is already used in {seen[value]}")
                 seen[value] = path
-            compiled.append(CompiledRule(rule=rule, group=rule_file.group, run=compile_check(rule.check),
+            compiled.append(CompiledRule(rule=rule, group=rule_file.group, run=guarded(compile_check(rule.check), rule.when),
                                          kinds=_KINDS[rule.applies_to], severity=Severity(rule.severity)))
     compiled.sort(key=lambda r: r.rule.code)
     return RuleSet(compiled)

@@ -68,22 +68,40 @@ def _span_of(element: Any) -> Optional[Span]:
     return element.span
 
 
-def condition_holds(cond: S.Condition, letter: Letter) -> bool:
-    element = getattr(letter, cond.field)
-    present = bool(element) if isinstance(element, list) else element is not None
-    if cond.present is not None and present != cond.present:
-        return False
-    if cond.match is None and cond.not_match is None:
+def compile_condition(cond: S.Condition) -> Callable[[Letter], bool]:
+    """A test on one element, as a function of the letter (its regexes looked up once, here)."""
+    name, attribute, present_wanted = cond.field, cond.attribute, cond.present
+    match_re, not_match_re = cond._match_re, cond._not_match_re
+    tests_value = match_re is not None or not_match_re is not None
+
+    def holds(letter: Letter) -> bool:
+        element = getattr(letter, name)
+        present = bool(element) if isinstance(element, list) else element is not None
+        if present_wanted is not None and present != present_wanted:
+            return False
+        if not tests_value:
+            return True
+        if not present:
+            return False
+        value = attr(element, attribute)
+        text = "" if value is None else str(value)
+        if match_re is not None and not match_re.search(text):
+            return False
+        if not_match_re is not None and not_match_re.search(text):
+            return False
         return True
-    if not present:
-        return False
-    value = attr(element, cond.attribute)
-    text = "" if value is None else str(value)
-    if cond._match_re is not None and not cond._match_re.search(text):
-        return False
-    if cond._not_match_re is not None and cond._not_match_re.search(text):
-        return False
-    return True
+    return holds
+
+
+def guarded(run: CheckFn, when: Optional[S.Condition]) -> CheckFn:
+    """A rule's check that runs only when its ``when`` condition holds."""
+    if when is None:
+        return run
+    holds = compile_condition(when)
+
+    def run_when(letter: Letter, ctx: Context) -> list:
+        return run(letter, ctx) if holds(letter) else []
+    return run_when
 
 
 # ---- required ---------------------------------------------------------------------------------------------
@@ -515,9 +533,10 @@ def compile_order(check: S.OrderCheck) -> CheckFn:
 
 def compile_conditional(check: S.ConditionalCheck) -> CheckFn:
     when, then = check.when, check.then
+    when_holds, then_holds = compile_condition(when), compile_condition(then)
 
     def run(letter: Letter, ctx: Context) -> list:
-        if not condition_holds(when, letter) or condition_holds(then, letter):
+        if not when_holds(letter) or then_holds(letter):
             return []
         target = getattr(letter, then.field) or getattr(letter, when.field)
         span = _span_of(target) or missing_anchor(letter, then.field, ctx.last_line)
@@ -547,4 +566,4 @@ def compile_check(check: Any) -> CheckFn:
     return compiler(check)
 
 
-__all__ = ["Finding", "Context", "compile_check", "condition_holds", "Element", "ELEMENT_LABELS"]
+__all__ = ["Finding", "Context", "compile_check", "compile_condition", "guarded", "Element", "ELEMENT_LABELS"]
