@@ -66,7 +66,7 @@ def parse_lines(raw_lines: list[str], profile: Profile | None = None) -> ParseRe
     profile = profile or builtin_profile()
     lines, artifacts = normalize(raw_lines)
     tokens = lex(lines, artifacts)
-    feed = [Token(tok.kind, "", start_pos=i, line=tok.first.number) for i, tok in enumerate(tokens)]
+    feed = [_grammar_token(tok.kind, i) for i, tok in enumerate(tokens)]
     skipped: list[int] = []
 
     def recover(error: UnexpectedInput) -> bool:
@@ -86,6 +86,20 @@ def parse_lines(raw_lines: list[str], profile: Profile | None = None) -> ParseRe
     letter = builder.finish(artifacts)
     return ParseResult(letter=letter, misplaced=builder.misplaced, duplicates=builder.duplicates,
                        paragraphs_text=letter.paragraphs)
+
+
+_GRAMMAR_TOKENS: dict[tuple[str, int], Token] = {}
+
+
+def _grammar_token(kind: str, index: int) -> Token:
+    """The grammar sees a line token as its kind and its index in the letter, nothing else; such tokens
+    are made once and shared by every letter (the parser only reads them)."""
+    token = _GRAMMAR_TOKENS.get((kind, index))
+    if token is None:
+        token = Token(kind, "", start_pos=index)
+        if index < 1000:  # letters have a few dozen line tokens; a huge input is not worth keeping
+            _GRAMMAR_TOKENS[kind, index] = token
+    return token
 
 
 class _Builder:
