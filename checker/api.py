@@ -54,6 +54,10 @@ def check_source(source: Source, effective: Effective | None = None) -> FileResu
             d.severity = severities[d.rule]
         diagnostics.append(d)
     diagnostics.sort(key=lambda d: d.sort_key())
+    if source.locator is not None:  # .docx, .pdf, .ofd: name the paragraph or page (text files have none)
+        describe = source.locator.describe
+        for d in diagnostics:
+            d.location = describe(d.span.line)
     return FileResult.trusted(
         path=source.path, kind=letter.kind, error=None, letter=letter, diagnostics=diagnostics,
         source_lines=source.lines,
@@ -100,11 +104,11 @@ def batch_gc():
 
 def check_texts(texts: Iterable[str], configurator: Configurator | None = None) -> list[FileResult]:
     """Check many letters given as text (results in the same order)."""
-    configurator = configurator or default_configurator()
+    effective = (configurator or default_configurator()).for_path("<text>")  # texts have no folder of their own
     results = []
     with batch_gc() as tick:
-        for i, text in enumerate(texts):
-            results.append(check_text(text, f"<text {i + 1}>", configurator))
+        for i, text in enumerate(texts, 1):
+            results.append(check_source(Source(path=f"<text {i}>", lines=split_lines(text), encoding="utf-8"), effective))
             tick()
     return results
 
