@@ -12,6 +12,7 @@ import re
 from typing import Callable
 
 from ..model import Kind, Letter, Span
+from ..patterns import FULLWIDTH_DIGITS
 from . import schema as S
 from .kinds import Finding, _QUOTED, _body, _body_span
 
@@ -248,6 +249,7 @@ def session_ordinal(letter: Letter, ctx, params) -> list:
 
 
 _NUMBER_IN_BODY = re.compile(r"第\s*(?P<number>[0-9A-Za-z][0-9A-Za-z\-]{0,11})\s*号\s*(?:建议|提案|议案)")
+_NUMBER_IN_PARENS = re.compile(r"[（(]\s*第\s*(?P<number>[0-9A-Za-z０-９][0-9A-Za-z０-９\-－]{0,11})\s*号\s*[）)]")
 
 
 @named
@@ -257,12 +259,20 @@ def proposal_number_consistency(letter: Letter, ctx, params) -> list:
     if title_number is None:
         return []
     text, starts, paragraphs = _body(letter, ctx)
+    mentions = [m for m in _NUMBER_IN_BODY.finditer(text)]
+    opening = letter.opening
+    if opening is not None:  # “您提出的《关于……的建议》（第15号）收悉”: the number the opening cites
+        for i, paragraph in enumerate(paragraphs):
+            if opening.span.line <= paragraph.span.line <= opening.span.end_line:
+                end = starts[i] + len(paragraph.text)
+                mentions.extend(m for m in _NUMBER_IN_PARENS.finditer(text, starts[i], end))
     found = []
-    for m in _NUMBER_IN_BODY.finditer(text):
-        if m.group("number") != title_number.value:
+    for m in sorted(mentions, key=lambda m: m.start()):
+        number = m.group("number").translate(FULLWIDTH_DIGITS)
+        if number != title_number.value:
             found.append(Finding(_body_span(starts, paragraphs, m.start("number"), m.end("number")),
-                                 {"found": m.group("number"), "value": m.group("number"),
-                                  "expected": title_number.value, "line": title_number.span.line}))
+                                 {"found": number, "value": number, "expected": title_number.value,
+                                  "line": title_number.span.line}))
     return found
 
 
