@@ -163,7 +163,7 @@ def compact(result: FileResult) -> tuple:
     diagnostics = tuple(
         (d.code, d.rule, d.severity.value, d.span.line, d.span.column, d.span.end_line, d.span.end_column, d.message,
          None if d.fix is None else (d.fix.replacement, d.fix.span.line, d.fix.span.column, d.fix.span.end_line,
-                                     d.fix.span.end_column, d.fix.description))
+                                     d.fix.span.end_column, d.fix.description), d.location)
         for d in result.diagnostics
     )
     fields = fields_dict(result.letter) if result.letter is not None else None
@@ -173,7 +173,7 @@ def compact(result: FileResult) -> tuple:
 def expand(record: tuple) -> FileResult:
     path, kind, error, fields, diagnostics, source_lines = record
     out = []
-    for code, rule, severity, line, column, end_line, end_column, message, fix in diagnostics:
+    for code, rule, severity, line, column, end_line, end_column, message, fix, location in diagnostics:
         span = Span.trusted(line=line, column=column, end_line=end_line, end_column=end_column)
         fix_obj = None
         if fix is not None:
@@ -181,7 +181,7 @@ def expand(record: tuple) -> FileResult:
             fix_obj = Fix.trusted(replacement=replacement, description=description,
                                   span=Span.trusted(line=fl, column=fc, end_line=fel, end_column=fec))
         out.append(Diagnostic.trusted(code=code, rule=rule, severity=Severity(severity), span=span, message=message,
-                                      fix=fix_obj))
+                                      fix=fix_obj, location=location))
     return FileResult.trusted(path=path, kind=Kind(kind), error=error, letter=None, fields=fields, diagnostics=out,
                               source_lines=source_lines)
 

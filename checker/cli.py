@@ -18,11 +18,12 @@ from rich.text import Text
 
 from . import __version__
 from .api import check_file
+from .baseline import BaselineError
 from .batch import Selection, default_jobs, discover, run_batch
 from .config import ConfigError, Configurator, Overrides
 from .engine import RuleFileError
 from .model import FIELD_NAMES, Report, Severity
-from .reporters import render_concise, render_full, render_json
+from .reporters import FORMATS, OutputContext, terminal_console, write_report
 from .reporters.json_format import SCHEMA_VERSION, file_to_dict
 from .reporters.rules import explain_text, render_rules
 from .reporters.text import KIND_LABELS
@@ -32,8 +33,7 @@ EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 
 def _stdout_console() -> Console:
-    # Letters contain [ ] and other rich markup characters: every print passes Text, never markup.
-    return Console(highlight=False, soft_wrap=True)
+    return terminal_console()
 
 
 def exit_code(report: Report, fail_on: Severity | None, configurator: Configurator | None = None) -> int:
@@ -71,8 +71,9 @@ def main() -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1)
-@click.option("--format", "output_format", type=click.Choice(["full", "concise", "json"]), default="full",
-              show_default=True, help="输出格式：full 带原文和标记，concise 每条一行，json 供程序读取。")
+@click.option("--format", "output_format", type=click.Choice(FORMATS), default="full", show_default=True,
+              help="输出格式：full 带原文和标记，concise 每条一行；json、json-lines、sarif、github、junit 供程序和 CI 读取。")
+@click.option("-o", "--output-file", type=click.Path(dir_okay=False), help="把结果写入这个文件（而不是屏幕），退出码不变。")
 @click.option("--select", multiple=True, help="只启用这些规则（代码、代码前缀如 RL1、规则名，逗号分隔；ALL 为全部）。")
 @click.option("--extend-select", multiple=True, help="在配置之外再启用这些规则。")
 @click.option("--ignore", multiple=True, help="停用这些规则（代码、前缀或规则名）。")
@@ -88,8 +89,12 @@ def main() -> None:
               help="并行检查的进程数（默认 0 = 全部 CPU 核心；1 = 不并行）。")
 @click.option("--include", multiple=True, help="目录中只检查匹配这些通配符的文件（默认按扩展名）。")
 @click.option("--exclude", multiple=True, help="跳过匹配这些通配符的文件或目录。")
-def check(paths, output_format, select, extend_select, ignore, profile, fail_on, assigned_date, config_file,
-          isolated, show_config, exit_zero, jobs, include, exclude) -> None:
+@click.option("--baseline", "baseline_file", type=click.Path(dir_okay=False),
+              help="只报告这个基线文件里没有的新问题（基线由 --write-baseline 生成）。")
+@click.option("--write-baseline", "write_baseline_file", type=click.Path(dir_okay=False),
+              help="把这次发现的全部问题记入基线文件后退出（以后用 --baseline 只看新问题）。")
+def check(paths, output_format, output_file, select, extend_select, ignore, profile, fail_on, assigned_date, config_file,
+          isolated, show_config, exit_zero, jobs, include, exclude, baseline_file, write_baseline_file) -> None:
     """检查答复函（.txt/.md 文件或目录，- 表示标准输入）。"""
     overrides = Overrides(
         profile=profile, select=_selectors(select) or None, extend_select=_selectors(extend_select),
@@ -109,14 +114,30 @@ def check(paths, output_format, select, extend_select, ignore, profile, fail_on,
         with _progress(len(items)) as advance:
             files = run_batch(items, configurator, jobs=jobs or default_jobs(), progress=advance)
         report = Report(files=files)
+        if write_baseline_file:
+            from .baseline import write_baseline
+
+            try:
+                recorded = write_baseline(report, write_baseline_file)
+            except OSError as exc:
+                _fail(f"无法写入基线文件 {write_baseline_file}：{exc.strerror or exc}")
+            click.echo(f"已把 {recorded} 条问题记入基线 {write_baseline_file}；以后加 --baseline {write_baseline_file} "
+                       "只报告新问题", err=True)
+            sys.exit(EXIT_ERROR if report.summary.unreadable else EXIT_CLEAN)
+        if baseline_file:
+            from .baseline import Baseline
+
+            report, _ = Baseline.load(baseline_file).apply(report)
     except (ConfigError, RuleFileError) as exc:
         _fail(str(exc))
-    if output_format == "json":
-        sys.stdout.write(render_json(report))
-    elif output_format == "concise":
-        render_concise(report, _stdout_console())
-    else:
-        render_full(report, _stdout_console())
+    except BaselineError as exc:
+        _fail(str(exc))
+    # SARIF marks the catalogue's rules that were off in this run
+    enabled = frozenset(r.rule.code for f in report.files for r in configurator.for_path(f.path).enabled)
+    try:
+        write_report(report, output_format, output_file, OutputContext(enabled_rules=enabled or None))
+    except OSError as exc:
+        _fail(f"无法写入输出文件 {output_file}：{exc.strerror or exc}")
     code = exit_code(report, Severity(fail_on) if fail_on else None, configurator)
     if exit_zero and code == EXIT_FINDINGS:
         code = EXIT_CLEAN

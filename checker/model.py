@@ -327,6 +327,9 @@ class Diagnostic(_Model):
     span: Span
     message: str
     fix: Optional[Fix] = None
+    # Where the line is in the file a person opened, when its lines are not the editor's: for a Word document
+    # the paragraph (第 12 段“关于市人大代表……”), for a PDF or OFD the page. None for text files.
+    location: Optional[str] = None
 
     def sort_key(self) -> tuple:
         return (self.span.line, self.span.column, self.code)
@@ -356,10 +359,12 @@ class Summary(_Model):
     info: int
     unreadable: int = 0  # files that could not be checked
     with_findings: int = 0  # files with at least one finding
+    suppressed: int = 0  # known findings left out by a baseline (--baseline)
 
 
 class Report(_Model):
     files: list[FileResult]
+    suppressed: int = 0  # known findings a baseline left out of ``files``
 
     @property
     def summary(self) -> Summary:
@@ -370,4 +375,5 @@ class Report(_Model):
             info=sum(f.count(Severity.INFO) for f in self.files),
             unreadable=sum(1 for f in self.files if f.error),
             with_findings=sum(1 for f in self.files if f.diagnostics),
+            suppressed=self.suppressed,
         )

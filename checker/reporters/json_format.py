@@ -38,6 +38,21 @@ def fields_dict(letter: Letter | None) -> dict:
     return {name: (_field(letter, name) if letter is not None else None) for name in FIELD_NAMES}
 
 
+def diagnostic_to_dict(d) -> dict:
+    out = {
+        "code": d.code, "rule": d.rule, "severity": d.severity.value, "line": d.span.line,
+        "column": d.span.column, "end_line": d.span.end_line, "end_column": d.span.end_column,
+        "message": d.message,
+        "fix": None if d.fix is None else {
+            "replacement": d.fix.replacement, "line": d.fix.span.line, "column": d.fix.span.column,
+            "end_line": d.fix.span.end_line, "end_column": d.fix.span.end_column,
+        },
+    }
+    if d.location is not None:  # only for files whose lines are not an editor's (.docx, .pdf, .ofd)
+        out["location"] = d.location
+    return out
+
+
 def file_to_dict(result: FileResult) -> dict:
     fields = result.fields if result.letter is None and result.fields is not None else fields_dict(result.letter)
     return {
@@ -45,18 +60,7 @@ def file_to_dict(result: FileResult) -> dict:
         "kind": result.kind.value,
         "error": result.error,
         "fields": fields,
-        "diagnostics": [
-            {
-                "code": d.code, "rule": d.rule, "severity": d.severity.value, "line": d.span.line,
-                "column": d.span.column, "end_line": d.span.end_line, "end_column": d.span.end_column,
-                "message": d.message,
-                "fix": None if d.fix is None else {
-                    "replacement": d.fix.replacement, "line": d.fix.span.line, "column": d.fix.span.column,
-                    "end_line": d.fix.span.end_line, "end_column": d.fix.span.end_column,
-                },
-            }
-            for d in result.diagnostics
-        ],
+        "diagnostics": [diagnostic_to_dict(d) for d in result.diagnostics],
     }
 
 
@@ -66,7 +70,9 @@ def report_to_dict(report: Report) -> dict:
         "version": SCHEMA_VERSION,
         "tool": {"name": "replylint", "version": __version__},
         "files": [file_to_dict(f) for f in report.files],
-        "summary": {"files": summary.files, "error": summary.error, "warning": summary.warning, "info": summary.info},
+        "summary": {"files": summary.files, "error": summary.error, "warning": summary.warning, "info": summary.info,
+                    "unreadable": summary.unreadable, "with_findings": summary.with_findings,
+                    "suppressed_by_baseline": summary.suppressed},
     }
 
 

@@ -94,30 +94,37 @@ def rules_markdown() -> str:
         out.append(f"| {r.rule.code} | [{r.rule.name}](#{r.rule.name}) | {SEVERITY[r.rule.severity]} | "
                    f"{APPLIES[r.rule.applies_to]} | {r.group} |")
     for r in rules:
-        rule = r.rule
-        out += ["", f"## {rule.name}", "",
-                f"**{rule.code}** · {SEVERITY[rule.severity]} · {APPLIES[rule.applies_to]} · `{_check_summary(r)}`"
-                + (" · 可自动修正" if rule.fix else ""), "",
-                rule.description.strip(), "", f"依据：{rule.source}", "", f"提示信息：{rule.message}", ""]
-        for title, examples in (("正确示例", rule.examples.pass_), ("错误示例", rule.examples.fail)):
-            out.append(f"{title}：")
-            out.append("")
-            for example in examples:
-                for line in _example_lines(example):
-                    if example.text is not None:
-                        out += ["```text", line.rstrip("\n"), "```"]
-                    else:
-                        out.append(f"- {line}")
-                if example.note:
-                    out.append(f"  （{example.note}）")
-            out.append("")
+        out += ["", f"## {r.rule.name}", "", *rule_markdown_lines(r)]
     return "\n".join(out).rstrip("\n") + "\n"
 
 
-def explain_text(name_or_code: str):
-    compiled = load_rules().find(name_or_code)
-    if compiled is None:
-        return None
+def rule_markdown_lines(compiled: CompiledRule) -> list[str]:
+    """One rule's section of docs/rules.md below its heading: code, level, description, source, message and
+    the pass/fail examples (also the SARIF ``help.markdown`` of the rule)."""
+    rule = compiled.rule
+    out = [f"**{rule.code}** · {SEVERITY[rule.severity]} · {APPLIES[rule.applies_to]} · `{_check_summary(compiled)}`"
+           + (" · 可自动修正" if rule.fix else ""), "",
+           rule.description.strip(), "", f"依据：{rule.source}", "", f"提示信息：{rule.message}", ""]
+    for title, examples in (("正确示例", rule.examples.pass_), ("错误示例", rule.examples.fail)):
+        out.append(f"{title}：")
+        out.append("")
+        for example in examples:
+            for line in _example_lines(example):
+                if example.text is not None:
+                    out += ["```text", line.rstrip("\n"), "```"]
+                else:
+                    out.append(f"- {line}")
+            if example.note:
+                out.append(f"  （{example.note}）")
+        out.append("")
+    return out
+
+
+def rule_markdown(compiled: CompiledRule) -> str:
+    return "\n".join(rule_markdown_lines(compiled)).rstrip("\n") + "\n"
+
+
+def _explain_parts(compiled: CompiledRule) -> list[Text]:
     rule = compiled.rule
     parts = [
         Text.assemble((f"{rule.code} {rule.name}", "bold"), f"  {SEVERITY[rule.severity]} · {APPLIES[rule.applies_to]}"),
@@ -136,4 +143,16 @@ def explain_text(name_or_code: str):
                 parts.append(Text("  " + line.replace("\n", "\n  ")))
             if example.note:
                 parts.append(Text(f"  （{example.note}）", style="dim"))
-    return Group(*parts)
+    return parts
+
+
+def explain_plain(compiled: CompiledRule) -> str:
+    """What ``replylint explain`` prints, without styles (the SARIF ``help.text`` of the rule)."""
+    return "\n".join(part.plain for part in _explain_parts(compiled)) + "\n"
+
+
+def explain_text(name_or_code: str):
+    compiled = load_rules().find(name_or_code)
+    if compiled is None:
+        return None
+    return Group(*_explain_parts(compiled))

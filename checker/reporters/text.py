@@ -1,5 +1,8 @@
 """Human-readable formats: ``full`` (grouped by file, the source line and a caret under the finding) and
-``concise`` (one line per finding, for editors and grep). Both end with a summary line."""
+``concise`` (one line per finding, for editors and grep). Both end with a summary line.
+
+For a Word document, PDF or OFD the line numbers count the lines the reader made (one per paragraph); each
+finding then also names the paragraph (第 12 段“关于……”) or the page, right after the line number."""
 
 from __future__ import annotations
 
@@ -47,6 +50,8 @@ def summary_text(report: Report) -> Text:
             f"{s.error} 个错误，{s.warning} 个警告，{s.info} 个提示")
     if s.unreadable:
         text += f"；{s.unreadable} 个文件无法读取"
+    if s.suppressed:
+        text += f"；另有 {s.suppressed} 条已知问题按基线略去"
     style = "bold red" if s.error or s.unreadable else "yellow" if s.warning else "green"
     return Text(text, style=style)
 
@@ -66,6 +71,7 @@ def render_full(report: Report, console: Console) -> None:
         for d in result.diagnostics:
             console.print(Text.assemble(
                 f"  {d.span.line}:{d.span.column}  ",
+                (f"{d.location}  " if d.location else "", "cyan"),
                 (f"{SEVERITY_LABELS[d.severity]} ", _STYLES[d.severity]),
                 (f"{d.code} {d.rule}", "bold"),
             ))
@@ -86,6 +92,8 @@ def render_concise(report: Report, console: Console) -> None:
         for d in result.diagnostics:
             console.print(Text.assemble(
                 f"{result.path}:{d.span.line}:{d.span.column}: ",
+                # after “path:line:column:”, which editors parse: where that line is in the Word document or PDF
+                f"{d.location}: " if d.location else "",
                 (d.code, "bold"), " ", (f"[{d.severity.value}]", _STYLES[d.severity]), f" {d.rule}: {d.message}",
             ))
     console.print(summary_text(report))

@@ -1,0 +1,149 @@
+"""Baselines: adopt the checker on an old archive and see only what is new.
+
+``--write-baseline FILE`` records today's findings; ``--baseline FILE`` then drops the findings it
+records and reports the rest. A finding is known by its file, its rule and the *content* it is about (the
+offending text, white space squeezed out), never by its line: inserting or editing other lines of a letter
+leaves a known finding known. A finding about something absent (``signer-missing``) has no content, so it
+is known by file and rule alone. The same finding twice in a file is counted, so a third occurrence after
+two known ones is new.
+
+Paths are stored relative to the baseline file's folder, so the baseline works from any working directory
+and inside a checkout on another machine.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import __version__
+from .model import Diagnostic, FileResult, Report
+
+BASELINE_VERSION = 1
+_SPACE = re.compile(r"\s+")
+
+
+class BaselineError(Exception):
+    """The baseline file cannot be read; the message says why."""
+
+
+def absent_rules() -> frozenset[str]:
+    """Rules whose findings are about a missing element (their span is only where it should be)."""
+    from .engine import load_rules
+
+    return frozenset(
+        c.rule.name for c in load_rules()
+        if c.rule.check.kind == "required" and getattr(c.rule.check, "expect", "present") == "present"
+    )
+
+
+def finding_content(result: FileResult, d: Diagnostic, absent: frozenset[str]) -> str:
+    """The text a finding is about, from the source lines under its span (white space removed)."""
+    if d.rule in absent:
+        return ""
+    lines = result.source_lines
+    span = d.span
+    if not lines or span.line < 1 or span.line > len(lines):
+        return ""
+    if span.end_line <= span.line:
+        text = lines[span.line - 1][span.column - 1 : max(span.column - 1, span.end_column - 1)]
+    else:
+        parts = [lines[span.line - 1][span.column - 1 :]]
+        parts.extend(lines[n - 1] for n in range(span.line + 1, min(span.end_line, len(lines))))
+        if span.end_line <= len(lines):
+            parts.append(lines[span.end_line - 1][: span.end_column - 1])
+        text = "".join(parts)
+    return _SPACE.sub("", text)
+
+
+def _relative(path: str, folder: Path) -> str:
+    if path in ("-", "<stdin>") or path.startswith("<"):
+        return path
+    return Path(os.path.relpath(os.path.abspath(path), folder)).as_posix()
+
+
+def _keys(report: Report, folder: Path) -> dict[str, Counter]:
+    absent = absent_rules()
+    keys: dict[str, Counter] = {}
+    for result in report.files:
+        if result.error or not result.diagnostics:
+            continue
+        counter = keys.setdefault(_relative(result.path, folder), Counter())
+        for d in result.diagnostics:
+            counter[(d.rule, finding_content(result, d, absent))] += 1
+    return keys
+
+
+def write_baseline(report: Report, path: str | Path) -> int:
+    """Record the report's findings in ``path`` (atomically); returns how many were recorded."""
+    from .reporters import write_atomically
+
+    path = Path(path)
+    keys = _keys(report, path.resolve().parent)
+    files = {
+        name: [{"rule": rule, "content": content, "count": count}
+               for (rule, content), count in sorted(counter.items())]
+        for name, counter in sorted(keys.items())
+    }
+    data = {"version": BASELINE_VERSION, "tool": {"name": "replylint", "version": __version__}, "files": files}
+    write_atomically(path, json.dumps(data, ensure_ascii=False, indent=1) + "\n")
+    return sum(sum(c.values()) for c in keys.values())
+
+
+@dataclass
+class Baseline:
+    folder: Path
+    known: dict[str, Counter]
+
+    @classmethod
+    def load(cls, path: str | Path) -> "Baseline":
+        path = Path(path)
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise BaselineError(f"基线文件 {path} 不存在（先用 --write-baseline {path} 生成）") from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise BaselineError(f"无法读取基线文件 {path}：{exc}") from None
+        except json.JSONDecodeError as exc:
+            raise BaselineError(f"基线文件 {path} 不是有效的 JSON（第 {exc.lineno} 行）") from None
+        try:
+            if data.get("version") != BASELINE_VERSION:
+                raise BaselineError(f"基线文件 {path} 的格式版本 {data.get('version')!r} 不受支持（应为 {BASELINE_VERSION}）")
+            known = {
+                name: Counter({(entry["rule"], entry["content"]): int(entry.get("count", 1)) for entry in entries})
+                for name, entries in data["files"].items()
+            }
+        except BaselineError:
+            raise
+        except (AttributeError, KeyError, TypeError, ValueError):
+            raise BaselineError(f"基线文件 {path} 的内容不完整或已损坏（应为 replylint --write-baseline 生成的文件）") from None
+        return cls(folder=path.resolve().parent, known=known)
+
+    def apply(self, report: Report) -> tuple[Report, int]:
+        """The report without the known findings, and how many were dropped."""
+        absent = absent_rules()
+        suppressed = 0
+        files = []
+        for result in report.files:
+            known = self.known.get(_relative(result.path, self.folder))
+            if result.error or not result.diagnostics or not known:
+                files.append(result)
+                continue
+            remaining = Counter(known)
+            kept = []
+            for d in result.diagnostics:
+                key = (d.rule, finding_content(result, d, absent))
+                if remaining[key] > 0:
+                    remaining[key] -= 1
+                    suppressed += 1
+                else:
+                    kept.append(d)
+            files.append(result.model_copy(update={"diagnostics": kept}))
+        return Report(files=files, suppressed=report.suppressed + suppressed), suppressed
+
+
+__all__ = ["Baseline", "BaselineError", "write_baseline", "finding_content", "absent_rules"]

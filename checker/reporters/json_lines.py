@@ -1,0 +1,25 @@
+"""``--format json-lines``: one JSON object per checked file, one per line (streamable, ``jq -c``-friendly).
+
+Each line is exactly a member of the ``files`` array of ``--format json`` (the same keys), so a consumer
+of one reads the other; the tool and schema version are on every line, since lines travel alone.
+"""
+
+from __future__ import annotations
+
+import json
+
+from .. import __version__
+from . import OutputContext, register
+from .json_format import SCHEMA_VERSION, file_to_dict
+
+
+def render_json_lines(report, context: OutputContext) -> str:
+    lines = []
+    for result in report.files:
+        record = {"version": SCHEMA_VERSION, "tool": {"name": "replylint", "version": __version__}}
+        record.update(file_to_dict(result))
+        lines.append(json.dumps(record, ensure_ascii=False, separators=(",", ":")))
+    return "".join(line + "\n" for line in lines)
+
+
+register("json-lines", render_json_lines)
