@@ -285,6 +285,27 @@ def test_document_findings_name_the_paragraph_not_a_line():
     assert case.find("failure").text.startswith("letters/答复.docx（第 3 段“东建复[2025]8号”） 错误 RL107")
 
 
+def test_a_real_word_document_in_every_ci_format(tmp_path, monkeypatch):
+    pytest.importorskip("docx")
+    import formats_fixtures as ff
+
+    monkeypatch.chdir(tmp_path)
+    Path("答复 一.docx").write_bytes(ff.build_docx((ROOT / DOC_NUMBER_LETTER).read_text(encoding="utf-8")))
+    log = json.loads(run("--format", "sarif", "答复 一.docx").stdout)
+    assert sarif_errors(log) == []
+    results = log["runs"][0]["results"]
+    assert {r["ruleId"] for r in results} == {"RL107", "RL109", "RL404"}
+    for r in results:
+        physical = r["locations"][0]["physicalLocation"]
+        assert physical["artifactLocation"]["uri"] == "%E7%AD%94%E5%A4%8D%20%E4%B8%80.docx"
+        assert "region" not in physical and "fixes" not in r
+        assert re.match(r"第 \d+ 段“", r["locations"][0]["message"]["text"])
+    lines = run("--format", "github", "答复 一.docx").stdout.splitlines()
+    assert all(line.startswith("::") and ",line=" not in line for line in lines[:-1]) and len(lines) == 4
+    root = ET.fromstring(run("--format", "junit", "答复 一.docx").stdout.encode("utf-8"))
+    assert root.get("failures") == "3"
+
+
 # ---- GitHub workflow commands ---------------------------------------------------------------------------
 
 

@@ -1,0 +1,234 @@
+"""OFD (GB/T 33190-2016, the format of China's electronic official documents) → one line per paragraph.
+
+An OFD file is a zip of XML parts: ``OFD.xml`` → ``DocBody/DocRoot`` (the document's ``Document.xml``) →
+``Pages/Page@BaseLoc`` (each page's ``Content.xml``) → layers and page blocks of graphic objects. The text is
+in ``TextObject``s: a ``Boundary`` (x y w h, millimetres, y down) placing the object on the page, a font
+``Size``, an optional ``CTM``, and ``TextCode`` elements whose ``X``/``Y`` give the first glyph's origin
+(baseline) within the boundary and whose ``DeltaX``/``DeltaY`` give the advances between glyphs, with the
+shorthand ``g N d`` for N equal advances d.
+
+Each glyph is placed; glyphs of one text code that follow each other at their natural spacing form a run,
+and a wide advance (a tab-like jump, as between the 文号 and the 签发人) starts a new run. The runs go to
+``layout.paragraph_lines``, shared with the PDF reader, which restores reading order (producers write the
+objects in any order, and cut lines into several objects), removes page numbers and joins wrapped lines.
+
+Everything goes through ``SafeZip`` and the hardened ``parse_xml``. Template pages (``TemplatePage``:
+backgrounds repeated on every page), annotations and signatures (the seal) are not read.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import unicodedata
+
+from . import Source, SourceError
+from .layout import Run, paragraph_lines
+from .locator import PageLocator
+from .safety import Deadline, SafeZip, parse_xml
+
+WHAT = "OFD 文件"
+MAX_PAGES = 200
+
+
+def _local(tag) -> str:
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+
+
+def _child(element, name: str):
+    for child in element:
+        if _local(child.tag) == name:
+            return child
+    return None
+
+
+def _descendants(element, name: str):
+    for node in element.iter():
+        if _local(node.tag) == name:
+            yield node
+
+
+def read_ofd(data: bytes, path: str) -> Source:
+    deadline = Deadline(what=WHAT)
+    package = SafeZip(data, WHAT)
+    entry = _find(package, "OFD.xml")
+    if entry is None:
+        raise SourceError(f"这不是有效的{WHAT}：压缩包中没有 OFD.xml 入口文件，可能是其他格式的文件被改成了 .ofd 扩展名")
+    root = parse_xml(package.read(entry), entry, WHAT)
+    doc_root = None
+    for body in _descendants(root, "DocBody"):
+        node = _child(body, "DocRoot")
+        if node is not None and (node.text or "").strip():
+            doc_root = node.text.strip()
+            break
+    if doc_root is None:
+        raise SourceError(f"{WHAT}的 OFD.xml 中没有 DocRoot（文档入口），文件可能已损坏")
+    doc_name = _locate(package, "", doc_root)
+    if doc_name is None:
+        raise SourceError(f"{WHAT}缺少文档部件 {doc_root}，文件不完整")
+    document = parse_xml(package.read(doc_name), doc_name, WHAT)
+    doc_dir = posixpath.dirname(doc_name)
+    pages_node = _child(document, "Pages")
+    page_refs = [] if pages_node is None else [p for p in pages_node if _local(p.tag) == "Page"]
+    if not page_refs:
+        raise SourceError(f"这个{WHAT}没有任何页面，文件可能已损坏")
+    if len(page_refs) > MAX_PAGES:
+        raise SourceError(f"OFD 文件超过 {MAX_PAGES} 页，不像一封答复函，已跳过")
+    pages: list[list[Run]] = []
+    images = 0
+    for ref in page_refs:
+        deadline.check()
+        base = (ref.get("BaseLoc") or "").strip()
+        name = _locate(package, doc_dir, base) if base else None
+        if name is None:
+            raise SourceError(f"{WHAT}缺少页面部件 {base or '（未指明）'}，文件不完整")
+        content = parse_xml(package.read(name), name, WHAT)
+        runs, page_images = _page_runs(content, deadline)
+        pages.append(runs)
+        images += page_images
+    paragraphs = paragraph_lines(pages, deadline)
+    if not paragraphs:
+        if images:
+            raise SourceError("这个 OFD 文件只有图像，没有文字（可能是扫描件）：需要先用 OCR（文字识别）转换为文字，"
+                              "或提供原始的 Word/WPS 文件")
+        raise SourceError(f"这个{WHAT}中没有任何文字")
+    lines = [p.text for p in paragraphs]
+    locator = PageLocator([(p.first_page, p.last_page) for p in paragraphs])
+    return Source(path=path, lines=lines, encoding="ofd", locator=locator)
+
+
+def _find(package: SafeZip, name: str) -> str | None:
+    """A member by name, tolerating a different letter case (some producers write ofd.xml)."""
+    if package.has(name):
+        return name
+    lower = name.lower()
+    return next((n for n in package.names() if n.lower() == lower), None)
+
+
+def _locate(package: SafeZip, folder: str, target: str) -> str | None:
+    """An OFD path: absolute (from the package root), or relative to ``folder`` — and, as some producers
+    write it, relative to the root although it does not start with “/”."""
+    target = target.replace("\\", "/")
+    candidates = [target.lstrip("/")] if target.startswith("/") else [posixpath.join(folder, target), target]
+    for candidate in candidates:
+        name = posixpath.normpath(candidate)
+        if name.startswith("../"):
+            continue
+        found = _find(package, name)
+        if found is not None:
+            return found
+    return None
+
+
+# ---- a page's text objects ----------------------------------------------------------------------------------
+
+_NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
+
+
+def _numbers(text: str | None) -> list[float]:
+    return [float(n) for n in _NUMBER.findall(text or "")]
+
+
+def _deltas(text: str | None) -> list[float]:
+    """DeltaX / DeltaY, expanding “g N d” (N advances of d)."""
+    tokens = (text or "").split()
+    out: list[float] = []
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        if token == "g" and i + 2 < len(tokens):
+            try:
+                count, value = int(float(tokens[i + 1])), float(tokens[i + 2])
+            except ValueError:
+                break
+            out.extend([value] * max(0, min(count, 100_000)))
+            i += 3
+            continue
+        try:
+            out.append(float(token))
+        except ValueError:
+            break
+        i += 1
+    return out
+
+
+def _natural(ch: str, size: float) -> float:
+    """A glyph's width when no advance says it: full width for CJK, half for Latin."""
+    return size if unicodedata.east_asian_width(ch) in "WF" else size / 2
+
+
+def _page_runs(content, deadline: Deadline) -> tuple[list[Run], int]:
+    runs: list[Run] = []
+    images = 0
+    count = 0
+    for node in content.iter():
+        name = _local(node.tag)
+        if name == "ImageObject":
+            images += 1
+            continue
+        if name != "TextObject":
+            continue
+        count += 1
+        if count % 500 == 0:
+            deadline.check()
+        runs.extend(_object_runs(node))
+    return runs, images
+
+
+def _object_runs(obj) -> list[Run]:
+    boundary = _numbers(obj.get("Boundary"))
+    if len(boundary) < 2:
+        return []
+    bx, by = boundary[0], boundary[1]
+    size = (_numbers(obj.get("Size")) or [0.0])[0]
+    scale_x = scale_y = 1.0
+    dx = dy = 0.0
+    ctm = _numbers(obj.get("CTM"))
+    if len(ctm) == 6:
+        a, b, c, d, dx, dy = ctm
+        if abs(b) > 1e-3 * max(abs(a), 1e-9) or abs(c) > 1e-3 * max(abs(d), 1e-9) or a <= 0 or d <= 0:
+            return []  # rotated or mirrored text: a watermark or a stamp, not the letter's text
+        scale_x, scale_y = a, d
+    if size <= 0:
+        return []
+    glyph_size = size * scale_y
+    out: list[Run] = []
+    x = y = None
+    for code in obj:
+        if _local(code.tag) != "TextCode":
+            continue
+        text = code.text or ""
+        if not text:
+            continue
+        xs, ys = code.get("X"), code.get("Y")
+        if xs is not None:
+            x = (_numbers(xs) or [0.0])[0]
+        if ys is not None:
+            y = (_numbers(ys) or [0.0])[0]
+        if x is None or y is None:
+            x = x or 0.0
+            y = y or size
+        delta_x = _deltas(code.get("DeltaX"))
+        delta_y = _deltas(code.get("DeltaY"))
+        run_text: list[str] = []
+        run_x0 = run_y = run_end = 0.0
+        gx, gy = x, y
+        for i, ch in enumerate(text):
+            px = bx + dx + scale_x * gx
+            py = by + dy + scale_y * gy
+            natural = _natural(ch, glyph_size)
+            jumped = abs(py - run_y) > 0.3 * glyph_size or not -0.5 * glyph_size <= px - run_end <= glyph_size
+            if run_text and jumped:  # a wide advance (or a step back, or down): a new run
+                out.append(Run(x0=run_x0, x1=run_end, y=run_y, size=glyph_size, text="".join(run_text)))
+                run_text = []
+            if not run_text:
+                run_x0, run_y = px, py
+            run_text.append(ch)
+            run_end = px + natural
+            if i < len(text) - 1:
+                gx += delta_x[i] if i < len(delta_x) else natural / scale_x
+                gy += delta_y[i] if i < len(delta_y) else 0.0
+        if run_text:
+            out.append(Run(x0=run_x0, x1=run_end, y=run_y, size=glyph_size, text="".join(run_text)))
+        x, y = gx + _natural(text[-1], size), gy  # a following TextCode without X/Y goes on from here
+    return out
