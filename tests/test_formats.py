@@ -447,3 +447,19 @@ def test_checking_text_does_not_load_the_document_libraries():
          "print(r.error, sorted(m for m in ('lxml', 'pdfminer', 'docx', 'reportlab') if m in sys.modules))"],
         capture_output=True, text=True, timeout=60, cwd=CHECKER_HOME, env=CHILD_ENV)
     assert done.stdout.strip() == "None []", done.stderr
+
+
+def test_the_bundled_word_pdf_and_ofd_examples_report_what_their_text_reports():
+    """examples/formats/ holds one defective letter as .docx, .pdf and .ofd (built once by
+    tests/formats_fixtures.py) so that `replylint check examples/` shows every reader at work."""
+    from checker.api import check_file
+
+    examples = Path(__file__).resolve().parent.parent / "examples"
+    expected = sorted(d.rule for d in check_file(examples / "defective" / "npc-doc-number-and-date.txt").diagnostics)
+    built = sorted((examples / "formats").glob("npc-doc-number-and-date.*"))
+    assert [p.suffix for p in built] == [".docx", ".ofd", ".pdf"]
+    for path in built:
+        result = check_file(path)
+        assert result.error is None
+        assert sorted(d.rule for d in result.diagnostics) == expected, path.name
+        assert all(d.location for d in result.diagnostics)
