@@ -7,7 +7,6 @@ model when its element is otherwise absent; ``structure.py`` turns those records
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 

@@ -81,7 +81,7 @@ CLOSING_BRACKETS = "”’」』）)】》\"'"
 
 # ---- 落款, 附注, 版记 ----------------------------------------------------------------------------------
 _DATE_ARABIC = r"(?P<y>\d{2,4})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日"
-_DATE_CHINESE = rf"(?P<cy>[〇零○Ｏ0O一二三四五六七八九]{{2,4}})\s*年\s*(?P<cm>[一二三四五六七八九十]{{1,3}})\s*月\s*(?P<cd>[一二三四五六七八九十]{{1,3}})\s*日"
+_DATE_CHINESE = r"(?P<cy>[〇零○Ｏ0O一二三四五六七八九]{2,4})\s*年\s*(?P<cm>[一二三四五六七八九十]{1,3})\s*月\s*(?P<cd>[一二三四五六七八九十]{1,3})\s*日"
 _DATE_SEPARATED = r"(?P<sy>\d{4})\s*(?P<sep>[.\-/／．])\s*(?P<sm>\d{1,2})\s*[.\-/／．]\s*(?P<sd>\d{1,2})"
 DATE_TEXT = rf"(?:{_DATE_ARABIC}|{_DATE_CHINESE}|{_DATE_SEPARATED})"
 DATE_LINE = re.compile(rf"^{DATE_TEXT}$")

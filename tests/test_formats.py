@@ -336,7 +336,7 @@ def test_legacy_doc_without_libreoffice_says_how_to_convert(tmp_path, monkeypatc
         with pytest.raises(SourceError) as info:
             read_source(path)
         message = str(info.value)
-        assert name in message and "另存为" in message and f"soffice --headless --convert-to docx" in message
+        assert name in message and "另存为" in message and "soffice --headless --convert-to docx" in message
     # a .docx that is really a .doc is named for what it is
     path = tmp_path / "renamed.docx"
     path.write_bytes(ole)

@@ -71,8 +71,8 @@ def describe_ole(data: bytes, what: str) -> SourceError:
     """The error for an OLE compound file found where a zip was expected (a .docx that is not one)."""
     if ole_is_encrypted_package(data):
         return SourceError(f"{what}设置了打开密码（已加密），无法读取：请在 Word 或 WPS 中取消密码后另存，再检查")
-    return SourceError(f"这个文件实际是旧版 Word/WPS 格式（.doc/.wps），只是扩展名为 .docx：请在 Word 或 WPS 中"
-                       f"“另存为”Word 文档（*.docx）后再检查")
+    return SourceError("这个文件实际是旧版 Word/WPS 格式（.doc/.wps），只是扩展名为 .docx：请在 Word 或 WPS 中"
+                       "“另存为”Word 文档（*.docx）后再检查")
 
 
 def refuse_dtd(data: bytes, name: str) -> None:
