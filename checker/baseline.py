@@ -80,7 +80,7 @@ def _keys(report: Report, folder: Path) -> dict[str, Counter]:
 
 def write_baseline(report: Report, path: str | Path) -> int:
     """Record the report's findings in ``path`` (atomically); returns how many were recorded."""
-    from .reporters import write_atomically
+    from .outfile import write_atomically
 
     path = Path(path)
     keys = _keys(report, path.resolve().parent)

@@ -69,38 +69,55 @@ def main() -> None:
     """
 
 
+# The options `check` and `audit` share: which rules, which settings, which files, how many processes.
+_RUN_OPTIONS = [
+    click.option("--select", multiple=True, help="只启用这些规则（代码、代码前缀如 RL1、规则名，逗号分隔；ALL 为全部）。"),
+    click.option("--extend-select", multiple=True, help="在配置之外再启用这些规则。"),
+    click.option("--ignore", multiple=True, help="停用这些规则（代码、前缀或规则名）。"),
+    click.option("--profile", help="地区档案：national、four-grade，或档案文件路径。"),
+    click.option("--fail-on", type=click.Choice(["error", "warning", "info"]), default=None,
+                 help="达到这一级别的问题使退出码为 1（默认取配置，未配置为 warning）。"),
+    click.option("--assigned-date", help="交办日期 YYYY-MM-DD，用于检查答复期限（reply-deadline）。"),
+    click.option("--config", "config_file", type=click.Path(dir_okay=False), help="使用这个配置文件，不再向上查找。"),
+    click.option("--isolated", is_flag=True, help="忽略所有配置文件。"),
+    click.option("--exit-zero", is_flag=True, help="有问题也以 0 退出（无法读取的文件仍为 2）。"),
+    click.option("-j", "--jobs", type=click.IntRange(min=0), default=0,
+                 help="并行检查的进程数（默认 0 = 全部 CPU 核心；1 = 不并行）。"),
+    click.option("--include", multiple=True, help="目录中只检查匹配这些通配符的文件（默认按扩展名）。"),
+    click.option("--exclude", multiple=True, help="跳过匹配这些通配符的文件或目录。"),
+]
+
+
+def run_options(command):
+    """Add the shared options to a command (in the order listed, in its --help)."""
+    for option in reversed(_RUN_OPTIONS):
+        command = option(command)
+    return command
+
+
+def _overrides(select, extend_select, ignore, profile, fail_on, assigned_date, config_file, isolated) -> Overrides:
+    return Overrides(
+        profile=profile, select=_selectors(select) or None, extend_select=_selectors(extend_select),
+        ignore=_selectors(ignore), fail_on=fail_on, assigned_date=assigned_date, config_file=config_file,
+        isolated=isolated,
+    )
+
+
 @main.command()
 @click.argument("paths", nargs=-1)
 @click.option("--format", "output_format", type=click.Choice(FORMATS), default="full", show_default=True,
               help="输出格式：full 带原文和标记，concise 每条一行；json、json-lines、sarif、github、junit 供程序和 CI 读取。")
 @click.option("-o", "--output-file", type=click.Path(dir_okay=False), help="把结果写入这个文件（而不是屏幕），退出码不变。")
-@click.option("--select", multiple=True, help="只启用这些规则（代码、代码前缀如 RL1、规则名，逗号分隔；ALL 为全部）。")
-@click.option("--extend-select", multiple=True, help="在配置之外再启用这些规则。")
-@click.option("--ignore", multiple=True, help="停用这些规则（代码、前缀或规则名）。")
-@click.option("--profile", help="地区档案：national、four-grade，或档案文件路径。")
-@click.option("--fail-on", type=click.Choice(["error", "warning", "info"]), default=None,
-              help="达到这一级别的问题使退出码为 1（默认取配置，未配置为 warning）。")
-@click.option("--assigned-date", help="交办日期 YYYY-MM-DD，用于检查答复期限（reply-deadline）。")
-@click.option("--config", "config_file", type=click.Path(dir_okay=False), help="使用这个配置文件，不再向上查找。")
-@click.option("--isolated", is_flag=True, help="忽略所有配置文件。")
+@run_options
 @click.option("--show-config", is_flag=True, help="显示生效的配置后退出。")
-@click.option("--exit-zero", is_flag=True, help="有问题也以 0 退出（无法读取的文件仍为 2）。")
-@click.option("-j", "--jobs", type=click.IntRange(min=0), default=0,
-              help="并行检查的进程数（默认 0 = 全部 CPU 核心；1 = 不并行）。")
-@click.option("--include", multiple=True, help="目录中只检查匹配这些通配符的文件（默认按扩展名）。")
-@click.option("--exclude", multiple=True, help="跳过匹配这些通配符的文件或目录。")
 @click.option("--baseline", "baseline_file", type=click.Path(dir_okay=False),
               help="只报告这个基线文件里没有的新问题（基线由 --write-baseline 生成）。")
 @click.option("--write-baseline", "write_baseline_file", type=click.Path(dir_okay=False),
               help="把这次发现的全部问题记入基线文件后退出（以后用 --baseline 只看新问题）。")
 def check(paths, output_format, output_file, select, extend_select, ignore, profile, fail_on, assigned_date, config_file,
           isolated, show_config, exit_zero, jobs, include, exclude, baseline_file, write_baseline_file) -> None:
-    """检查答复函（.txt/.md 文件或目录，- 表示标准输入）。"""
-    overrides = Overrides(
-        profile=profile, select=_selectors(select) or None, extend_select=_selectors(extend_select),
-        ignore=_selectors(ignore), fail_on=fail_on, assigned_date=assigned_date, config_file=config_file,
-        isolated=isolated,
-    )
+    """检查答复函：.docx、.pdf、.ofd、.txt、.md 文件或目录（- 表示标准输入）。"""
+    overrides = _overrides(select, extend_select, ignore, profile, fail_on, assigned_date, config_file, isolated)
     try:
         configurator = Configurator(overrides)
         if show_config:
@@ -246,6 +263,72 @@ def parse(file: str, output_format: str) -> None:
     signals = "，".join(f"{s.element}“{s.text}”→{KIND_LABELS[s.kind.value]}" for s in letter.kind_signals)
     console.print(Text(f"类型判断依据：{signals or '无'}"))
     sys.exit(EXIT_CLEAN)
+
+
+# ---- audit: reports for supervisors over an archive (issue 5) -----------------------------------------------------
+# Everything it needs (sqlite3, openpyxl, the audit package) is imported inside the command, so that `check` and
+# the other commands start as before.
+
+@main.command()
+@click.argument("paths", nargs=-1)
+@click.option("--html", "html_file", type=click.Path(dir_okay=False), help="把审计报告写成这个 HTML 文件（单个文件，离线可看）。")
+@click.option("--xlsx", "xlsx_file", type=click.Path(dir_okay=False), help="同时导出 Excel 工作簿（需要 openpyxl）。")
+@click.option("--db", "db_file", type=click.Path(dir_okay=False),
+              help="审计数据库（默认为第一个路径所在目录下的 .replylint-audit.sqlite）。")
+@click.option("--since", help="只统计成文日期在这一天及以后的答复函（YYYY-MM-DD）。")
+@run_options
+def audit(paths, html_file, xlsx_file, db_file, since, select, extend_select, ignore, profile, fail_on, assigned_date,
+          config_file, isolated, exit_zero, jobs, include, exclude) -> None:
+    """审计答复函档案：只重新检查有变化的文件，生成 HTML 报告和 Excel 工作簿。
+
+    \b
+    replylint audit 档案/ --html 报告.html --xlsx 报告.xlsx
+    replylint audit 档案/ --html 报告.html --since 2024-01-01
+    """
+    import importlib.util
+
+    if not paths:
+        raise click.UsageError("请给出要审计的目录或文件")
+    if "-" in paths:
+        raise click.UsageError("audit 不读标准输入：请给出目录或文件")
+    if xlsx_file and importlib.util.find_spec("openpyxl") is None:
+        _fail("导出 Excel 需要 openpyxl（pip install openpyxl）")
+    from .audit import StoreError, build_report, parse_since, run_audit, write_html, write_xlsx
+
+    if since is not None:
+        try:
+            since = parse_since(since)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="--since") from None
+    overrides = _overrides(select, extend_select, ignore, profile, fail_on, assigned_date, config_file, isolated)
+    outputs = tuple(p for p in (html_file, xlsx_file) if p)
+    try:
+        result = run_audit(paths, overrides, selection=Selection(include=_selectors(include), exclude=_selectors(exclude)),
+                           jobs=jobs, db_path=db_file, since=since, skip=outputs, with_findings=bool(xlsx_file),
+                           progress=_progress)
+    except (ConfigError, RuleFileError, StoreError) as exc:
+        _fail(str(exc))
+    report = build_report(result, since=since)
+    for name, write in ((html_file, write_html), (xlsx_file, write_xlsx)):
+        if name:
+            try:
+                write(report, name)
+            except StoreError as exc:
+                _fail(str(exc))
+            except OSError as exc:
+                _fail(f"无法写入 {name}：{exc.strerror or exc}")
+    s = report.summary()
+    rate = "—" if s["rate"] is None else f"{s['rate'] * 100:.1f}%"
+    click.echo(f"审计 {s['files']} 个文件：新检查 {result.rechecked} 个，沿用上次结果 {result.reused} 个（{result.seconds:.2f} 秒）")
+    scope = f"（成文日期不早于 {since}；无日期 {s['undated']} 封另列）" if since else ""
+    click.echo(f"已检查 {s['checked']} 封{scope}：合规 {s['compliant']} 封（{rate}），有错误或警告 {s['with_problems']} 封；"
+               f"无法读取 {s['unreadable']} 个")
+    written = "、".join(outputs) or "（未指定 --html/--xlsx，只更新了数据库）"
+    click.echo(f"报告：{written}；审计数据库：{result.db_path}")
+    code = report.exit_code(fail_on)
+    if exit_zero and code == EXIT_FINDINGS:
+        code = EXIT_CLEAN
+    sys.exit(code)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -10,7 +10,6 @@ from __future__ import annotations
 import io
 import os
 import sys
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Optional
@@ -18,6 +17,7 @@ from typing import Callable, Optional
 from rich.console import Console
 
 from ..model import Report
+from ..outfile import write_atomically
 from .json_format import render_json, report_to_dict
 from .text import render_concise, render_full
 
@@ -109,22 +109,6 @@ def write_report(report: Report, name: str, output_file: Optional[str] = None,
                                  width=120))
         text = buffer.getvalue()
     write_atomically(Path(output_file), text)
-
-
-def write_atomically(path: Path, text: str) -> None:
-    """Write through a temporary file in the same folder, then rename: readers never see half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
 
 
 __all__ = ["FORMATS", "OutputContext", "register", "write_report", "write_atomically", "report_to_dict",

@@ -1,0 +1,342 @@
+"""The numbers of an audit report, computed once and shared by the HTML page, the workbook and the exit code.
+
+Definitions (the same in every output):
+
+* **checked**: letters that were read and checked; files that could not be read are **unreadable** and are
+  not counted as checked.
+* **compliant**: a checked letter with no error and no warning (information notes do not count);
+  **compliance rate** = compliant ÷ checked.
+* **with findings**: a checked letter with at least one finding of any severity.
+* ``--since DATE``: the report covers the checked letters whose 成文日期 is on or after DATE. A letter
+  whose 成文日期 could not be read cannot be placed before or after DATE: it is *not* counted in the
+  covered numbers, but listed separately (``undated``) with its findings. Unreadable files are always listed.
+* Organ: 发文机关标志, else 署名, else 印发机关 (normalised); year: of the 成文日期, else of the 文号.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Optional
+
+from .collect import Audit, Entry
+from .store import Finding
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+KIND_LABELS = {"npc-suggestion": "人大建议答复", "cppcc-proposal": "政协提案答复", "unknown": "未识别"}
+KIND_ORDER = ("npc-suggestion", "cppcc-proposal", "unknown")
+SEVERITY_LABELS = {"error": "错误", "warning": "警告", "info": "提示"}
+SEVERITIES = ("error", "warning", "info")
+_RANK = {"info": 0, "warning": 1, "error": 2}
+NO_ORGAN = "（未识别发文机关）"
+NO_YEAR = "（无年份）"
+
+
+@dataclass
+class Letter:
+    """One row of the report."""
+
+    index: int  # the anchor: #f-<index>
+    path: str
+    key: Optional[tuple[str, str]] = None  # (sha256, ruleset) of the stored result
+    kind: str = "unknown"
+    organ: Optional[str] = None
+    date: Optional[str] = None
+    year: Optional[int] = None
+    doc_number: Optional[str] = None
+    title: Optional[str] = None
+    error: Optional[str] = None
+    n_error: int = 0
+    n_warning: int = 0
+    n_info: int = 0
+    findings: Optional[list[Finding]] = None  # loaded only when asked for (run_audit(with_findings=True))
+    digest: str = ""  # "code severity rule" per finding, one a line (see store.Result)
+    fragment: Optional[tuple[str, str]] = None  # its table cells and details as HTML (html.result_fragment)
+    fail_on: str = "warning"
+    fresh: bool = False
+
+    @property
+    def compliant(self) -> bool:
+        return self.error is None and self.n_error == 0 and self.n_warning == 0
+
+    @property
+    def kind_label(self) -> str:
+        return KIND_LABELS.get(self.kind, self.kind)
+
+    @property
+    def organ_label(self) -> str:
+        return self.organ or NO_ORGAN
+
+    @property
+    def n_findings(self) -> int:
+        return self.n_error + self.n_warning + self.n_info
+
+
+@dataclass
+class Group:
+    """Counts for one rule, organ, year or kind."""
+
+    key: str
+    label: str
+    letters: int = 0
+    compliant: int = 0
+    error: int = 0
+    warning: int = 0
+    info: int = 0
+    letters_with: int = 0  # by rule: letters where it fired
+    severity: str = ""  # by rule: its (most frequent) severity
+    description: str = ""  # by rule
+
+    @property
+    def findings(self) -> int:
+        return self.error + self.warning + self.info
+
+    @property
+    def rate(self) -> Optional[float]:
+        return self.compliant / self.letters if self.letters else None
+
+    def add_group(self, other: "Group") -> None:
+        self.letters += other.letters
+        self.compliant += other.compliant
+        self.error += other.error
+        self.warning += other.warning
+        self.info += other.info
+
+    def add_letter(self, letter: Letter) -> None:
+        self.letters += 1
+        self.compliant += letter.compliant
+        self.error += letter.n_error
+        self.warning += letter.n_warning
+        self.info += letter.n_info
+
+
+@dataclass
+class AuditReport:
+    generated_at: str
+    paths: tuple[str, ...]
+    db_path: str
+    since: Optional[str]
+    tool_version: str
+    ruleset: str
+    total_files: int
+    letters: list[Letter]  # covered by the report (checked, and dated on/after --since when given)
+    undated: list[Letter]  # with --since: checked letters without a readable 成文日期
+    unreadable: list[Letter]
+    before_since: int  # with --since: checked letters dated before it (left out)
+    rechecked: int
+    reused: int
+    by_rule: list[Group]
+    by_organ: list[Group]
+    by_year: list[Group]
+    by_kind: list[Group]
+    organ_year: dict[str, dict[str, Group]]  # organ → year → counts (compliance rate per organ per year)
+    years: list[str]
+    runs: list[dict]
+
+    @property
+    def checked(self) -> int:
+        return len(self.letters)
+
+    @property
+    def compliant(self) -> int:
+        return sum(1 for l in self.letters if l.compliant)
+
+    @property
+    def with_findings(self) -> int:
+        return sum(1 for l in self.letters if l.n_findings)
+
+    @property
+    def with_problems(self) -> int:
+        return self.checked - self.compliant
+
+    @property
+    def rate(self) -> Optional[float]:
+        return self.compliant / self.checked if self.checked else None
+
+    def total(self, severity: str) -> int:
+        return sum(getattr(l, f"n_{severity}") for l in self.letters)
+
+    def summary(self) -> dict:
+        """The counts every output shows (the xlsx 概览 sheet, the HTML cards, the tests)."""
+        return {
+            "files": self.total_files, "checked": self.checked, "compliant": self.compliant,
+            "with_problems": self.with_problems, "with_findings": self.with_findings,
+            "unreadable": len(self.unreadable), "undated": len(self.undated), "before_since": self.before_since,
+            "error": self.total("error"), "warning": self.total("warning"), "info": self.total("info"),
+            "rate": self.rate,
+        }
+
+    def exit_code(self, fail_on: Optional[str] = None) -> int:
+        """As ``replylint check``: 2 when a file could not be read, 1 when a letter the report lists has a
+        finding at the fail level (the flag, else each file's configured fail-on), else 0."""
+        if self.unreadable:
+            return 2
+        for letter in (*self.letters, *self.undated):
+            level = fail_on or letter.fail_on
+            counted = {"error": letter.n_error, "warning": letter.n_error + letter.n_warning,
+                       "info": letter.n_findings}[level]
+            if counted:
+                return 1
+        return 0
+
+
+@lru_cache(maxsize=1)
+def rule_catalogue() -> dict[str, dict]:
+    """code → name, severity, description (first paragraph), read from the rule files without compiling them."""
+    from ..resources import data_dir
+
+    out = {}
+    try:
+        files = sorted(data_dir("rules").glob("*.toml"))
+    except FileNotFoundError:
+        return out
+    for path in files:
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, tomllib.TOMLDecodeError):
+            continue
+        for rule in data.get("rule", []):
+            if isinstance(rule, dict) and "code" in rule:
+                description = " ".join(str(rule.get("description", "")).split())
+                out[rule["code"]] = {"name": rule.get("name", ""), "severity": rule.get("severity", ""),
+                                     "description": description}
+    return out
+
+
+def _letter(index: int, entry: Entry) -> Letter:
+    r = entry.result
+    if r is None:
+        return Letter(index=index, path=entry.path, error=entry.problem or "无法读取", fail_on=entry.fail_on,
+                      fresh=entry.fresh)
+    return Letter(index=index, path=entry.path, key=(r.sha256, r.ruleset), kind=r.kind, organ=r.organ, date=r.date, year=r.year,
+                  doc_number=r.doc_number, title=r.title, error=r.error, n_error=r.n_error, n_warning=r.n_warning,
+                  n_info=r.n_info, findings=r.findings, digest=r.digest,
+                  fail_on=entry.fail_on, fresh=entry.fresh)
+
+
+def year_label(year: Optional[int]) -> str:
+    return str(year) if year else NO_YEAR
+
+
+def build_report(audit: Audit, since: Optional[str] = None) -> AuditReport:
+    from ..api import batch_gc
+
+    with batch_gc():  # many small objects, none cyclic: no collections meanwhile
+        return _build_report(audit, since)
+
+
+def _build_report(audit: Audit, since: Optional[str]) -> AuditReport:
+    letters: list[Letter] = []
+    undated: list[Letter] = []
+    unreadable: list[Letter] = []
+    before = 0
+    for i, entry in enumerate(audit.entries, 1):
+        letter = _letter(i, entry)
+        if letter.error is not None:
+            unreadable.append(letter)
+        elif since is None:
+            letters.append(letter)
+        elif letter.date is None:
+            undated.append(letter)
+        elif letter.date >= since:
+            letters.append(letter)
+        else:
+            before += 1
+
+    rules = _by_rule(letters)
+    organs: dict[str, Group] = {}
+    years: dict[str, Group] = {}
+    kinds: dict[str, Group] = {k: Group(key=k, label=KIND_LABELS[k]) for k in KIND_ORDER}
+    organ_year: dict[str, dict[str, Group]] = {}
+    for letter in letters:
+        organ = letter.organ_label
+        year = year_label(letter.year)
+        for groups, key in ((organs, organ), (years, year)):
+            group = groups.get(key)
+            if group is None:
+                group = groups[key] = Group(key=key, label=key)
+            group.add_letter(letter)
+        kinds.setdefault(letter.kind, Group(key=letter.kind, label=letter.kind_label)).add_letter(letter)
+        cells = organ_year.get(organ)
+        if cells is None:
+            cells = organ_year[organ] = {}
+        cell = cells.get(year)
+        if cell is None:
+            cell = cells[year] = Group(key=year, label=year)
+        cell.add_letter(letter)
+
+    def ordered_years(keys):
+        return sorted(keys, key=lambda y: (y == NO_YEAR, y))
+
+    year_keys = ordered_years(years)
+    return AuditReport(
+        generated_at=dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+        paths=audit.paths, db_path=str(audit.db_path), since=since, tool_version=_tool_version(),
+        ruleset=audit.base[:12], total_files=len(audit.entries), letters=letters, undated=undated,
+        unreadable=unreadable, before_since=before, rechecked=audit.rechecked, reused=audit.reused,
+        by_rule=rules,
+        by_organ=sorted(organs.values(), key=lambda g: (g.key == NO_ORGAN, -g.letters, g.key)),
+        by_year=[years[y] for y in year_keys],
+        by_kind=[g for g in kinds.values() if g.letters or g.key in KIND_ORDER],
+        organ_year=organ_year, years=year_keys, runs=audit.runs,
+    )
+
+
+def _by_rule(letters: list[Letter]) -> list[Group]:
+    """Findings and letters per rule, from the letters' digests (counted in C by Counter, not per finding)."""
+    findings: Counter = Counter()
+    letters_with: Counter = Counter()
+    for letter in letters:
+        if letter.digest:
+            lines = letter.digest.split("\n")
+            findings.update(lines)
+            letters_with.update({line.split(" ", 1)[0] for line in lines})
+    catalogue = rule_catalogue()
+    groups: dict[str, Group] = {}
+    severities: dict[str, Counter] = {}
+    for line, count in findings.items():
+        code, severity, rule = (line.split(" ", 2) + ["", ""])[:3]
+        group = groups.get(code)
+        if group is None:
+            group = groups[code] = Group(key=code, label=rule, letters_with=letters_with[code],
+                                         description=catalogue.get(code, {}).get("description", ""))
+            severities[code] = Counter()
+        if severity in SEVERITIES:
+            setattr(group, severity, getattr(group, severity) + count)
+        severities[code][severity] += count
+    for code, group in groups.items():
+        counts = severities[code]
+        group.severity = max(counts, key=lambda s: (counts[s], _RANK.get(s, 0)))
+    return sorted(groups.values(), key=lambda g: (-g.findings, g.key))
+
+
+def _tool_version() -> str:
+    from .. import __version__
+
+    return __version__
+
+
+def percent(rate: Optional[float]) -> str:
+    return "—" if rate is None else f"{rate * 100:.1f}%"
+
+
+def parse_since(value: str) -> str:
+    """YYYY-MM-DD → the same, validated (ValueError with a message for the user otherwise)."""
+    text = value.strip()
+    try:
+        if len(text) == 10:
+            return dt.date.fromisoformat(text).isoformat()
+    except ValueError:
+        pass
+    raise ValueError(f"应为 YYYY-MM-DD 格式的日期，例如 2024-01-01（收到 {value!r}）")
+
+
+__all__ = ["AuditReport", "Letter", "Group", "build_report", "rule_catalogue", "percent", "parse_since",
+           "KIND_LABELS", "SEVERITY_LABELS", "SEVERITIES"]
