@@ -43,7 +43,7 @@ def check_source(source: Source, effective: Effective | None = None) -> FileResu
         if compiled is not None:
             d.severity = compiled.severity
     found = parser_findings + run_rules(effective.rules_for(letter.kind), letter, context)
-    enabled = {r.rule.name for r in effective.enabled}
+    enabled = effective.enabled_names
     ignored = effective.ignored_for(source.path)
     severities = effective.severities
     diagnostics = []

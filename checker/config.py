@@ -77,6 +77,14 @@ class Effective:
     base_dir: Path = field(default_factory=Path.cwd)
     per_file_ignores: list[tuple[str, frozenset]] = field(default_factory=list)  # glob → rule names
     _by_kind: dict = field(default_factory=dict)
+    _enabled_names: Optional[frozenset] = None
+
+    @property
+    def enabled_names(self) -> frozenset:
+        """The names of the enabled rules (made once: every letter's findings are filtered by it)."""
+        if self._enabled_names is None:
+            self._enabled_names = frozenset(r.rule.name for r in self.enabled)
+        return self._enabled_names
 
     def rules_for(self, kind) -> list[CompiledRule]:
         """The enabled rules that apply to a letter kind (computed once per kind)."""

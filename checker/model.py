@@ -37,6 +37,7 @@ _SEVERITY_RANK = {Severity.INFO: 0, Severity.WARNING: 1, Severity.ERROR: 2}
 
 _set = object.__setattr__
 _new = object.__new__
+_TRUSTED_PLANS: dict[type, tuple[dict, tuple, set]] = {}  # per class: defaults, list defaults, field names
 
 
 class _Model(BaseModel):
@@ -49,11 +50,11 @@ class _Model(BaseModel):
         Validation is for data from outside (JSON, API callers); the parser creates about a hundred
         objects per letter from values it has just matched, and validating each would cost more than the
         parse itself. Equivalent to ``cls(**values)`` for valid values (tests/test_model.py checks it)."""
-        try:
-            defaults, list_defaults, fields_set = cls.__dict__["_trusted_plan"]
-        except KeyError:
-            defaults, list_defaults, fields_set = cls._plan_trusted()
-        if defaults:
+        plan = _TRUSTED_PLANS.get(cls)
+        if plan is None:
+            plan = cls._plan_trusted()
+        defaults, list_defaults, fields_set = plan
+        if len(values) != len(fields_set):  # some fields left to their defaults
             values = {**defaults, **values}
             for name in list_defaults:  # a fresh list per object, never a shared default
                 if values[name] is defaults[name]:
@@ -71,8 +72,7 @@ class _Model(BaseModel):
         defaults = {name: f.get_default(call_default_factory=True) for name, f in cls.model_fields.items()
                     if not f.is_required()}
         list_defaults = tuple(name for name, value in defaults.items() if isinstance(value, list))
-        plan = (defaults, list_defaults, set(cls.model_fields))
-        type.__setattr__(cls, "_trusted_plan", plan)
+        plan = _TRUSTED_PLANS[cls] = (defaults, list_defaults, set(cls.model_fields))
         return plan
 
 

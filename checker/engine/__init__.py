@@ -90,7 +90,8 @@ def _diagnostic(compiled: CompiledRule, finding: Finding) -> Diagnostic:
         replacement = render(rule.fix.template, values)
         if replacement != getattr(finding.element, "raw", None):  # a "fix" that changes nothing is none
             fix = Fix.trusted(replacement=replacement, span=finding.element.span, description=f"改为“{replacement}”")
-    return Diagnostic.trusted(code=rule.code, rule=rule.name, severity=severity, span=finding.span, message=message, fix=fix)
+    return Diagnostic.trusted(code=rule.code, rule=rule.name, severity=severity, span=finding.span, message=message, fix=fix,
+                              location=None)
 
 
 _KINDS = {
