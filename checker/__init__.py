@@ -13,10 +13,22 @@ The public API::
 
 __version__ = "0.1.0"
 
-from .api import check_file, check_path, check_paths, check_text  # noqa: E402
-from .model import Diagnostic, FileResult, Kind, Letter, Report, Severity, Span  # noqa: E402
+# Loaded on first use (PEP 562): `replylint --version` and the audit of an unchanged archive need none of it.
+_EXPORTS = {
+    "check_text": "api", "check_path": "api", "check_paths": "api", "check_file": "api",
+    "Letter": "model", "Diagnostic": "model", "FileResult": "model", "Report": "model", "Kind": "model",
+    "Severity": "model", "Span": "model",
+}
 
-__all__ = [
-    "__version__", "check_text", "check_path", "check_paths", "check_file",
-    "Letter", "Diagnostic", "FileResult", "Report", "Kind", "Severity", "Span",
-]
+__all__ = ["__version__", *_EXPORTS]
+
+
+def __getattr__(name: str):
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'checker' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value

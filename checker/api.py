@@ -6,12 +6,11 @@ always finishes the other files.
 
 from __future__ import annotations
 
-import gc
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterable
 
 from .batch import Selection, discover, run_batch
+from .gcpause import batch_gc
 from .config import Configurator, Effective, Overrides
 from .engine import Context, load_rules, run_rules
 from .model import FileResult, Report
@@ -80,36 +79,13 @@ def check_file(path: str | Path, configurator: Configurator | None = None) -> Fi
     return check_source(source, (configurator or default_configurator()).for_path(source.path))
 
 
-@contextmanager
-def batch_gc():
-    """Pause automatic cyclic garbage collection for a batch.
-
-    A letter makes about a hundred acyclic objects, and a batch keeps every result alive for the report;
-    automatic collections would rescan all of them again and again (measured: half the throughput on
-    2,000 letters). Reference counting still frees everything dropped; nothing the checker makes per
-    letter is cyclic, so nothing accumulates while the collector rests. ``tick`` is kept for callers."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield lambda: None
-    finally:
-        if was_enabled:
-            # Everything allocated meanwhile still counts as "young": re-enabling as is would make the next
-            # allocation scan it all at once (measured: ~80 µs per letter of the batch). Freezing then
-            # unfreezing files it with the old objects, where collections are rare; nothing is leaked.
-            gc.freeze()
-            gc.unfreeze()
-            gc.enable()
-
-
 def check_texts(texts: Iterable[str], configurator: Configurator | None = None) -> list[FileResult]:
     """Check many letters given as text (results in the same order)."""
     effective = (configurator or default_configurator()).for_path("<text>")  # texts have no folder of their own
     results = []
-    with batch_gc() as tick:
+    with batch_gc():
         for i, text in enumerate(texts, 1):
             results.append(check_source(Source(path=f"<text {i}>", lines=split_lines(text), encoding="utf-8"), effective))
-            tick()
     return results
 
 

@@ -23,7 +23,10 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator, Optional
 
 from .config import Configurator, Overrides
-from .model import Diagnostic, Fix, FileResult, Kind, Severity, Span
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the model loads with the first letter checked, not to walk a folder
+    from .model import FileResult
 
 DEFAULT_TIME_LIMIT = 60  # seconds per file: a letter takes milliseconds; anything near this is stuck
 
@@ -126,6 +129,7 @@ def time_limit(seconds: float):
 
 def check_one(path: str, configurator: Configurator, seconds: float = DEFAULT_TIME_LIMIT) -> FileResult:
     from .api import check_file
+    from .model import FileResult
 
     try:
         with time_limit(seconds):
@@ -152,6 +156,8 @@ def _init_worker(overrides: Overrides, seconds: float) -> None:
 def _work(item: tuple[str, Optional[str]]) -> tuple:
     path, problem = item
     if problem:
+        from .model import FileResult
+
         return compact(FileResult(path=path, error=problem))
     return compact(check_one(path, _WORKER["configurator"], _WORKER["seconds"]))
 
@@ -171,6 +177,8 @@ def compact(result: FileResult) -> tuple:
 
 
 def expand(record: tuple) -> FileResult:
+    from .model import Diagnostic, FileResult, Fix, Kind, Severity, Span
+
     path, kind, error, fields, diagnostics, source_lines = record
     out = []
     for code, rule, severity, line, column, end_line, end_column, message, fix, location in diagnostics:
@@ -196,25 +204,24 @@ def default_jobs() -> int:
 def run_batch(items: list[tuple[str, Optional[str]]], configurator: Configurator, jobs: int = 1,
               progress: Optional[Callable[[int], None]] = None, seconds: float = DEFAULT_TIME_LIMIT) -> list[FileResult]:
     """Check the discovered files, in order. ``progress`` is called with the number of files done."""
-    from .api import batch_gc
+    from .gcpause import batch_gc
+    from .model import FileResult
 
     # Parallel pays for its process start-up only from a few dozen letters on.
     if jobs <= 1 or len(items) < 4 * jobs:
         results = []
-        with batch_gc() as tick:
+        with batch_gc():
             for path, problem in items:
                 results.append(FileResult(path=path, error=problem) if problem else check_one(path, configurator, seconds))
-                tick()
                 if progress:
                     progress(1)
         return results
     chunk = max(1, min(64, len(items) // (jobs * 8)))
     results = []
     with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker,
-                             initargs=(configurator.overrides, seconds)) as pool, batch_gc() as tick:
+                             initargs=(configurator.overrides, seconds)) as pool, batch_gc():
         for record in pool.map(_work, items, chunksize=chunk):
             results.append(expand(record))
-            tick()
             if progress:
                 progress(1)
     return results

@@ -12,33 +12,27 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import click
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
 
 from . import __version__
-from .api import check_file
-from .baseline import BaselineError
-from .batch import Selection, default_jobs, discover, run_batch
-from .config import ConfigError, Configurator, Overrides
-from .engine import RuleFileError
-from .model import FIELD_NAMES, Report, Severity
-from .reporters import FORMATS, OutputContext, terminal_console, write_report
-from .reporters.json_format import SCHEMA_VERSION, file_to_dict
-from .reporters.rules import explain_text, render_rules
-from .reporters.text import KIND_LABELS
-from .structure import FIELD_TO_ELEMENT
+from .formats import FORMATS
+
+# Everything else is imported inside the commands that use it: `replylint --version`, `--help` and an audit
+# of an unchanged archive then start without loading the parser, the rule engine or the model.
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 
-def _stdout_console() -> Console:
+def _stdout_console():
+    from .reporters import terminal_console
+
     return terminal_console()
 
 
-def exit_code(report: Report, fail_on: Severity | None, configurator: Configurator | None = None) -> int:
+def exit_code(report, fail_on, configurator=None) -> int:
     """2 if a file could not be read; 1 if a finding reaches the fail level (the flag, else each file's
     configured ``fail-on``); else 0."""
+    from .model import Severity
+
     if any(f.error for f in report.files):
         return EXIT_ERROR
     for f in report.files:
@@ -95,7 +89,9 @@ def run_options(command):
     return command
 
 
-def _overrides(select, extend_select, ignore, profile, fail_on, assigned_date, config_file, isolated) -> Overrides:
+def _overrides(select, extend_select, ignore, profile, fail_on, assigned_date, config_file, isolated):
+    from .config import Overrides
+
     return Overrides(
         profile=profile, select=_selectors(select) or None, extend_select=_selectors(extend_select),
         ignore=_selectors(ignore), fail_on=fail_on, assigned_date=assigned_date, config_file=config_file,
@@ -117,6 +113,13 @@ def _overrides(select, extend_select, ignore, profile, fail_on, assigned_date, c
 def check(paths, output_format, output_file, select, extend_select, ignore, profile, fail_on, assigned_date, config_file,
           isolated, show_config, exit_zero, jobs, include, exclude, baseline_file, write_baseline_file) -> None:
     """检查答复函：.docx、.pdf、.ofd、.txt、.md 文件或目录（- 表示标准输入）。"""
+    from .baseline import BaselineError
+    from .batch import Selection, default_jobs, discover, run_batch
+    from .config import ConfigError, Configurator
+    from .engine import RuleFileError
+    from .model import Report, Severity
+    from .reporters import OutputContext, write_report
+
     overrides = _overrides(select, extend_select, ignore, profile, fail_on, assigned_date, config_file, isolated)
     try:
         configurator = Configurator(overrides)
@@ -164,6 +167,8 @@ def check(paths, output_format, output_file, select, extend_select, ignore, prof
 @contextmanager
 def _progress(total: int):
     """A progress bar on stderr for long runs in a terminal; nothing otherwise (CI logs, pipes)."""
+    from rich.console import Console
+
     if total < 200 or not sys.stderr.isatty():
         yield None
         return
@@ -175,7 +180,7 @@ def _progress(total: int):
         yield lambda n: bar.advance(task, n)
 
 
-def _show_config(configurator: Configurator, path: str) -> None:
+def _show_config(configurator, path: str) -> None:
     probe = path if path == "-" or not Path(path).is_dir() else str(Path(path) / "letter.txt")
     effective = configurator.for_path(probe)
     settings = effective.settings
@@ -201,6 +206,9 @@ def _show_config(configurator: Configurator, path: str) -> None:
               show_default=True, help="table 终端表格；json 供程序读取；markdown 即 docs/rules.md。")
 def rules(output_format: str) -> None:
     """列出全部规则：代码、名称、级别、适用类型、检查方式。"""
+    from .engine import RuleFileError
+    from .reporters.rules import render_rules
+
     try:
         render_rules(output_format, _stdout_console())
     except RuleFileError as exc:
@@ -211,6 +219,9 @@ def rules(output_format: str) -> None:
 @click.argument("rule")
 def explain(rule: str) -> None:
     """说明一条规则（规则名或代码）：为什么、依据的条款、正反示例。"""
+    from .engine import RuleFileError
+    from .reporters.rules import explain_text
+
     try:
         text = explain_text(rule)
     except RuleFileError as exc:
@@ -225,6 +236,15 @@ def explain(rule: str) -> None:
 @click.option("--format", "output_format", type=click.Choice(["table", "json"]), default="table", show_default=True)
 def parse(file: str, output_format: str) -> None:
     """显示从一封答复函中识别出的要素及其所在行。"""
+    from rich.table import Table
+    from rich.text import Text
+
+    from .api import check_file
+    from .model import FIELD_NAMES
+    from .reporters.json_format import SCHEMA_VERSION, file_to_dict
+    from .reporters.text import KIND_LABELS
+    from .structure import FIELD_TO_ELEMENT
+
     result = check_file(file)
     if output_format == "json":
         data = {"version": SCHEMA_VERSION, "tool": {"name": "replylint", "version": __version__}}
@@ -286,6 +306,10 @@ def audit(paths, html_file, xlsx_file, db_file, since, select, extend_select, ig
     replylint audit 档案/ --html 报告.html --since 2024-01-01
     """
     import importlib.util
+
+    from .batch import Selection
+    from .config import ConfigError
+    from .errors import RuleFileError
 
     if not paths:
         raise click.UsageError("请给出要审计的目录或文件")

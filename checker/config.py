@@ -23,8 +23,11 @@ from typing import Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from .engine import CompiledRule, RuleSet, applicable, load_rules
-from .model import Severity
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the engine and model load on first use: reading settings needs neither
+    from .engine import CompiledRule, RuleSet
+    from .model import Severity
 from .profile import Profile, ProfileError, load_profile
 from .tomlfile import describe, read_toml
 
@@ -90,6 +93,8 @@ class Effective:
         """The enabled rules that apply to a letter kind (computed once per kind)."""
         rules = self._by_kind.get(kind)
         if rules is None:
+            from .engine import applicable
+
             rules = self._by_kind[kind] = applicable(self.enabled, kind)
         return rules
 
@@ -143,6 +148,9 @@ def resolve(settings: Settings, source: Optional[Path], overrides: Overrides) ->
         raise ConfigError(describe(source or Path("<command line>"), exc)) from None
     base_dir = source.parent if source else Path.cwd()
     where = f"{source}: key" if source else "command line:"
+    from .engine import load_rules
+    from .model import Severity
+
     rules = load_rules()
     selected = {id(r): r for r in _matching(rules, settings.select, f"{where} 'select'")}
     selected.update({id(r): r for r in _matching(rules, settings.extend_select, f"{where} 'extend-select'")})

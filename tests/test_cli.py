@@ -137,3 +137,16 @@ def test_markup_like_text_in_a_letter_is_printed_verbatim(tmp_path):
 def test_compliant_examples_are_clean(name):
     data = json.loads(run("check", "--format", "json", str(EXAMPLES / name)).output)
     assert data["files"][0]["diagnostics"] == []
+
+
+def test_starting_the_command_loads_no_checking_stage():
+    """`replylint --version`, `--help` and an audit with nothing to re-check must not pay for the parser,
+    the grammar, the rule engine or the model: the command module imports them inside the commands."""
+    import subprocess
+    import sys
+
+    probe = ("import sys, checker.cli; "
+             "print(sorted(m for m in ('lark', 'checker.model', 'checker.engine', 'checker.parse', 'checker.api', "
+             "'pydantic', 'rich') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
+    assert done.stdout.strip() == "[]", done.stderr

@@ -23,14 +23,16 @@ import unicodedata
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Optional
+from typing import TYPE_CHECKING, Callable, Optional
 
 from .. import __version__
 from ..batch import Selection, default_jobs, discover, run_batch
 from ..config import Configurator, Overrides
-from ..model import FileResult
 from .fingerprint import Fingerprints
 from .store import RACY_SECONDS, Finding, Result, Store, make_digest
+
+if TYPE_CHECKING:
+    from ..model import FileResult
 
 DB_NAME = ".replylint-audit.sqlite"
 # errors that depend on the moment, not on the file's bytes: checked again next time
@@ -182,7 +184,7 @@ def run_audit(paths, overrides: Overrides = Overrides(), *, selection: Selection
     lists them; the HTML report does not need them, see ``html.write_html``). Raises ConfigError,
     RuleFileError, StoreError."""
 
-    from ..api import batch_gc
+    from ..gcpause import batch_gc
 
     with batch_gc():  # thousands of long-lived rows: automatic collections would rescan them again and again
         return _run_audit(paths, overrides, selection, jobs, db_path, since, skip, with_findings, progress)

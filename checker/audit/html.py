@@ -550,7 +550,7 @@ def render_tail(report: AuditReport) -> str:
 
 def render_html(report: AuditReport) -> str:
     """The whole page (every letter must carry its findings or its fragment)."""
-    from ..api import batch_gc
+    from ..gcpause import batch_gc
 
     with batch_gc():
         return render_head(report) + render_block(report) + render_tail(report)
@@ -569,7 +569,7 @@ def block_key(report: AuditReport) -> str:
 def write_html(report: AuditReport, path: str | Path) -> None:
     """Write the page, re-using from the store what an earlier report of the same letters rendered: the block
     when the letters are the same, else each letter's fragment; only what is new is rendered (and kept)."""
-    from ..api import batch_gc
+    from ..gcpause import batch_gc
     from .store import Store
 
     with batch_gc(), Store(report.db_path) as store:

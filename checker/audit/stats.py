@@ -226,7 +226,7 @@ def year_label(year: Optional[int]) -> str:
 
 
 def build_report(audit: Audit, since: Optional[str] = None) -> AuditReport:
-    from ..api import batch_gc
+    from ..gcpause import batch_gc
 
     with batch_gc():  # many small objects, none cyclic: no collections meanwhile
         return _build_report(audit, since)

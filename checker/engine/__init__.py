@@ -16,12 +16,11 @@ from pydantic import ValidationError
 from ..model import Diagnostic, Fix, Kind, Letter, Severity
 from ..resources import data_dir
 from ..tomlfile import read_toml
+from ..errors import RuleFileError
 from .kinds import Context, Finding, compile_check, guarded
 from .named import NAMED
 from .schema import Rule, RuleFile
 
-class RuleFileError(Exception):
-    """A rule file is malformed. The message names the file, the rule and the key."""
 
 
 @dataclass(slots=True)

@@ -16,6 +16,7 @@ from typing import Callable, Optional
 
 from rich.console import Console
 
+from ..formats import FORMATS, MACHINE_FORMATS
 from ..model import Report
 from ..outfile import write_atomically
 from .json_format import render_json, report_to_dict
@@ -73,8 +74,7 @@ def register(name: str, renderer: TextRenderer) -> None:
 
 # The machine formats, each in its own module that registers itself; imported only when asked for, so that
 # `replylint check` on a terminal loads none of them.
-_MACHINE_MODULES = {"json-lines": "json_lines", "sarif": "sarif", "github": "github", "junit": "junit"}
-FORMATS = ("full", "concise", "json", *_MACHINE_MODULES)
+_MACHINE_MODULES = {name: module for name, module in MACHINE_FORMATS.items() if name not in _RENDERERS}
 
 
 def _load_format(name: str) -> None:
