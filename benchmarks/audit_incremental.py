@@ -10,7 +10,7 @@ checker/audit/store.py), then audits it twice with ``--html``:
 
 * in-process: ``run_audit`` + ``build_report`` + ``write_html``, first (empty store, cold rule catalogue) and
   second (nothing changed); exits 1 if first ÷ second is below ``--min-ratio`` (default 10);
-* end to end (unless ``--no-cli``): ``python -m checker.cli audit DIR --html r.html`` twice, with a fresh
+* end to end (unless ``--no-cli``): ``replylint audit DIR --html r.html`` (as its script runs it), with a fresh
   database, plus the bare start-up time of the command (``--version``), which bounds any second run from
   below. Reported, not gated: the start-up of the whole ``replylint`` command is not the audit's to change.
 """
@@ -60,7 +60,7 @@ def in_process(folder: Path, jobs: int) -> tuple[float, float, int, int]:
 
 
 def end_to_end(folder: Path, jobs: int) -> tuple[float, float, float]:
-    command = [sys.executable, "-m", "checker.cli"]
+    command = [sys.executable, "-c", "from checker.cli import main; main()"]  # as the `replylint` script does
     env = {**os.environ, "PYTHONPATH": str(HERE.parent) + os.pathsep + os.environ.get("PYTHONPATH", "")}
 
     def timed(args) -> float:
@@ -71,10 +71,16 @@ def end_to_end(folder: Path, jobs: int) -> tuple[float, float, float]:
             sys.exit(f"audit failed ({done.returncode}): {done.stderr}")
         return elapsed
 
-    audit = ["audit", str(folder), "--html", str(folder.parent / "cli.html"), "--db", str(folder.parent / "cli.sqlite"),
-             "--jobs", str(jobs)]
+    db = folder.parent / "cli.sqlite"
+    audit = ["audit", str(folder), "--html", str(folder.parent / "cli.html"), "--db", str(db), "--jobs", str(jobs)]
     startup = min(timed(["--version"]) for _ in range(3))
-    return timed(audit), timed(audit), startup
+    firsts, seconds = [], []
+    for _ in range(2):  # best of two first audits (a fresh store each), best of three re-audits
+        for stale in folder.parent.glob("cli.sqlite*"):
+            stale.unlink()
+        firsts.append(timed(audit))
+        seconds.extend(timed(audit) for _ in range(3))
+    return min(firsts), min(seconds), startup
 
 
 def main() -> int:
@@ -96,7 +102,7 @@ def main() -> int:
               f"second {second:.3f} s ({reused} re-used): {ratio:.1f}x")
         if not args.no_cli:
             cli_first, cli_second, startup = end_to_end(folder, args.jobs)
-            print(f"end to end (python -m checker.cli audit … --html): first {cli_first:.3f} s, second {cli_second:.3f} s: "
+            print(f"end to end (replylint audit … --html, best runs): first {cli_first:.3f} s, second {cli_second:.3f} s: "
                   f"{cli_first / cli_second:.1f}x; bare start-up (--version) {startup:.3f} s, so the second run's own work "
                   f"is {cli_second - startup:.3f} s ({(cli_first - startup) / max(cli_second - startup, 1e-3):.1f}x net of start-up)")
     if ratio < args.min_ratio:

@@ -16,7 +16,6 @@ import fnmatch
 import os
 import signal
 import threading
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -72,39 +71,41 @@ def discover(paths: Iterable[str | Path], selection: Selection = Selection()) ->
 
 def _walk(root: Path, selection: Selection, suffixes: tuple[str, ...]) -> Iterator[tuple[str, Optional[str]]]:
     seen: set[tuple[int, int]] = set()
+    top = str(root)
+    prefix = len(os.path.join(top, ""))  # every entry path below is os.path.join(top, …), as scandir makes it
 
-    def visit(folder: Path) -> Iterator[tuple[str, Optional[str]]]:
+    def visit(folder: str) -> Iterator[tuple[str, Optional[str]]]:
         try:
-            stat = folder.stat()
+            stat = os.stat(folder)
         except OSError as exc:
-            yield str(folder), f"无法访问目录：{exc.strerror or exc}"
+            yield folder, f"无法访问目录：{exc.strerror or exc}"
             return
         key = (stat.st_dev, stat.st_ino)
         if key in seen:
-            yield str(folder), "符号链接形成循环（指回上级目录），已跳过"
+            yield folder, "符号链接形成循环（指回上级目录），已跳过"
             return
         seen.add(key)
         try:
             entries = sorted(os.scandir(folder), key=lambda e: e.name)
         except OSError as exc:
-            yield str(folder), f"无法列出目录内容：{exc.strerror or exc}"
+            yield folder, f"无法列出目录内容：{exc.strerror or exc}"
             return
         for entry in entries:
-            relative = Path(entry.path).relative_to(root).as_posix()
+            relative = entry.path[prefix:].replace(os.sep, "/")  # the path below root (pathlib is slow here)
             try:
                 is_dir = entry.is_dir()  # follows links
             except OSError:
                 is_dir = False
             if is_dir:
                 if not entry.name.startswith(".") and not selection.excluded(relative, entry.name):
-                    yield from visit(Path(entry.path))
+                    yield from visit(entry.path)
             elif selection.wanted(relative, entry.name, suffixes):
                 if entry.is_symlink() and not os.path.exists(entry.path):
                     yield entry.path, "符号链接指向的文件不存在"
                 else:
                     yield entry.path, None
 
-    yield from visit(root)
+    yield from visit(top)
 
 
 @contextmanager
@@ -216,6 +217,8 @@ def run_batch(items: list[tuple[str, Optional[str]]], configurator: Configurator
                 if progress:
                     progress(1)
         return results
+    from concurrent.futures import ProcessPoolExecutor  # loads multiprocessing: only when it is used
+
     chunk = max(1, min(64, len(items) // (jobs * 8)))
     results = []
     with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker,

@@ -19,39 +19,32 @@ import fnmatch
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal, Optional
+from typing import TYPE_CHECKING, Optional
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from .tomlfile import read_toml
 
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:  # the engine and model load on first use: reading settings needs neither
+if TYPE_CHECKING:
     from .engine import CompiledRule, RuleSet
     from .model import Severity
-from .profile import Profile, ProfileError, load_profile
-from .tomlfile import describe, read_toml
+    from .profile import Profile
+    from .settings import Settings
 
-
-SeverityName = Literal["error", "warning", "info"]
+# The settings model (pydantic), the engine, the model and the profiles load on first use: finding config files
+# and walking an archive need none of them (an audit of an unchanged archive never loads them).
+DEFAULT_PROFILE = "national"
+DEFAULT_FAIL_ON = "warning"
 
 
 class ConfigError(Exception):
     """A configuration file or flag is wrong; the message names the file and the key."""
 
 
-class Settings(BaseModel):
-    """The settings a config file may hold (kebab-case keys, as in ruff)."""
+def __getattr__(name: str):
+    if name in ("Settings", "read_config_file"):
+        from . import settings
 
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, frozen=True)
-
-    profile: str = "national"
-    select: list[str] = ["ALL"]
-    extend_select: list[str] = Field(default=[], alias="extend-select")
-    ignore: list[str] = []
-    severity: dict[str, SeverityName] = {}
-    per_file_ignores: dict[str, list[str]] = Field(default={}, alias="per-file-ignores")
-    fail_on: SeverityName = Field(default="warning", alias="fail-on")
-    assigned_date: Optional[str] = Field(default=None, alias="assigned-date", pattern=r"^\d{4}-\d{2}-\d{2}$")
+        return getattr(settings, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @dataclass(frozen=True)
@@ -131,6 +124,14 @@ def _matching(rules: RuleSet, selectors: list[str] | tuple[str, ...], key: str) 
 
 
 def resolve(settings: Settings, source: Optional[Path], overrides: Overrides) -> Effective:
+    from pydantic import ValidationError
+
+    from .engine import load_rules
+    from .model import Severity
+    from .profile import ProfileError, load_profile
+    from .settings import Settings
+    from .tomlfile import describe
+
     data = settings.model_dump()
     if overrides.profile is not None:
         data["profile"] = overrides.profile
@@ -148,8 +149,6 @@ def resolve(settings: Settings, source: Optional[Path], overrides: Overrides) ->
         raise ConfigError(describe(source or Path("<command line>"), exc)) from None
     base_dir = source.parent if source else Path.cwd()
     where = f"{source}: key" if source else "command line:"
-    from .engine import load_rules
-    from .model import Severity
 
     rules = load_rules()
     selected = {id(r): r for r in _matching(rules, settings.select, f"{where} 'select'")}
@@ -169,19 +168,6 @@ def resolve(settings: Settings, source: Optional[Path], overrides: Overrides) ->
     enabled = sorted(selected.values(), key=lambda r: r.rule.code)
     return Effective(settings=settings, source=source, profile=profile, enabled=enabled, severities=severities,
                      base_dir=base_dir, per_file_ignores=per_file)
-
-
-def read_config_file(path: Path) -> Optional[Settings]:
-    """Settings from a replylint.toml, or from [tool.replylint] of a pyproject.toml (None if it has none)."""
-    data = read_toml(path, ConfigError)
-    if path.name == "pyproject.toml":
-        data = data.get("tool", {}).get("replylint")
-        if data is None:
-            return None
-    try:
-        return Settings.model_validate(data)
-    except ValidationError as exc:
-        raise ConfigError(describe(path, exc)) from None
 
 
 def find_config(directory: str) -> Optional[Path]:
@@ -228,9 +214,11 @@ class Configurator:
                 self._found[directory] = find_config(directory)
             source = self._found[directory]
         if source not in self._cache:
+            from .settings import Settings, read_config_file
+
             settings = (read_config_file(source) if source else None) or Settings()
             self._cache[source] = resolve(settings, source, self.overrides)
         return self._cache[source]
 
 
-__all__ = ["Settings", "Overrides", "Effective", "Configurator", "ConfigError", "find_config", "read_config_file"]
+__all__ = ["Overrides", "Effective", "Configurator", "ConfigError", "find_config", "DEFAULT_PROFILE", "DEFAULT_FAIL_ON"]

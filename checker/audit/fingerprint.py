@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Optional
 
 from .. import __version__
-from ..config import Overrides, Settings, find_config, read_config_file
+from ..config import DEFAULT_FAIL_ON, DEFAULT_PROFILE, Overrides, find_config
 from ..resources import data_dir
 
 _PACKAGE = Path(__file__).resolve().parent.parent
@@ -69,7 +69,7 @@ class Fingerprints:
         self.overrides = overrides
         self.base = base_version()
         self._found: dict[str, Optional[Path]] = {}
-        self._sources: dict[Optional[Path], tuple[str, str, Settings, Path]] = {}
+        self._sources: dict[Optional[Path], tuple[str, str, dict, Path]] = {}
         self._versions: dict[tuple[str, str], str] = {}
         self._fixed = Path(overrides.config_file) if overrides.config_file else None
         # only the flags that change results; where the config file was found is covered by its content
@@ -81,31 +81,39 @@ class Fingerprints:
             return None
         if self._fixed is not None:
             return self._fixed
-        directory = os.path.dirname(os.path.abspath(path))
-        if directory not in self._found:
-            self._found[directory] = find_config(directory)
-        return self._found[directory]
+        folder = os.path.dirname(path)  # as written: files of one folder share it, so abspath runs once per folder
+        if folder not in self._found:
+            self._found[folder] = find_config(os.path.dirname(os.path.abspath(path)))
+        return self._found[folder]
 
-    def _for_source(self, source: Optional[Path]) -> tuple[str, str, Settings, Path]:
+    def _for_source(self, source: Optional[Path]) -> tuple[str, str, dict, Path]:
         known = self._sources.get(source)
         if known is not None:
             return known
-        settings = (read_config_file(source) if source else None) or Settings()  # ConfigError when broken
+        settings = None
+        if source is not None:
+            from ..settings import read_config_file
+
+            settings = read_config_file(source)  # ConfigError when broken
         base_dir = source.parent if source else Path.cwd()
-        profile = self.overrides.profile or settings.profile
+        # Without a config file the defaults apply; they are part of the checker's source, which base_version
+        # hashes, so no settings object (nor pydantic) is needed to name them.
+        profile = self.overrides.profile or (settings.profile if settings else DEFAULT_PROFILE)
         profile_digest = _file_digest(base_dir / profile) if profile.endswith(".toml") else "shipped"
-        fail_on = self.overrides.fail_on or settings.fail_on
+        fail_on = self.overrides.fail_on or (settings.fail_on if settings else DEFAULT_FAIL_ON)
+        per_file_ignores = settings.per_file_ignores if settings else {}
         h = hashlib.sha256()
-        for part in (self.base, settings.model_dump_json(), self._flags, profile, profile_digest):
+        for part in (self.base, settings.model_dump_json() if settings else "defaults", self._flags, profile,
+                     profile_digest):
             h.update(part.encode("utf-8") + b"\0")
-        known = self._sources[source] = (h.hexdigest(), fail_on, settings, base_dir)
+        known = self._sources[source] = (h.hexdigest(), fail_on, per_file_ignores, base_dir)
         return known
 
     def for_path(self, path: str) -> tuple[str, str]:
         """(rule-set version, fail-on level) for a file."""
-        signature, fail_on, settings, base_dir = self._for_source(self._source(path))
+        signature, fail_on, per_file_ignores, base_dir = self._for_source(self._source(path))
         extra = os.path.splitext(path)[1].lower()
-        if not settings.per_file_ignores:
+        if not per_file_ignores:
             key = (signature, extra)
             version = self._versions.get(key)
             if version is None:
@@ -117,7 +125,7 @@ class Fingerprints:
         except ValueError:
             relative = Path(path).as_posix()
         name = Path(path).name
-        matched = sorted(p for p in settings.per_file_ignores if fnmatch.fnmatch(relative, p) or fnmatch.fnmatch(name, p))
+        matched = sorted(p for p in per_file_ignores if fnmatch.fnmatch(relative, p) or fnmatch.fnmatch(name, p))
         extra += "\0" + "\0".join(matched)
         return hashlib.sha256(f"{signature}\0{extra}".encode("utf-8")).hexdigest()[:32], fail_on
 

@@ -210,6 +210,27 @@ def rule_catalogue() -> dict[str, dict]:
     return out
 
 
+def stored_rule_catalogue(db_path) -> dict[str, dict]:
+    """``rule_catalogue`` kept in the audit store under the rule-set's base version: parsing every rule file
+    (pure-Python TOML) would be a large part of re-auditing an unchanged archive."""
+    import json
+
+    from .fingerprint import base_version
+    from .store import Store, StoreError
+
+    key = f"catalogue:{base_version()}"
+    try:
+        with Store(db_path) as store:
+            cached = store.block(key)
+            if cached is not None:
+                return json.loads(cached)
+            catalogue = rule_catalogue()
+            store.save_block(key, json.dumps(catalogue, ensure_ascii=False).encode("utf-8"), keep=4)
+            return catalogue
+    except StoreError:
+        return rule_catalogue()
+
+
 def _letter(index: int, entry: Entry) -> Letter:
     r = entry.result
     if r is None:
@@ -250,7 +271,7 @@ def _build_report(audit: Audit, since: Optional[str]) -> AuditReport:
         else:
             before += 1
 
-    rules = _by_rule(letters)
+    rules = _by_rule(letters, audit.db_path)
     organs: dict[str, Group] = {}
     years: dict[str, Group] = {}
     kinds: dict[str, Group] = {k: Group(key=k, label=KIND_LABELS[k]) for k in KIND_ORDER}
@@ -289,7 +310,7 @@ def _build_report(audit: Audit, since: Optional[str]) -> AuditReport:
     )
 
 
-def _by_rule(letters: list[Letter]) -> list[Group]:
+def _by_rule(letters: list[Letter], db_path=None) -> list[Group]:
     """Findings and letters per rule, from the letters' digests (counted in C by Counter, not per finding)."""
     findings: Counter = Counter()
     letters_with: Counter = Counter()
@@ -298,7 +319,7 @@ def _by_rule(letters: list[Letter]) -> list[Group]:
             lines = letter.digest.split("\n")
             findings.update(lines)
             letters_with.update({line.split(" ", 1)[0] for line in lines})
-    catalogue = rule_catalogue()
+    catalogue = stored_rule_catalogue(db_path) if db_path else rule_catalogue()
     groups: dict[str, Group] = {}
     severities: dict[str, Counter] = {}
     for line, count in findings.items():

@@ -292,10 +292,16 @@ class Store:
                             [(sha, ruleset, version, cells, body) for sha, ruleset, cells, body in rows])
 
     def save_block(self, key: str, html: bytes, keep: int = 2) -> None:
-        """Keep the blocks of the latest ``keep`` reports (several archives or --since views may share a store)."""
+        """Keep the latest ``keep`` blocks of the key's kind (the part before ":"; several archives or --since
+        views may share a store): report blocks and the cached rule catalogue age separately."""
+        kind = key.split(":", 1)[0] + ":%" if ":" in key else None
         self.db.execute("INSERT OR REPLACE INTO blocks VALUES (?, ?, ?)", (key, time.time_ns(), html))
-        self.db.execute("DELETE FROM blocks WHERE key NOT IN (SELECT key FROM blocks ORDER BY created_ns DESC LIMIT ?)",
-                        (keep,))
+        if kind is None:
+            self.db.execute("DELETE FROM blocks WHERE key NOT LIKE '%:%' AND key NOT IN (SELECT key FROM blocks "
+                            "WHERE key NOT LIKE '%:%' ORDER BY created_ns DESC LIMIT ?)", (keep,))
+        else:
+            self.db.execute("DELETE FROM blocks WHERE key LIKE ? AND key NOT IN (SELECT key FROM blocks "
+                            "WHERE key LIKE ? ORDER BY created_ns DESC LIMIT ?)", (kind, kind, keep))
 
     def record_run(self, run: dict) -> int:
         """Add a run with its counts; delete the results of an older tool or rule catalogue."""
