@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from . import patterns as P
 from .model import Element, Kind, KindSignal, Letter, Span
 
 # (element, weight): the title is the most deliberate statement of what the letter answers
@@ -19,8 +20,6 @@ _NPC_BODY = re.compile(r"人大|人民代表大会")
 _CPPCC_BODY = re.compile(r"政协|政治协商")
 _NPC_NOUN = re.compile(r"建议|议案")
 _CPPCC_NOUN = re.compile(r"提案")
-_CC_NPC = re.compile(r"人大[^，,、；;]*?(?:代表|选工委|人代|选任|选举|人事)|代表工委|选工委")
-_CC_CPPCC = re.compile(r"政协[^，,、；;]*?提案|提案委")
 
 
 def _signal(signals: list, element: str, kind: Kind, text: str, span: Span) -> None:
@@ -46,9 +45,9 @@ def decide_kind(letter: Letter) -> tuple[Kind, list[KindSignal]]:
         _scan(signals, "opening", letter.opening.value, letter.opening.span)
     if letter.cc is not None:
         for recipient in letter.cc.value:
-            if _CC_NPC.search(recipient):
+            if P.CC_NPC_OFFICE.search(recipient):
                 _signal(signals, "cc", Kind.NPC, recipient, letter.cc.span)
-            elif _CC_CPPCC.search(recipient):
+            elif P.CC_CPPCC_OFFICE.search(recipient):
                 _signal(signals, "cc", Kind.CPPCC, recipient, letter.cc.span)
     if letter.doc_number is not None:
         code = letter.doc_number.code

@@ -103,4 +103,8 @@ CONTACT_LABEL = re.compile(
 PHONE = re.compile(r"(?<![\d\-])(?:[（(]0\d{2,3}[）)]\s*[-－—]?\s*|0\d{2,3}(?:\s*[-－—]\s*|\s+))?\d{6,13}(?!\d)")
 PERSON_NAME = re.compile(rf"[{HAN}·]{{2,5}}")
 CC = re.compile(r"^(?P<label>抄\s*送|抄\s*报)\s*(?P<colon>[:：]?)\s*(?P<value>.*)$")
+# A CC recipient that is the 人大 deputies' office (选工委, 代表工委 …) or the 政协 proposals committee: read by
+# the kind decision and by the cc rules alike.
+CC_NPC_OFFICE = re.compile(r"人大[^，,、；;]*?(?:代表|选工委|人代|选任|选举|人事)|代表工委|选工委")
+CC_CPPCC_OFFICE = re.compile(r"政协[^，,、；;]*?提案|提案委")
 COPY_COUNT = re.compile(r"[（(]\s*(?:各\s*)?[\d一二三四五六七八九十]+\s*份\s*[）)]")

@@ -287,8 +287,7 @@ def _scan(scope: str, skip_quoted: bool, matches: Matcher) -> CheckFn:
 
 
 def compile_forbidden(check: S.ForbiddenCheck) -> CheckFn:
-    # ^ and $ mean the start and end of each paragraph (each line of a scope)
-    regex = re.compile(check.pattern, re.MULTILINE)
+    regex = check._regex
     return _scan(check.scope, check.skip_quoted, lambda text: (m.span() for m in regex.finditer(text)))
 
 

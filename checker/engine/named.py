@@ -12,7 +12,7 @@ import re
 from typing import Callable
 
 from ..model import Kind, Letter, Span
-from ..patterns import FULLWIDTH_DIGITS
+from ..patterns import CC_CPPCC_OFFICE, CC_NPC_OFFICE, FULLWIDTH_DIGITS
 from . import schema as S
 from .kinds import Finding, _QUOTED, _body, _body_span
 
@@ -113,8 +113,6 @@ def cc_separators(letter: Letter, ctx, params) -> list:
     return [Finding(span, {"found": bad[0], "value": bad[0], "expected": "，", "raw": cc.raw})]
 
 
-_NPC_BODY = re.compile(r"人大[^，,、；;]*?(?:代表|选工委|人代|选任|选举|人事)|代表工委|选工委")
-_CPPCC_BODY = re.compile(r"政协[^，,、；;]*?提案|提案委")
 
 
 @named
@@ -123,8 +121,8 @@ def cc_wrong_body(letter: Letter, ctx, params) -> list:
     cc = letter.cc
     if cc is None or letter.kind is Kind.UNKNOWN:
         return []
-    npc = any(_NPC_BODY.search(r) for r in cc.value)
-    cppcc = any(_CPPCC_BODY.search(r) for r in cc.value)
+    npc = any(CC_NPC_OFFICE.search(r) for r in cc.value)
+    cppcc = any(CC_CPPCC_OFFICE.search(r) for r in cc.value)
     if letter.kind is Kind.NPC and cppcc and not npc:
         return [Finding(cc.span, {"found": "政协提案委", "expected": "人大常委会代表工作机构", "value": cc.raw})]
     if letter.kind is Kind.CPPCC and npc and not cppcc:

@@ -34,11 +34,11 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
 
 
-def _compile(pattern: str | None) -> re.Pattern | None:
+def _compile(pattern: str | None, flags: int = 0) -> re.Pattern | None:
     if pattern is None:
         return None
     try:
-        return re.compile(pattern)
+        return re.compile(pattern, flags)
     except re.error as exc:
         raise ValueError(f"not a valid regular expression ({exc}): {pattern!r}") from None
 
@@ -138,7 +138,7 @@ class ForbiddenCheck(_Strict):
 
     @model_validator(mode="after")
     def _compile_pattern(self):
-        self._regex = _compile(self.pattern)
+        self._regex = _compile(self.pattern, re.MULTILINE)  # ^ and $: each paragraph (each line of a scope)
         return self
 
 
