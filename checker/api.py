@@ -10,9 +10,9 @@ from pathlib import Path
 from typing import Iterable
 
 from .batch import Selection, discover, run_batch
-from .gcpause import batch_gc
 from .config import Configurator, Effective, Overrides
 from .engine import Context, load_rules, run_rules
+from .gcpause import batch_gc
 from .model import FileResult, Report
 from .parse import parse_lines
 from .sources import Source, SourceError, read_source

@@ -19,10 +19,9 @@ import threading
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Optional
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Optional
 
 from .config import Configurator, Overrides
-from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # the model loads with the first letter checked, not to walk a folder
     from .model import FileResult

@@ -31,15 +31,21 @@ def _stdout_console():
 def exit_code(report, fail_on, configurator=None) -> int:
     """2 if a file could not be read; 1 if a finding reaches the fail level (the flag, else each file's
     configured ``fail-on``); else 0."""
+    from .config import DEFAULT_FAIL_ON, reaches_fail_level
     from .model import Severity
 
     if any(f.error for f in report.files):
         return EXIT_ERROR
     for f in report.files:
-        level = fail_on or (Severity(configurator.for_path(f.path).settings.fail_on) if configurator else Severity.WARNING)
-        if any(d.severity.rank >= level.rank for d in f.diagnostics):
+        level = fail_on or (configurator.for_path(f.path).settings.fail_on if configurator else DEFAULT_FAIL_ON)
+        if reaches_fail_level(level, f.count(Severity.ERROR), f.count(Severity.WARNING), f.count(Severity.INFO)):
             return EXIT_FINDINGS
     return EXIT_CLEAN
+
+
+def _finish(code: int, exit_zero: bool) -> None:
+    """Exit with ``code``; --exit-zero turns "findings" into success (never a read or usage error)."""
+    sys.exit(EXIT_CLEAN if exit_zero and code == EXIT_FINDINGS else code)
 
 
 def _fail(message: str) -> None:
@@ -117,7 +123,7 @@ def check(paths, output_format, output_file, select, extend_select, ignore, prof
     from .batch import Selection, default_jobs, discover, run_batch
     from .config import ConfigError, Configurator
     from .engine import RuleFileError
-    from .model import Report, Severity
+    from .model import Report
     from .reporters import OutputContext, write_report
 
     overrides = _overrides(select, extend_select, ignore, profile, fail_on, assigned_date, config_file, isolated)
@@ -152,16 +158,15 @@ def check(paths, output_format, output_file, select, extend_select, ignore, prof
         _fail(str(exc))
     except BaselineError as exc:
         _fail(str(exc))
-    # SARIF marks the catalogue's rules that were off in this run
-    enabled = frozenset(r.rule.code for f in report.files for r in configurator.for_path(f.path).enabled)
+    enabled = None
+    if output_format == "sarif":  # SARIF marks the catalogue's rules that were off in this run
+        settings = {id(e): e for e in map(configurator.for_path, {f.path for f in report.files})}.values()
+        enabled = frozenset(r.rule.code for e in settings for r in e.enabled) or None
     try:
-        write_report(report, output_format, output_file, OutputContext(enabled_rules=enabled or None))
+        write_report(report, output_format, output_file, OutputContext(enabled_rules=enabled))
     except OSError as exc:
         _fail(f"无法写入输出文件 {output_file}：{exc.strerror or exc}")
-    code = exit_code(report, Severity(fail_on) if fail_on else None, configurator)
-    if exit_zero and code == EXIT_FINDINGS:
-        code = EXIT_CLEAN
-    sys.exit(code)
+    _finish(exit_code(report, fail_on, configurator), exit_zero)
 
 
 @contextmanager
@@ -318,6 +323,7 @@ def audit(paths, html_file, xlsx_file, db_file, since, select, extend_select, ig
     if xlsx_file and importlib.util.find_spec("openpyxl") is None:
         _fail("导出 Excel 需要 openpyxl（pip install openpyxl）")
     from .audit import StoreError, build_report, parse_since, run_audit, write_html, write_xlsx
+    from .audit.stats import percent
 
     if since is not None:
         try:
@@ -342,17 +348,14 @@ def audit(paths, html_file, xlsx_file, db_file, since, select, extend_select, ig
             except OSError as exc:
                 _fail(f"无法写入 {name}：{exc.strerror or exc}")
     s = report.summary()
-    rate = "—" if s["rate"] is None else f"{s['rate'] * 100:.1f}%"
+    rate = percent(s["rate"])
     click.echo(f"审计 {s['files']} 个文件：新检查 {result.rechecked} 个，沿用上次结果 {result.reused} 个（{result.seconds:.2f} 秒）")
     scope = f"（成文日期不早于 {since}；无日期 {s['undated']} 封另列）" if since else ""
     click.echo(f"已检查 {s['checked']} 封{scope}：合规 {s['compliant']} 封（{rate}），有错误或警告 {s['with_problems']} 封；"
                f"无法读取 {s['unreadable']} 个")
     written = "、".join(outputs) or "（未指定 --html/--xlsx，只更新了数据库）"
     click.echo(f"报告：{written}；审计数据库：{result.db_path}")
-    code = report.exit_code(fail_on)
-    if exit_zero and code == EXIT_FINDINGS:
-        code = EXIT_CLEAN
-    sys.exit(code)
+    _finish(report.exit_code(fail_on), exit_zero)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -33,6 +33,12 @@ if TYPE_CHECKING:
 # and walking an archive need none of them (an audit of an unchanged archive never loads them).
 DEFAULT_PROFILE = "national"
 DEFAULT_FAIL_ON = "warning"
+SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
+
+
+def reaches_fail_level(fail_on: str, n_error: int, n_warning: int, n_info: int) -> bool:
+    """Whether a letter's findings make the exit code 1 at this ``fail-on`` level (``check`` and ``audit``)."""
+    return bool(n_error or (n_warning and fail_on != "error") or (n_info and fail_on == "info"))
 
 
 class ConfigError(Exception):

@@ -48,11 +48,6 @@ class Entry:
     result: Optional[Result] = None
     problem: Optional[str] = None  # discovery or read problem when there is no result
     fail_on: str = "warning"
-    fresh: bool = False  # checked in this run (not re-used from the store)
-
-    @property
-    def error(self) -> Optional[str]:
-        return self.problem if self.result is None else self.result.error
 
 
 @dataclass
@@ -60,11 +55,9 @@ class Audit:
     entries: list[Entry]
     db_path: Path
     base: str
-    started_at: str
     seconds: float
     rechecked: int
     reused: int
-    run_id: int
     runs: list[dict] = field(default_factory=list)
     paths: tuple[str, ...] = ()
 
@@ -258,7 +251,6 @@ def _run_audit(paths, overrides, selection, jobs, db_path, since, skip, with_fin
             checked_at = dt.datetime.now().astimezone().isoformat(timespec="seconds")
             for i, file_result in zip(misses, checked):
                 entry, key = entries[i], keys[i]
-                entry.fresh = True
                 if key is None:
                     entry.problem = file_result.error or "无法读取文件"
                     continue
@@ -281,11 +273,10 @@ def _run_audit(paths, overrides, selection, jobs, db_path, since, skip, with_fin
         with store.transaction():
             store.remember_files(remembered)
             store.save_results(fresh, fingerprints.base)
-            run_id = store.record_run(run)
+            store.record_run(run)
         runs = store.runs()
-    return Audit(entries=entries, db_path=db_path, base=fingerprints.base, started_at=started_at,
-                 seconds=time.perf_counter() - start, rechecked=len(misses), reused=len(entries) - len(misses),
-                 run_id=run_id, runs=runs, paths=tuple(paths))
+    return Audit(entries=entries, db_path=db_path, base=fingerprints.base, seconds=time.perf_counter() - start,
+                 rechecked=len(misses), reused=len(entries) - len(misses), runs=runs, paths=tuple(paths))
 
 
 def run_counts(entries: list[Entry]) -> dict:
@@ -300,10 +291,8 @@ def run_counts(entries: list[Entry]) -> dict:
         n_error += r.n_error
         n_warning += r.n_warning
         n_info += r.n_info
-        if r.n_error == 0 and r.n_warning == 0:
-            compliant += 1
-        if r.n_error or r.n_warning or r.n_info:
-            with_findings += 1
+        compliant += r.compliant
+        with_findings += r.n_findings > 0
     return {"files": len(entries), "checked": checked, "compliant": compliant, "with_findings": with_findings,
             "unreadable": unreadable, "n_error": n_error, "n_warning": n_warning, "n_info": n_info}
 

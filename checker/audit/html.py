@@ -424,11 +424,11 @@ def _findings_html(findings) -> str:
 
 
 def result_fragment(result) -> tuple[str, str]:
-    """The HTML of a checked letter that depends only on its content and the rules (a ``store.Result`` or a
-    ``stats.Letter`` with findings): its cells in the letters table, and the body of its details. Rendered
-    once and kept in the store (``FRAGMENT_VERSION``)."""
+    """The HTML of a checked letter that depends only on its content and the rules (its ``store.Result``, with
+    findings): its cells in the letters table, and the body of its details. Rendered once and kept in the
+    store (``FRAGMENT_VERSION``)."""
     if result.findings is None and (result.n_error or result.n_warning or result.n_info):
-        raise ValueError(f"{getattr(result, 'path', '')}: findings not loaded (Store.load_findings)")
+        raise ValueError(f"{result.path}: findings not loaded (Store.load_findings)")
     organ = result.organ or NO_ORGAN
     kind = KIND_LABELS.get(result.kind, result.kind)
     cells = (f'<td>{esc(organ)}</td><td>{esc(result.date or "—")}</td><td>{esc(kind)}</td>'
@@ -442,7 +442,7 @@ def result_fragment(result) -> tuple[str, str]:
 
 def _parts(letter: Letter) -> tuple[str, str]:
     if letter.fragment is None:
-        letter.fragment = result_fragment(letter)
+        letter.fragment = result_fragment(letter.result)
     return letter.fragment
 
 
@@ -586,9 +586,9 @@ def write_html(report: AuditReport, path: str | Path) -> None:
                     missing.append(l)
             findings = store.findings_for(l.key for l in missing if l.findings is None and l.key)
             for l in missing:
-                if l.findings is None:
-                    l.findings = findings.get(l.key, [])
-                l.fragment = new[l.key] = result_fragment(l)
+                if l.result.findings is None:
+                    l.result.findings = findings.get(l.key, [])
+                l.fragment = new[l.key] = result_fragment(l.result)
             block = render_block(report).encode("utf-8", "surrogateescape")
             with store.transaction():
                 store.save_fragments(((sha, ruleset, cells, body) for (sha, ruleset), (cells, body) in new.items()),

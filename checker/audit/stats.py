@@ -22,8 +22,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Optional
 
+from ..config import SEVERITY_RANK, reaches_fail_level
 from .collect import Audit, Entry
-from .store import Finding
+from .store import Result
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -34,37 +35,45 @@ KIND_LABELS = {"npc-suggestion": "人大建议答复", "cppcc-proposal": "政协
 KIND_ORDER = ("npc-suggestion", "cppcc-proposal", "unknown")
 SEVERITY_LABELS = {"error": "错误", "warning": "警告", "info": "提示"}
 SEVERITIES = ("error", "warning", "info")
-_RANK = {"info": 0, "warning": 1, "error": 2}
 NO_ORGAN = "（未识别发文机关）"
 NO_YEAR = "（无年份）"
 
 
+# What a row shows of its stored result, and what it shows when the file could not be read (no result)
+_FROM_RESULT = {"kind": "unknown", "organ": None, "date": None, "year": None, "doc_number": None, "title": None,
+                "n_error": 0, "n_warning": 0, "n_info": 0, "digest": "", "findings": None}
+
+
 @dataclass
 class Letter:
-    """One row of the report."""
+    """One row of the report: a file and its stored result (``store.Result``), whose fields it shows as its
+    own (``letter.organ``, ``letter.n_error`` …); without a result, ``problem`` says why it was not checked."""
 
     index: int  # the anchor: #f-<index>
     path: str
-    key: Optional[tuple[str, str]] = None  # (sha256, ruleset) of the stored result
-    kind: str = "unknown"
-    organ: Optional[str] = None
-    date: Optional[str] = None
-    year: Optional[int] = None
-    doc_number: Optional[str] = None
-    title: Optional[str] = None
-    error: Optional[str] = None
-    n_error: int = 0
-    n_warning: int = 0
-    n_info: int = 0
-    findings: Optional[list[Finding]] = None  # loaded only when asked for (run_audit(with_findings=True))
-    digest: str = ""  # "code severity rule" per finding, one a line (see store.Result)
+    result: Optional[Result] = None
+    problem: Optional[str] = None
     fragment: Optional[tuple[str, str]] = None  # its table cells and details as HTML (html.result_fragment)
     fail_on: str = "warning"
-    fresh: bool = False
+
+    def __getattr__(self, name: str):
+        if name in _FROM_RESULT:
+            result = self.__dict__.get("result")
+            return _FROM_RESULT[name] if result is None else getattr(result, name)
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+    @property
+    def key(self) -> Optional[tuple[str, str]]:
+        """(sha256, ruleset) of the stored result."""
+        return None if self.result is None else (self.result.sha256, self.result.ruleset)
+
+    @property
+    def error(self) -> Optional[str]:
+        return (self.problem or "无法读取") if self.result is None else self.result.error
 
     @property
     def compliant(self) -> bool:
-        return self.error is None and self.n_error == 0 and self.n_warning == 0
+        return self.result is not None and self.result.compliant
 
     @property
     def kind_label(self) -> str:
@@ -76,7 +85,7 @@ class Letter:
 
     @property
     def n_findings(self) -> int:
-        return self.n_error + self.n_warning + self.n_info
+        return 0 if self.result is None else self.result.n_findings
 
 
 @dataclass
@@ -179,10 +188,7 @@ class AuditReport:
         if self.unreadable:
             return 2
         for letter in (*self.letters, *self.undated):
-            level = fail_on or letter.fail_on
-            counted = {"error": letter.n_error, "warning": letter.n_error + letter.n_warning,
-                       "info": letter.n_findings}[level]
-            if counted:
+            if reaches_fail_level(fail_on or letter.fail_on, letter.n_error, letter.n_warning, letter.n_info):
                 return 1
         return 0
 
@@ -232,14 +238,7 @@ def stored_rule_catalogue(db_path) -> dict[str, dict]:
 
 
 def _letter(index: int, entry: Entry) -> Letter:
-    r = entry.result
-    if r is None:
-        return Letter(index=index, path=entry.path, error=entry.problem or "无法读取", fail_on=entry.fail_on,
-                      fresh=entry.fresh)
-    return Letter(index=index, path=entry.path, key=(r.sha256, r.ruleset), kind=r.kind, organ=r.organ, date=r.date, year=r.year,
-                  doc_number=r.doc_number, title=r.title, error=r.error, n_error=r.n_error, n_warning=r.n_warning,
-                  n_info=r.n_info, findings=r.findings, digest=r.digest,
-                  fail_on=entry.fail_on, fresh=entry.fresh)
+    return Letter(index=index, path=entry.path, result=entry.result, problem=entry.problem, fail_on=entry.fail_on)
 
 
 def year_label(year: Optional[int]) -> str:
@@ -334,7 +333,7 @@ def _by_rule(letters: list[Letter], db_path=None) -> list[Group]:
         severities[code][severity] += count
     for code, group in groups.items():
         counts = severities[code]
-        group.severity = max(counts, key=lambda s: (counts[s], _RANK.get(s, 0)))
+        group.severity = max(counts, key=lambda s: (counts[s], SEVERITY_RANK.get(s, 0)))
     return sorted(groups.values(), key=lambda g: (-g.findings, g.key))
 
 

@@ -157,6 +157,15 @@ class Result:
     digest: str = ""
     findings: Optional[list] = None  # None: not loaded (see Store.load_findings)
 
+    @property
+    def compliant(self) -> bool:
+        """Checked, and no error or warning (what the compliance rate counts)."""
+        return self.error is None and self.n_error == 0 and self.n_warning == 0
+
+    @property
+    def n_findings(self) -> int:
+        return self.n_error + self.n_warning + self.n_info
+
 
 def make_digest(findings: list[Finding]) -> str:
     return "\n".join(f"{f.code} {f.severity} {f.rule}" for f in findings)
