@@ -101,15 +101,23 @@ class Effective:
         """Rule names that per-file-ignores switch off for this file (globs relative to the config file)."""
         if not self.per_file_ignores:
             return set()
-        try:
-            relative = Path(os.path.abspath(path)).relative_to(self.base_dir.resolve()).as_posix()
-        except ValueError:
-            relative = Path(path).as_posix()
         names: set[str] = set()
+        matched = set(matching_globs(path, self.base_dir, [pattern for pattern, _ in self.per_file_ignores]))
         for pattern, rule_names in self.per_file_ignores:
-            if fnmatch.fnmatch(relative, pattern) or fnmatch.fnmatch(Path(path).name, pattern):
+            if pattern in matched:
                 names |= rule_names
         return names
+
+
+def matching_globs(path: str, base_dir: Path, patterns) -> list[str]:
+    """The per-file-ignores globs that match ``path``: by its path relative to the config file's folder, or
+    by its name."""
+    try:
+        relative = Path(os.path.abspath(path)).relative_to(base_dir.resolve()).as_posix()
+    except ValueError:
+        relative = Path(path).as_posix()
+    name = Path(path).name
+    return [p for p in patterns if fnmatch.fnmatch(relative, p) or fnmatch.fnmatch(name, p)]
 
 
 def _matching(rules: RuleSet, selectors: list[str] | tuple[str, ...], key: str) -> list[CompiledRule]:
@@ -201,6 +209,7 @@ class Configurator:
         self.overrides = overrides
         self._cache: dict[Optional[Path], Effective] = {}
         self._found: dict[str, Optional[Path]] = {}  # directory → its config file (a batch asks per file)
+        self._settings: dict[Path, Optional[Settings]] = {}
         if overrides.config_file:
             path = Path(overrides.config_file)
             if not path.is_file():
@@ -209,22 +218,36 @@ class Configurator:
         else:
             self._fixed = None
 
-    def for_path(self, path: str) -> Effective:
+    def source_for(self, path: str) -> Optional[Path]:
+        """The config file that applies to ``path`` (None: the defaults); found once per folder."""
         if self.overrides.isolated:
-            source = None
-        elif self._fixed is not None:
-            source = self._fixed
-        else:
-            directory = os.path.dirname(os.path.abspath(path)) if path not in ("-", "<stdin>") else os.getcwd()
-            if directory not in self._found:
-                self._found[directory] = find_config(directory)
-            source = self._found[directory]
-        if source not in self._cache:
-            from .settings import Settings, read_config_file
+            return None
+        if self._fixed is not None:
+            return self._fixed
+        directory = os.path.dirname(os.path.abspath(path)) if path not in ("-", "<stdin>") else os.getcwd()
+        if directory not in self._found:
+            self._found[directory] = find_config(directory)
+        return self._found[directory]
 
-            settings = (read_config_file(source) if source else None) or Settings()
-            self._cache[source] = resolve(settings, source, self.overrides)
+    def settings_for(self, source: Optional[Path]) -> Optional[Settings]:
+        """The settings a config file holds, read once (None: no file, or a pyproject.toml without a
+        [tool.replylint] table). Raises ``ConfigError`` for a broken file."""
+        if source is None:
+            return None
+        if source not in self._settings:
+            from .settings import read_config_file
+
+            self._settings[source] = read_config_file(source)
+        return self._settings[source]
+
+    def for_path(self, path: str) -> Effective:
+        source = self.source_for(path)
+        if source not in self._cache:
+            from .settings import Settings
+
+            self._cache[source] = resolve(self.settings_for(source) or Settings(), source, self.overrides)
         return self._cache[source]
 
 
-__all__ = ["Overrides", "Effective", "Configurator", "ConfigError", "find_config", "DEFAULT_PROFILE", "DEFAULT_FAIL_ON"]
+__all__ = ["Overrides", "Effective", "Configurator", "ConfigError", "find_config", "matching_globs", "DEFAULT_PROFILE",
+           "DEFAULT_FAIL_ON", "SEVERITY_RANK", "reaches_fail_level"]

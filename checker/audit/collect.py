@@ -189,7 +189,8 @@ def _run_audit(paths, overrides, selection, jobs, db_path, since, skip, with_fin
     paths = [str(p) for p in paths]
     db_path = Path(db_path) if db_path else default_db_path(paths)
     ignored = {os.path.abspath(p) for p in (*skip, db_path, f"{db_path}-wal", f"{db_path}-shm", f"{db_path}-journal")}
-    fingerprints = Fingerprints(overrides)
+    configurator = Configurator(overrides)  # a --config that does not exist fails here, before the store is made
+    fingerprints = Fingerprints(configurator)
 
     with Store(db_path) as store:
         known = store.known_files()
@@ -242,7 +243,6 @@ def _run_audit(paths, overrides, selection, jobs, db_path, since, skip, with_fin
         if misses or not stored:
             # Settings are validated in full (selectors, profile) when something is checked; when everything
             # is re-used, the same settings were validated by the audit that stored the results.
-            configurator = Configurator(overrides)
             configurator.for_path(entries[misses[0]].path if misses else paths[0])  # fails here, once
             items = [(entries[i].path, None) for i in misses]
             context = progress(len(items)) if progress else nullcontext(None)

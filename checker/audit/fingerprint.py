@@ -16,7 +16,6 @@ The version is computed from these inputs without compiling the rule catalogue (
 
 from __future__ import annotations
 
-import fnmatch
 import hashlib
 import json
 import os
@@ -26,7 +25,7 @@ from pathlib import Path
 from typing import Optional
 
 from .. import __version__
-from ..config import DEFAULT_FAIL_ON, DEFAULT_PROFILE, Overrides, find_config
+from ..config import DEFAULT_FAIL_ON, DEFAULT_PROFILE, Configurator, matching_globs
 from ..resources import data_dir
 
 _PACKAGE = Path(__file__).resolve().parent.parent
@@ -63,38 +62,31 @@ def _file_digest(path: Path) -> str:
 
 
 class Fingerprints:
-    """Rule-set version and fail level per file, for one set of command-line overrides."""
+    """Rule-set version and fail level per file, for the settings a ``Configurator`` finds (the same one the
+    audit then checks with: config files are looked up and read once)."""
 
-    def __init__(self, overrides: Overrides = Overrides()):
-        self.overrides = overrides
+    def __init__(self, configurator: Configurator):
+        self.configurator = configurator
+        overrides = self.overrides = configurator.overrides
         self.base = base_version()
         self._found: dict[str, Optional[Path]] = {}
         self._sources: dict[Optional[Path], tuple[str, str, dict, Path]] = {}
         self._versions: dict[tuple[str, str], str] = {}
-        self._fixed = Path(overrides.config_file) if overrides.config_file else None
         # only the flags that change results; where the config file was found is covered by its content
         flags = {k: v for k, v in asdict(overrides).items() if k not in ("config_file", "isolated")}
         self._flags = json.dumps(flags, sort_keys=True, ensure_ascii=False, default=list)
 
     def _source(self, path: str) -> Optional[Path]:
-        if self.overrides.isolated:
-            return None
-        if self._fixed is not None:
-            return self._fixed
         folder = os.path.dirname(path)  # as written: files of one folder share it, so abspath runs once per folder
         if folder not in self._found:
-            self._found[folder] = find_config(os.path.dirname(os.path.abspath(path)))
+            self._found[folder] = self.configurator.source_for(path)
         return self._found[folder]
 
     def _for_source(self, source: Optional[Path]) -> tuple[str, str, dict, Path]:
         known = self._sources.get(source)
         if known is not None:
             return known
-        settings = None
-        if source is not None:
-            from ..settings import read_config_file
-
-            settings = read_config_file(source)  # ConfigError when broken
+        settings = self.configurator.settings_for(source)  # ConfigError when broken
         base_dir = source.parent if source else Path.cwd()
         # Without a config file the defaults apply; they are part of the checker's source, which base_version
         # hashes, so no settings object (nor pydantic) is needed to name them.
@@ -119,13 +111,7 @@ class Fingerprints:
             if version is None:
                 version = self._versions[key] = hashlib.sha256(f"{signature}\0{extra}".encode("utf-8")).hexdigest()[:32]
             return version, fail_on
-        # as Effective.ignored_for: globs relative to the config file's folder
-        try:
-            relative = Path(os.path.abspath(path)).relative_to(base_dir.resolve()).as_posix()
-        except ValueError:
-            relative = Path(path).as_posix()
-        name = Path(path).name
-        matched = sorted(p for p in per_file_ignores if fnmatch.fnmatch(relative, p) or fnmatch.fnmatch(name, p))
+        matched = sorted(matching_globs(path, base_dir, per_file_ignores))
         extra += "\0" + "\0".join(matched)
         return hashlib.sha256(f"{signature}\0{extra}".encode("utf-8")).hexdigest()[:32], fail_on
 
