@@ -43,7 +43,7 @@ def write_corpus(folder: Path, n: int, seed: int) -> None:
 def in_process(folder: Path, jobs: int) -> tuple[float, float, int, int]:
     from checker.audit import build_report, run_audit, write_html
     from checker.audit.fingerprint import base_version
-    from checker.audit.stats import rule_catalogue
+    from checker.audit.collect import rule_catalogue
 
     def once():
         base_version.cache_clear()  # what a new process computes again

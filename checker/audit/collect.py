@@ -16,18 +16,21 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import os
 import re
 import time
 import unicodedata
 from contextlib import nullcontext
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Optional
 
 from .. import __version__
 from ..batch import Selection, default_jobs, discover, run_batch
 from ..config import Configurator, Overrides
+from ..tomlfile import tomllib
 from .fingerprint import Fingerprints
 from .store import RACY_SECONDS, Finding, Result, Store, make_digest
 
@@ -60,6 +63,42 @@ class Audit:
     reused: int
     runs: list[dict] = field(default_factory=list)
     paths: tuple[str, ...] = ()
+    catalogue: dict[str, dict] = field(default_factory=dict)  # rule code → name, severity, description
+
+
+@lru_cache(maxsize=1)
+def rule_catalogue() -> dict[str, dict]:
+    """code → name, severity, description (first paragraph), read from the rule files without compiling them."""
+    from ..resources import data_dir
+
+    out = {}
+    try:
+        files = sorted(data_dir("rules").glob("*.toml"))
+    except FileNotFoundError:
+        return out
+    for path in files:
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, tomllib.TOMLDecodeError):
+            continue
+        for rule in data.get("rule", []):
+            if isinstance(rule, dict) and "code" in rule:
+                description = " ".join(str(rule.get("description", "")).split())
+                out[rule["code"]] = {"name": rule.get("name", ""), "severity": rule.get("severity", ""),
+                                     "description": description}
+    return out
+
+
+def stored_rule_catalogue(store: Store, base: str) -> dict[str, dict]:
+    """``rule_catalogue`` kept in the store under the rule-set's base version: parsing every rule file
+    (pure-Python TOML) would be a large part of re-auditing an unchanged archive."""
+    key = f"catalogue:{base}"
+    cached = store.block(key)
+    if cached is not None:
+        return json.loads(cached)
+    catalogue = rule_catalogue()
+    store.save_block(key, json.dumps(catalogue, ensure_ascii=False).encode("utf-8"), keep=4)
+    return catalogue
 
 
 def default_db_path(paths) -> Path:
@@ -275,8 +314,10 @@ def _run_audit(paths, overrides, selection, jobs, db_path, since, skip, with_fin
             store.save_results(fresh, fingerprints.base)
             store.record_run(run)
         runs = store.runs()
+        catalogue = stored_rule_catalogue(store, fingerprints.base)
     return Audit(entries=entries, db_path=db_path, base=fingerprints.base, seconds=time.perf_counter() - start,
-                 rechecked=len(misses), reused=len(entries) - len(misses), runs=runs, paths=tuple(paths))
+                 rechecked=len(misses), reused=len(entries) - len(misses), runs=runs, paths=tuple(paths),
+                 catalogue=catalogue)
 
 
 def run_counts(entries: list[Entry]) -> dict:

@@ -16,20 +16,13 @@ Definitions (the same in every output):
 from __future__ import annotations
 
 import datetime as dt
-import sys
 from collections import Counter
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Optional
 
 from ..config import SEVERITY_RANK, reaches_fail_level
 from .collect import Audit, Entry
 from .store import Result
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
 
 KIND_LABELS = {"npc-suggestion": "人大建议答复", "cppcc-proposal": "政协提案答复", "unknown": "未识别"}
 KIND_ORDER = ("npc-suggestion", "cppcc-proposal", "unknown")
@@ -193,50 +186,6 @@ class AuditReport:
         return 0
 
 
-@lru_cache(maxsize=1)
-def rule_catalogue() -> dict[str, dict]:
-    """code → name, severity, description (first paragraph), read from the rule files without compiling them."""
-    from ..resources import data_dir
-
-    out = {}
-    try:
-        files = sorted(data_dir("rules").glob("*.toml"))
-    except FileNotFoundError:
-        return out
-    for path in files:
-        try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (OSError, tomllib.TOMLDecodeError):
-            continue
-        for rule in data.get("rule", []):
-            if isinstance(rule, dict) and "code" in rule:
-                description = " ".join(str(rule.get("description", "")).split())
-                out[rule["code"]] = {"name": rule.get("name", ""), "severity": rule.get("severity", ""),
-                                     "description": description}
-    return out
-
-
-def stored_rule_catalogue(db_path) -> dict[str, dict]:
-    """``rule_catalogue`` kept in the audit store under the rule-set's base version: parsing every rule file
-    (pure-Python TOML) would be a large part of re-auditing an unchanged archive."""
-    import json
-
-    from .fingerprint import base_version
-    from .store import Store, StoreError
-
-    key = f"catalogue:{base_version()}"
-    try:
-        with Store(db_path) as store:
-            cached = store.block(key)
-            if cached is not None:
-                return json.loads(cached)
-            catalogue = rule_catalogue()
-            store.save_block(key, json.dumps(catalogue, ensure_ascii=False).encode("utf-8"), keep=4)
-            return catalogue
-    except StoreError:
-        return rule_catalogue()
-
-
 def _letter(index: int, entry: Entry) -> Letter:
     return Letter(index=index, path=entry.path, result=entry.result, problem=entry.problem, fail_on=entry.fail_on)
 
@@ -270,7 +219,7 @@ def _build_report(audit: Audit, since: Optional[str]) -> AuditReport:
         else:
             before += 1
 
-    rules = _by_rule(letters, audit.db_path)
+    rules = _by_rule(letters, audit.catalogue)
     organs: dict[str, Group] = {}
     years: dict[str, Group] = {}
     kinds: dict[str, Group] = {k: Group(key=k, label=KIND_LABELS[k]) for k in KIND_ORDER}
@@ -309,7 +258,7 @@ def _build_report(audit: Audit, since: Optional[str]) -> AuditReport:
     )
 
 
-def _by_rule(letters: list[Letter], db_path=None) -> list[Group]:
+def _by_rule(letters: list[Letter], catalogue: dict[str, dict]) -> list[Group]:
     """Findings and letters per rule, from the letters' digests (counted in C by Counter, not per finding)."""
     findings: Counter = Counter()
     letters_with: Counter = Counter()
@@ -318,7 +267,6 @@ def _by_rule(letters: list[Letter], db_path=None) -> list[Group]:
             lines = letter.digest.split("\n")
             findings.update(lines)
             letters_with.update({line.split(" ", 1)[0] for line in lines})
-    catalogue = stored_rule_catalogue(db_path) if db_path else rule_catalogue()
     groups: dict[str, Group] = {}
     severities: dict[str, Counter] = {}
     for line, count in findings.items():
@@ -358,5 +306,5 @@ def parse_since(value: str) -> str:
     raise ValueError(f"应为 YYYY-MM-DD 格式的日期，例如 2024-01-01（收到 {value!r}）")
 
 
-__all__ = ["AuditReport", "Letter", "Group", "build_report", "rule_catalogue", "percent", "parse_since",
+__all__ = ["AuditReport", "Letter", "Group", "build_report", "percent", "parse_since",
            "KIND_LABELS", "SEVERITY_LABELS", "SEVERITIES"]
