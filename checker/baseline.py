@@ -45,23 +45,11 @@ def finding_content(result: FileResult, d: Diagnostic, absent: frozenset[str]) -
     """The text a finding is about, from the source lines under its span (white space removed)."""
     if d.rule in absent:
         return ""
-    lines = result.source_lines
-    span = d.span
-    if not lines or span.line < 1 or span.line > len(lines):
-        return ""
-    if span.end_line <= span.line:
-        text = lines[span.line - 1][span.column - 1 : max(span.column - 1, span.end_column - 1)]
-    else:
-        parts = [lines[span.line - 1][span.column - 1 :]]
-        parts.extend(lines[n - 1] for n in range(span.line + 1, min(span.end_line, len(lines))))
-        if span.end_line <= len(lines):
-            parts.append(lines[span.end_line - 1][: span.end_column - 1])
-        text = "".join(parts)
-    return _SPACE.sub("", text)
+    return _SPACE.sub("", result.span_text(d.span, clamp=True) or "")
 
 
 def _relative(path: str, folder: Path) -> str:
-    if path in ("-", "<stdin>") or path.startswith("<"):
+    if path == "-" or path.startswith("<"):  # standard input, <text …>: not paths
         return path
     return Path(os.path.relpath(os.path.abspath(path), folder)).as_posix()
 

@@ -351,6 +351,26 @@ class FileResult(_Model):
     def count(self, severity: Severity) -> int:
         return sum(1 for d in self.diagnostics if d.severity is severity)
 
+    def line_text(self, line: int) -> Optional[str]:
+        """The source line (1-based), or None when no lines are kept or the line is past the end."""
+        lines = self.source_lines
+        return lines[line - 1] if 1 <= line <= len(lines) else None
+
+    def span_text(self, span: "Span", clamp: bool = False) -> Optional[str]:
+        """The exact source text a span covers (lines joined with "\\n"); None when its lines are not known.
+        With ``clamp``, a span running past the last line covers up to the end of the text."""
+        lines = self.source_lines
+        last = len(lines)
+        if not (1 <= span.line <= last) or span.end_line < span.line or (span.end_line > last and not clamp):
+            return None
+        if span.line == span.end_line:
+            return lines[span.line - 1][span.column - 1 : max(span.column - 1, span.end_column - 1)]
+        parts = [lines[span.line - 1][span.column - 1 :]]
+        parts.extend(lines[n - 1] for n in range(span.line + 1, min(span.end_line, last + 1)))
+        if span.end_line <= last:
+            parts.append(lines[span.end_line - 1][: span.end_column - 1])
+        return "\n".join(parts)
+
 
 class Summary(_Model):
     files: int

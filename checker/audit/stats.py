@@ -21,12 +21,12 @@ from dataclasses import dataclass
 from typing import Optional
 
 from ..config import SEVERITY_RANK, reaches_fail_level
+from ..formats import SEVERITY_LABELS
 from .collect import Audit, Entry
 from .store import Result
 
 KIND_LABELS = {"npc-suggestion": "人大建议答复", "cppcc-proposal": "政协提案答复", "unknown": "未识别"}
 KIND_ORDER = ("npc-suggestion", "cppcc-proposal", "unknown")
-SEVERITY_LABELS = {"error": "错误", "warning": "警告", "info": "提示"}
 SEVERITIES = ("error", "warning", "info")
 NO_ORGAN = "（未识别发文机关）"
 NO_YEAR = "（无年份）"

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from ..model import Report, Severity
 from . import OutputContext, register
-from .positions import line_text, utf16_column
+from .positions import utf16_span
 from .text import summary_text
 
 COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
@@ -51,13 +51,13 @@ def render_github(report: Report, context: OutputContext) -> str:
             properties: dict = {"file": path}
             message = d.message
             if d.location is None:
-                span = d.span
-                properties["line"] = span.line
-                if span.end_line == span.line:
-                    properties["col"] = utf16_column(line_text(result, span.line), span.column)
-                properties["endLine"] = span.end_line
-                if span.end_line == span.line:
-                    properties["endColumn"] = utf16_column(line_text(result, span.end_line), span.end_column)
+                line, column, end_line, end_column = utf16_span(result, d.span)
+                properties["line"] = line
+                if end_line == line:  # GitHub takes columns only for a one-line annotation
+                    properties["col"] = column
+                properties["endLine"] = end_line
+                if end_line == line:
+                    properties["endColumn"] = end_column
             else:
                 message = f"{d.location}：{message}"
             properties["title"] = f"{d.code} {d.rule}"

@@ -18,14 +18,13 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
+from ..formats import SEVERITY_LABELS
 from ..model import FileResult, Report
 from . import OutputContext, register
-from .positions import line_text
 
 # everything outside XML 1.0's Char production: #x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF]
 _ILLEGAL_XML = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 CLEAN_CASE = "全部规则通过"
-SEVERITY_WORDS = {"error": "错误", "warning": "警告", "info": "提示"}
 
 
 def xml_text(text: str) -> str:
@@ -71,8 +70,8 @@ def _suite(result: FileResult, path: str) -> tuple[ET.Element, int, int, int]:
             case = _element("testcase", attributes)
             # a document's line numbers are the reader's, not the file's: it is named by paragraph or page
             where = f"{path}（{d.location}）" if d.location else f"{path}:{d.span.line}:{d.span.column}"
-            body = [f"{where} {SEVERITY_WORDS[d.severity.value]} {d.code} {d.rule}", d.message]
-            source = line_text(result, d.span.line)
+            body = [f"{where} {SEVERITY_LABELS[d.severity]} {d.code} {d.rule}", d.message]
+            source = result.line_text(d.span.line)
             if source is not None:
                 body.append(f"    {source}" if d.location else f"    {d.span.line} │ {source}")
             if d.fix is not None:

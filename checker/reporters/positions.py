@@ -10,14 +10,6 @@ from typing import Optional
 from ..model import FileResult, Span
 
 
-def line_text(result: FileResult, line: int) -> Optional[str]:
-    """The source line (1-based), or None when the result keeps no lines or the line is past the end."""
-    lines = result.source_lines
-    if 1 <= line <= len(lines):
-        return lines[line - 1]
-    return None
-
-
 def utf16_column(text: Optional[str], column: int) -> int:
     """The 1-based code-point ``column`` on a line with this ``text`` as a 1-based UTF-16 column."""
     if text is None or column <= 1:
@@ -27,18 +19,5 @@ def utf16_column(text: Optional[str], column: int) -> int:
 
 def utf16_span(result: FileResult, span: Span) -> tuple[int, int, int, int]:
     """(line, column, end_line, end_column) with both columns in UTF-16 code units."""
-    return (span.line, utf16_column(line_text(result, span.line), span.column),
-            span.end_line, utf16_column(line_text(result, span.end_line), span.end_column))
-
-
-def span_text(result: FileResult, span: Span) -> Optional[str]:
-    """The exact source text the span covers (lines joined with "\\n"), or None when the lines are not known."""
-    lines = result.source_lines
-    if not (1 <= span.line <= span.end_line <= len(lines)):
-        return None
-    if span.line == span.end_line:
-        return lines[span.line - 1][span.column - 1 : max(span.column - 1, span.end_column - 1)]
-    parts = [lines[span.line - 1][span.column - 1 :]]
-    parts.extend(lines[n - 1] for n in range(span.line + 1, span.end_line))
-    parts.append(lines[span.end_line - 1][: span.end_column - 1])
-    return "\n".join(parts)
+    return (span.line, utf16_column(result.line_text(span.line), span.column),
+            span.end_line, utf16_column(result.line_text(span.end_line), span.end_column))

@@ -10,9 +10,9 @@ from rich.table import Table
 from rich.text import Text
 
 from ..engine import CompiledRule, load_rules
+from ..formats import SEVERITY_LABELS
 
 APPLIES = {"both": "建议、提案", "npc-suggestion": "人大代表建议", "cppcc-proposal": "政协委员提案"}
-SEVERITY = {"error": "错误", "warning": "警告", "info": "提示"}
 BASE_NAMES = {"npc": "合规的人大建议答复范例", "cppcc": "合规的政协提案答复范例"}
 
 
@@ -72,7 +72,7 @@ def render_rules(output_format: str, console: Console) -> None:
     for column in ("代码", "名称", "级别", "适用", "检查方式"):
         table.add_column(column)
     for r in rules:
-        table.add_row(r.rule.code, r.rule.name, SEVERITY[r.rule.severity], APPLIES[r.rule.applies_to], r.rule.check.kind)
+        table.add_row(r.rule.code, r.rule.name, SEVERITY_LABELS[r.rule.severity], APPLIES[r.rule.applies_to], r.rule.check.kind)
     console.print(table)
 
 
@@ -91,7 +91,7 @@ def rules_markdown() -> str:
         "|---|---|---|---|---|",
     ]
     for r in rules:
-        out.append(f"| {r.rule.code} | [{r.rule.name}](#{r.rule.name}) | {SEVERITY[r.rule.severity]} | "
+        out.append(f"| {r.rule.code} | [{r.rule.name}](#{r.rule.name}) | {SEVERITY_LABELS[r.rule.severity]} | "
                    f"{APPLIES[r.rule.applies_to]} | {r.group} |")
     for r in rules:
         out += ["", f"## {r.rule.name}", "", *rule_markdown_lines(r)]
@@ -102,7 +102,7 @@ def rule_markdown_lines(compiled: CompiledRule) -> list[str]:
     """One rule's section of docs/rules.md below its heading: code, level, description, source, message and
     the pass/fail examples (also the SARIF ``help.markdown`` of the rule)."""
     rule = compiled.rule
-    out = [f"**{rule.code}** · {SEVERITY[rule.severity]} · {APPLIES[rule.applies_to]} · `{_check_summary(compiled)}`"
+    out = [f"**{rule.code}** · {SEVERITY_LABELS[rule.severity]} · {APPLIES[rule.applies_to]} · `{_check_summary(compiled)}`"
            + (" · 可自动修正" if rule.fix else ""), "",
            rule.description.strip(), "", f"依据：{rule.source}", "", f"提示信息：{rule.message}", ""]
     for title, examples in (("正确示例", rule.examples.pass_), ("错误示例", rule.examples.fail)):
@@ -127,7 +127,7 @@ def rule_markdown(compiled: CompiledRule) -> str:
 def _explain_parts(compiled: CompiledRule) -> list[Text]:
     rule = compiled.rule
     parts = [
-        Text.assemble((f"{rule.code} {rule.name}", "bold"), f"  {SEVERITY[rule.severity]} · {APPLIES[rule.applies_to]}"),
+        Text.assemble((f"{rule.code} {rule.name}", "bold"), f"  {SEVERITY_LABELS[rule.severity]} · {APPLIES[rule.applies_to]}"),
         Text(""),
         Text(rule.description.strip()),
         Text(""),

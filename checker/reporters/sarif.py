@@ -42,7 +42,7 @@ from ..baseline import absent_rules, finding_content
 from ..engine import CompiledRule, load_rules
 from ..model import Diagnostic, FileResult, Report, Severity
 from . import OutputContext, register
-from .positions import line_text, span_text, utf16_span
+from .positions import utf16_span
 from .rules import explain_plain, rule_markdown
 
 SARIF_VERSION = "2.1.0"
@@ -87,17 +87,21 @@ def artifact_location(path: str, context: OutputContext) -> dict:
     return {"uri": Path(path).resolve().as_uri()}
 
 
-def _region(result: FileResult, span) -> dict:
+def _bare_region(result: FileResult, span) -> dict:
     line, column, end_line, end_column = utf16_span(result, span)
-    region = {"startLine": line, "startColumn": column, "endLine": end_line, "endColumn": max(end_column, 1)}
-    text = span_text(result, span)
+    return {"startLine": line, "startColumn": column, "endLine": end_line, "endColumn": max(end_column, 1)}
+
+
+def _region(result: FileResult, span) -> dict:
+    region = _bare_region(result, span)
+    text = result.span_text(span)
     if text:
         region["snippet"] = {"text": text}
     return region
 
 
 def _context_region(result: FileResult, span) -> dict | None:
-    lines = [line_text(result, n) for n in range(span.line, span.end_line + 1)]
+    lines = [result.line_text(n) for n in range(span.line, span.end_line + 1)]
     if not lines or any(line is None for line in lines):
         return None
     return {"startLine": span.line, "endLine": span.end_line, "snippet": {"text": "\n".join(lines)}}
@@ -135,14 +139,12 @@ def _result(d: Diagnostic, result: FileResult, location: dict, rule_index: dict,
     entry["locations"] = [sarif_location]
     entry["partialFingerprints"] = {FINGERPRINT_KEY: fp}
     if d.fix is not None and d.location is None:
-        line, column, end_line, end_column = utf16_span(result, d.fix.span)
         entry["fixes"] = [{
             "description": {"text": d.fix.description},
             "artifactChanges": [{
                 "artifactLocation": dict(location),
                 "replacements": [{
-                    "deletedRegion": {"startLine": line, "startColumn": column, "endLine": end_line,
-                                      "endColumn": max(end_column, 1)},
+                    "deletedRegion": _bare_region(result, d.fix.span),
                     "insertedContent": {"text": d.fix.replacement},
                 }],
             }],

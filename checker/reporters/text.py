@@ -11,10 +11,10 @@ import unicodedata
 from rich.console import Console
 from rich.text import Text
 
+from ..formats import SEVERITY_LABELS
 from ..model import FileResult, Report, Severity
 
 KIND_LABELS = {"npc-suggestion": "人大代表建议答复", "cppcc-proposal": "政协委员提案答复", "unknown": "类型未识别"}
-SEVERITY_LABELS = {Severity.ERROR: "错误", Severity.WARNING: "警告", Severity.INFO: "提示"}
 _STYLES = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 
 
@@ -25,10 +25,10 @@ def display_width(text: str) -> int:
 
 def _caret_lines(result: FileResult, diagnostic) -> list[Text]:
     span = diagnostic.span
-    lines = result.source_lines
-    if not (1 <= span.line <= len(lines)):
+    source = result.line_text(span.line)
+    if source is None:
         return []
-    source = lines[span.line - 1].rstrip("\r\n")
+    source = source.rstrip("\r\n")
     number = str(span.line)
     gutter = " " * (len(number) + 1)
     start = max(0, span.column - 1)
