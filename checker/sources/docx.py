@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 from . import Source, SourceError
 from .locator import ParagraphLocator, preview
-from .safety import OLE_MAGIC, Deadline, SafeZip, describe_ole, ole_is_encrypted_package, parse_xml
+from .safety import OLE_MAGIC, Deadline, SafeZip, ole_is_encrypted_package
 
 WHAT = "Word 文档（.docx）"
 
@@ -40,27 +40,27 @@ PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 CELL_GAP = "    "  # between the cells of a table row, as a person aligns them in a .txt
 
 
-def read_docx(data: bytes, path: str, *, what: str = WHAT) -> Source:
+def read_docx(data: bytes, path: str) -> Source:
     if data.startswith(OLE_MAGIC):
-        if ole_is_encrypted_package(data):
-            raise describe_ole(data, what)
+        if ole_is_encrypted_package(data):  # how Word and WPS save a .docx with an opening password
+            raise SourceError(f"{WHAT}设置了打开密码（已加密），无法读取：请在 Word 或 WPS 中取消密码后另存，再检查")
         # a .doc saved with the extension .docx: convert it like a .doc when LibreOffice is there
         from .legacy import read_legacy
 
         return read_legacy(data, path, claimed=".docx")
-    deadline = Deadline(what=what)
-    package = SafeZip(data, what)
+    deadline = Deadline(what=WHAT)
+    package = SafeZip(data, WHAT)
     main = _main_part(package)
-    root = parse_xml(package.read(main), main, what)
+    root = package.parse(main)
     ns = root.tag[1:].split("}", 1)[0] if root.tag.startswith("{") else ""
     if ns not in (W_TRANSITIONAL, W_STRICT) or root.tag != f"{{{ns}}}document":
         raise SourceError(f"这不是 Word 文档：{main} 的内容不是 Word 正文，文件可能已损坏或扩展名与实际格式不符")
     body = root.find(f"{{{ns}}}body")
     if body is None:
-        raise SourceError(f"{what}中没有正文部分（w:body），文件可能已损坏")
+        raise SourceError(f"{WHAT}中没有正文部分（w:body），文件可能已损坏")
     parts = _related_parts(package, main)
-    styles = _Styles(_load(package, parts.get("styles"), what), ns)
-    numbering = _Numbering(_load(package, parts.get("numbering"), what), ns)
+    styles = _Styles(_load(package, parts.get("styles")), ns)
+    numbering = _Numbering(_load(package, parts.get("numbering")), ns)
     walker = _Walker(ns, styles, numbering, deadline)
     entries = walker.blocks(body)
     if not entries:
@@ -79,7 +79,7 @@ def read_docx(data: bytes, path: str, *, what: str = WHAT) -> Source:
 def _main_part(package: SafeZip) -> str:
     target = None
     if package.has("_rels/.rels"):
-        rels = parse_xml(package.read("_rels/.rels"), "_rels/.rels", WHAT)
+        rels = package.parse("_rels/.rels")
         for rel in rels.iter(f"{{{PKG_REL}}}Relationship"):
             if rel.get("Type", "").endswith("/officeDocument") and rel.get("TargetMode") != "External":
                 target = _resolve("", rel.get("Target", ""))
@@ -98,7 +98,7 @@ def _related_parts(package: SafeZip, main: str) -> dict[str, str]:
     out: dict[str, str] = {}
     if not package.has(rels_name):
         return out
-    rels = parse_xml(package.read(rels_name), rels_name, WHAT)
+    rels = package.parse(rels_name)
     for rel in rels.iter(f"{{{PKG_REL}}}Relationship"):
         kind = rel.get("Type", "").rsplit("/", 1)[-1]
         if kind in ("styles", "numbering") and rel.get("TargetMode") != "External":
@@ -114,8 +114,8 @@ def _resolve(folder: str, target: str) -> str:
     return posixpath.normpath(posixpath.join(folder, target))
 
 
-def _load(package: SafeZip, name: str | None, what: str):
-    return None if name is None else parse_xml(package.read(name), name, what)
+def _load(package: SafeZip, name: str | None):
+    return None if name is None else package.parse(name)
 
 
 # ---- styles and numbering -------------------------------------------------------------------------------------

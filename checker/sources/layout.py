@@ -52,9 +52,12 @@ class Line:
 @dataclass(slots=True)
 class Paragraph:
     text: str
-    first_page: int
-    last_page: int
     lines: list[Line] = field(default_factory=list)
+
+    @property
+    def pages(self) -> tuple[int, int]:
+        """The first and the last page it stands on."""
+        return self.lines[0].page, self.lines[-1].page
 
 
 COLUMN_GAP = "    "
@@ -230,11 +233,19 @@ def paragraph_lines(pages: list[list[Run]], deadline=None) -> list[Paragraph]:
         if paragraphs and _continues(paragraphs[-1].lines[-1], line, block):
             current = paragraphs[-1]
             current.text = _join(current.text, line.text)
-            current.last_page = line.page
             current.lines.append(line)
         else:
-            paragraphs.append(Paragraph(text=line.text, first_page=line.page, last_page=line.page, lines=[line]))
+            paragraphs.append(Paragraph(text=line.text, lines=[line]))
     return paragraphs
 
 
-__all__ = ["Run", "Line", "Paragraph", "paragraph_lines", "physical_lines", "drop_folios", "text_block"]
+def to_source(paragraphs: list[Paragraph], path: str, encoding: str):
+    """One line per paragraph, each naming its page(s) in diagnostics (PDF and OFD alike)."""
+    from . import Source
+    from .locator import PageLocator
+
+    return Source(path=path, lines=[p.text for p in paragraphs], encoding=encoding,
+                  locator=PageLocator([p.pages for p in paragraphs]))
+
+
+__all__ = ["Run", "Line", "Paragraph", "paragraph_lines", "to_source", "physical_lines", "drop_folios", "text_block"]

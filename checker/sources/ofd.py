@@ -23,9 +23,8 @@ import re
 import unicodedata
 
 from . import Source, SourceError
-from .layout import Run, paragraph_lines
-from .locator import PageLocator
-from .safety import Deadline, SafeZip, parse_xml
+from .layout import Run, paragraph_lines, to_source
+from .safety import Deadline, SafeZip
 
 WHAT = "OFD 文件"
 MAX_PAGES = 200
@@ -54,7 +53,7 @@ def read_ofd(data: bytes, path: str) -> Source:
     entry = _find(package, "OFD.xml")
     if entry is None:
         raise SourceError(f"这不是有效的{WHAT}：压缩包中没有 OFD.xml 入口文件，可能是其他格式的文件被改成了 .ofd 扩展名")
-    root = parse_xml(package.read(entry), entry, WHAT)
+    root = package.parse(entry)
     doc_root = None
     for body in _descendants(root, "DocBody"):
         node = _child(body, "DocRoot")
@@ -66,7 +65,7 @@ def read_ofd(data: bytes, path: str) -> Source:
     doc_name = _locate(package, "", doc_root)
     if doc_name is None:
         raise SourceError(f"{WHAT}缺少文档部件 {doc_root}，文件不完整")
-    document = parse_xml(package.read(doc_name), doc_name, WHAT)
+    document = package.parse(doc_name)
     doc_dir = posixpath.dirname(doc_name)
     pages_node = _child(document, "Pages")
     page_refs = [] if pages_node is None else [p for p in pages_node if _local(p.tag) == "Page"]
@@ -82,7 +81,7 @@ def read_ofd(data: bytes, path: str) -> Source:
         name = _locate(package, doc_dir, base) if base else None
         if name is None:
             raise SourceError(f"{WHAT}缺少页面部件 {base or '（未指明）'}，文件不完整")
-        content = parse_xml(package.read(name), name, WHAT)
+        content = package.parse(name)
         runs, page_images = _page_runs(content, deadline)
         pages.append(runs)
         images += page_images
@@ -92,9 +91,7 @@ def read_ofd(data: bytes, path: str) -> Source:
             raise SourceError("这个 OFD 文件只有图像，没有文字（可能是扫描件）：需要先用 OCR（文字识别）转换为文字，"
                               "或提供原始的 Word/WPS 文件")
         raise SourceError(f"这个{WHAT}中没有任何文字")
-    lines = [p.text for p in paragraphs]
-    locator = PageLocator([(p.first_page, p.last_page) for p in paragraphs])
-    return Source(path=path, lines=lines, encoding="ofd", locator=locator)
+    return to_source(paragraphs, path, "ofd")
 
 
 def _find(package: SafeZip, name: str) -> str | None:

@@ -36,8 +36,7 @@ from pdfminer.pdfpage import PDFPage
 from pdfminer.pdfparser import PDFParser
 
 from . import Source, SourceError
-from .layout import Run, paragraph_lines
-from .locator import PageLocator
+from .layout import Run, paragraph_lines, to_source
 from .safety import Deadline, MiB
 
 WHAT = "PDF 文件"
@@ -70,9 +69,7 @@ def read_pdf(data: bytes, path: str) -> Source:
         if images:
             raise SourceError(_SCANNED)
         raise SourceError("这个 PDF 中没有任何文字")
-    lines = [p.text for p in paragraphs]
-    locator = PageLocator([(p.first_page, p.last_page) for p in paragraphs])
-    return Source(path=path, lines=lines, encoding="pdf", locator=locator)
+    return to_source(paragraphs, path, "pdf")
 
 
 def _glyphs(data: bytes, deadline: Deadline) -> tuple[list[list[Run]], int, int, int, int]:
