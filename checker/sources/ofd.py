@@ -203,8 +203,8 @@ def _object_runs(obj) -> list[Run]:
         if ys is not None:
             y = (_numbers(ys) or [0.0])[0]
         if x is None or y is None:
-            x = x or 0.0
-            y = y or size
+            x = 0.0 if x is None else x
+            y = size if y is None else y
         delta_x = _deltas(code.get("DeltaX"))
         delta_y = _deltas(code.get("DeltaY"))
         run_text: list[str] = []
