@@ -20,7 +20,6 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import __version__
 from .model import Diagnostic, FileResult, Report
 
 BASELINE_VERSION = 1
@@ -77,7 +76,9 @@ def write_baseline(report: Report, path: str | Path) -> int:
                for (rule, content), count in sorted(counter.items())]
         for name, counter in sorted(keys.items())
     }
-    data = {"version": BASELINE_VERSION, "tool": {"name": "replylint", "version": __version__}, "files": files}
+    from .reporters.json_format import header
+
+    data = {"version": BASELINE_VERSION, "tool": header()["tool"], "files": files}
     write_atomically(path, json.dumps(data, ensure_ascii=False, indent=1) + "\n")
     return sum(sum(c.values()) for c in keys.values())
 

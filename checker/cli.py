@@ -246,14 +246,13 @@ def parse(file: str, output_format: str) -> None:
 
     from .api import check_file
     from .model import FIELD_NAMES
-    from .reporters.json_format import SCHEMA_VERSION, file_to_dict
+    from .reporters.json_format import file_to_dict, header
     from .reporters.text import KIND_LABELS
     from .structure import FIELD_TO_ELEMENT
 
     result = check_file(file)
     if output_format == "json":
-        data = {"version": SCHEMA_VERSION, "tool": {"name": "replylint", "version": __version__}}
-        data.update(file_to_dict(result))
+        data = header() | file_to_dict(result)
         del data["diagnostics"]
         data["layout"] = (
             [{"element": e.element, "line": e.line, "zone": e.zone} for e in result.letter.layout]

@@ -64,11 +64,15 @@ def file_to_dict(result: FileResult) -> dict:
     }
 
 
+def header() -> dict:
+    """The keys every JSON document replylint writes starts with: schema version and tool."""
+    return {"version": SCHEMA_VERSION, "tool": {"name": "replylint", "version": __version__}}
+
+
 def report_to_dict(report: Report) -> dict:
     summary = report.summary
     return {
-        "version": SCHEMA_VERSION,
-        "tool": {"name": "replylint", "version": __version__},
+        **header(),
         "files": [file_to_dict(f) for f in report.files],
         "summary": {"files": summary.files, "error": summary.error, "warning": summary.warning, "info": summary.info,
                     "unreadable": summary.unreadable, "with_findings": summary.with_findings,

@@ -8,16 +8,14 @@ from __future__ import annotations
 
 import json
 
-from .. import __version__
 from . import OutputContext, register
-from .json_format import SCHEMA_VERSION, file_to_dict
+from .json_format import file_to_dict, header
 
 
 def render_json_lines(report, context: OutputContext) -> str:
     lines = []
     for result in report.files:
-        record = {"version": SCHEMA_VERSION, "tool": {"name": "replylint", "version": __version__}}
-        record.update(file_to_dict(result))
+        record = header() | file_to_dict(result)
         lines.append(json.dumps(record, ensure_ascii=False, separators=(",", ":")))
     return "".join(line + "\n" for line in lines)
 
