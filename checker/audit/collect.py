@@ -171,12 +171,9 @@ def to_result(file_result: FileResult, sha256: str, ruleset: str, checked_at: st
     if file_result.error:
         return Result(sha256=sha256, ruleset=ruleset, path=file_result.path, checked_at=checked_at,
                       kind=file_result.kind.value, error=file_result.error)
-    if file_result.letter is not None:
-        from ..reporters.json_format import fields_dict
+    from ..reporters.json_format import fields_of
 
-        fields = fields_dict(file_result.letter)
-    else:
-        fields = file_result.fields or {}
+    fields = fields_of(file_result)
     date = iso_date(_value(fields, "date"))
     year = int(date[:4]) if date else doc_year(fields)
     organ = None

@@ -53,8 +53,13 @@ def diagnostic_to_dict(d) -> dict:
     return out
 
 
+def fields_of(result: FileResult) -> dict:
+    """The JSON ``fields``: from the letter, or as a worker process sent them back (``FileResult.fields``)."""
+    return result.fields if result.letter is None and result.fields is not None else fields_dict(result.letter)
+
+
 def file_to_dict(result: FileResult) -> dict:
-    fields = result.fields if result.letter is None and result.fields is not None else fields_dict(result.letter)
+    fields = fields_of(result)
     return {
         "path": result.path,
         "kind": result.kind.value,
