@@ -9,9 +9,7 @@ Tests that need LibreOffice skip when ``soffice`` is not installed.
 from __future__ import annotations
 
 import json
-import os
 import re
-import resource
 import shutil
 import subprocess
 import sys
@@ -20,8 +18,8 @@ from pathlib import Path
 
 import pytest
 
-import checker
 import formats_fixtures as ff
+from hostile import CHECKER_HOME, CHILD_ENV, run_cli
 from checker.api import check_file, check_paths, check_source
 from checker.batch import compact, expand
 from checker.model import Severity
@@ -370,21 +368,8 @@ def test_legacy_doc_is_converted_by_libreoffice_in_a_temporary_folder(tmp_path, 
 
 # ---- under a memory limit, in a real process -----------------------------------------------------------------------
 
-MEMORY_LIMIT = 1536 * 1024 * 1024
-
-
-def _limit_memory():
-    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
-
-
-# the subprocesses import the same checker as this process (installed, or the checkout pytest runs from)
-CHECKER_HOME = Path(checker.__file__).resolve().parent.parent
-CHILD_ENV = {**os.environ, "PYTHONPATH": str(CHECKER_HOME)}
-
-
 def _cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-c", "from checker.cli import main; main()", *args],
-                          capture_output=True, timeout=60, preexec_fn=_limit_memory, cwd=CHECKER_HOME, env=CHILD_ENV)
+    return run_cli(*args)
 
 
 MALICIOUS = ("zip-bomb.docx", "zip-bomb.ofd", "lying-zip-bomb.docx", "lying-zip-bomb.ofd", "entity-bomb.docx",
