@@ -11,6 +11,8 @@ line per paragraph — and a ``locator`` that names the paragraph or page a line
 
 from __future__ import annotations
 
+import os
+import stat
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,8 +40,7 @@ TEXT_SUFFIXES = (".txt", ".md", ".text", ".markdown")
 DOCUMENT_SUFFIXES = (".docx", ".pdf", ".ofd", ".doc", ".wps")
 SUPPORTED_SUFFIXES = TEXT_SUFFIXES + DOCUMENT_SUFFIXES
 
-# Letters are a few pages; anything far larger is not a letter and would only cost memory.
-MAX_BYTES = 20 * 1024 * 1024
+from ..limits import MAX_BYTES  # noqa: E402 - letters are a few pages; anything far larger only costs memory
 
 
 def empty_file_error() -> SourceError:
@@ -88,28 +89,56 @@ def source_from_bytes(data: bytes, path: str, suffix: str | None = None) -> Sour
     return Source(path=path, lines=split_lines(text), encoding=encoding)
 
 
+def read_limited(stream, limit: int) -> bytes:
+    """At most ``limit`` + 1 bytes from a binary stream, read in pieces (no buffer of ``limit`` up front)."""
+    chunks, size = [], 0
+    while size <= limit:
+        chunk = stream.read(min(1024 * 1024, limit + 1 - size))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+    return b"".join(chunks)
+
+
+def read_file_bytes(path: str | Path, limit: int = MAX_BYTES, what: str = "文件") -> bytes:
+    """The bytes of a regular file, at most ``limit`` + 1 of them (the caller judges the size).
+
+    A FIFO, a device, a socket or a link to one is refused before anything is read: opening is
+    non-blocking and the type is checked on the open descriptor, so a pipe named ``letter.txt`` or a link
+    to /dev/zero can neither hang nor flood the reader. ``SourceError`` says what was wrong, in Chinese."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except IsADirectoryError:
+        raise SourceError(f"这是一个目录，不是{what}") from None
+    except PermissionError:
+        raise SourceError("没有读取权限") from None
+    except FileNotFoundError:
+        raise SourceError(f"{what}不存在") from None
+    except OSError as exc:
+        raise SourceError(f"无法读取{what}：{exc.strerror or type(exc).__name__}") from None
+    with os.fdopen(fd, "rb", buffering=0) as fh:
+        try:
+            mode = os.fstat(fd).st_mode
+            if stat.S_ISDIR(mode):
+                raise SourceError(f"这是一个目录，不是{what}")
+            if not stat.S_ISREG(mode):
+                raise SourceError(f"这不是普通文件（而是设备、管道或套接字），不能作为{what}读取，已跳过")
+            return read_limited(fh, limit)
+        except OSError as exc:
+            raise SourceError(f"无法读取{what}：{exc.strerror or type(exc).__name__}") from None
+
+
 def read_source(path: str | Path) -> Source:
     """Read a file by its extension; ``-`` reads standard input as text."""
     name = str(path)
     if name == "-":
-        return source_from_bytes(sys.stdin.buffer.read(), "<stdin>")
-    p = Path(path)
-    suffix = p.suffix.lower()
+        return source_from_bytes(read_limited(sys.stdin.buffer, MAX_BYTES), "<stdin>")
+    suffix = Path(path).suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         raise SourceError(f"不支持的文件类型 “{suffix or '无扩展名'}”（支持：{'、'.join(SUPPORTED_SUFFIXES)}）")
-    try:
-        with p.open("rb") as fh:
-            data = fh.read(MAX_BYTES + 1)
-    except IsADirectoryError:
-        raise SourceError("这是一个目录，不是文件") from None
-    except PermissionError:
-        raise SourceError("没有读取权限") from None
-    except FileNotFoundError:
-        raise SourceError("文件不存在") from None
-    except OSError as exc:
-        raise SourceError(f"无法读取文件：{exc.strerror or exc}") from None
-    return source_from_bytes(data, name, suffix)
+    return source_from_bytes(read_file_bytes(path), name, suffix)
 
 
-__all__ = ["Source", "SourceError", "read_source", "source_from_bytes", "SUPPORTED_SUFFIXES", "TEXT_SUFFIXES",
+__all__ = ["Source", "SourceError", "read_source", "read_file_bytes", "read_limited", "source_from_bytes", "SUPPORTED_SUFFIXES", "TEXT_SUFFIXES",
            "DOCUMENT_SUFFIXES", "MAX_BYTES"]
