@@ -11,6 +11,13 @@ walking up from the checked file), overridden by command-line flags.
     signer-missing = "error"
     [per-file-ignores]              # glob (relative to the config file) → selectors
     "templates/*.txt" = ["date-missing", "RL6"]
+
+Config files come with the letters (an unzipped archive), so every problem with one — unreadable, too large,
+not TOML, an unknown key, an impossible date — is a ``ConfigError`` with a Chinese message naming the file,
+the line or the key; ``check`` reports it and exits 2 before checking anything. A ``pyproject.toml`` is ours
+when it has a ``[tool.replylint]`` table; one that cannot be read as TOML, or whose ``tool`` is not a table,
+is reported when its text mentions ``replylint`` (it may then hold our settings) and skipped otherwise (a
+broken pyproject of some other tool is not our business).
 """
 
 from __future__ import annotations
@@ -21,7 +28,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Optional
 
-from .tomlfile import read_toml
+from .names import printable_path
+from .tomlfile import file_label, read_toml
 
 if TYPE_CHECKING:
     from .engine import CompiledRule, RuleSet
@@ -41,8 +49,29 @@ def reaches_fail_level(fail_on: str, n_error: int, n_warning: int, n_info: int) 
     return bool(n_error or (n_warning and fail_on != "error") or (n_info and fail_on == "info"))
 
 
+# Dates a letter of the people's congresses and CPPCC can carry: anything outside is a typo (9999-12-31)
+EARLIEST_YEAR, LATEST_YEAR = 1949, 2100
+
+
 class ConfigError(Exception):
     """A configuration file or flag is wrong; the message names the file and the key."""
+
+
+def checked_date(text: str) -> str:
+    """``text`` if it is a real date YYYY-MM-DD between EARLIEST_YEAR and LATEST_YEAR; else ValueError with
+    a Chinese message (2025-02-30 does not exist)."""
+    import datetime as dt
+    import re
+
+    if not isinstance(text, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        raise ValueError(f"日期 {text!r} 的格式应为 YYYY-MM-DD，例如 2025-03-15")
+    try:
+        date = dt.date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"日期 {text} 不存在（检查月份和日期）") from None
+    if not EARLIEST_YEAR <= date.year <= LATEST_YEAR:
+        raise ValueError(f"日期 {text} 的年份不合理（应在 {EARLIEST_YEAR}–{LATEST_YEAR} 年之间）")
+    return text
 
 
 def __getattr__(name: str):
@@ -131,8 +160,8 @@ def _matching(rules: RuleSet, selectors: list[str] | tuple[str, ...], key: str) 
         else:
             hits = [r for r in rules if r.rule.name == s]
         if not hits:
-            raise ConfigError(f"{key}: {selector!r} matches no rule (use a code such as RL101, a prefix such as "
-                              f"RL1, a rule name such as signer-missing, or ALL)")
+            raise ConfigError(f"{key}：{selector!r} 不对应任何规则（可写规则代码如 RL101、代码前缀如 RL1、"
+                              f"规则名如 signer-missing，或 ALL；replylint rules 列出全部规则）")
         out.extend(hits)
     return out
 
@@ -146,6 +175,7 @@ def resolve(settings: Settings, source: Optional[Path], overrides: Overrides) ->
     from .settings import Settings
     from .tomlfile import describe
 
+    from_file = settings
     data = settings.model_dump()
     if overrides.profile is not None:
         data["profile"] = overrides.profile
@@ -159,26 +189,32 @@ def resolve(settings: Settings, source: Optional[Path], overrides: Overrides) ->
         data["assigned_date"] = overrides.assigned_date
     try:
         settings = Settings.model_validate(data)
-    except ValidationError as exc:
-        raise ConfigError(describe(source or Path("<command line>"), exc)) from None
+    except ValidationError as exc:  # the file's own values were valid when it was read: a flag is wrong
+        flags = {name: "--" + name.replace("_", "-") for name in data}
+        raise ConfigError(describe("命令行", exc, key_names=flags)) from None
     base_dir = source.parent if source else Path.cwd()
-    where = f"{source}: key" if source else "command line:"
+
+    def where(key: str, from_flag: bool) -> str:  # whom a message blames: the flag, or the file's key
+        return f"命令行 --{key}" if from_flag or source is None else f"{file_label(source)}：键 '{key}'"
+
+    def matching(key: str, in_file, in_flags) -> list[CompiledRule]:
+        return _matching(rules, in_file, where(key, False)) + _matching(rules, in_flags, where(key, True))
 
     rules = load_rules()
-    selected = {id(r): r for r in _matching(rules, settings.select, f"{where} 'select'")}
-    selected.update({id(r): r for r in _matching(rules, settings.extend_select, f"{where} 'extend-select'")})
-    for r in _matching(rules, settings.ignore, f"{where} 'ignore'"):
+    selected = {id(r): r for r in _matching(rules, settings.select, where("select", overrides.select is not None))}
+    selected.update({id(r): r for r in matching("extend-select", from_file.extend_select, overrides.extend_select)})
+    for r in matching("ignore", from_file.ignore, overrides.ignore):
         selected.pop(id(r), None)
     severities = {}
     for name, level in settings.severity.items():
-        for r in _matching(rules, [name], f"{where} 'severity.{name}'"):
+        for r in _matching(rules, [name], where(f"severity.{name}", False)):
             severities[r.rule.name] = Severity(level)
-    per_file = [(pattern, frozenset(r.rule.name for r in _matching(rules, selectors, f"{where} 'per-file-ignores.{pattern}'")))
+    per_file = [(pattern, frozenset(r.rule.name for r in _matching(rules, selectors, where(f"per-file-ignores.{pattern}", False))))
                 for pattern, selectors in settings.per_file_ignores.items()]
     try:
         profile = load_profile(settings.profile, str(base_dir))
     except ProfileError as exc:
-        raise ConfigError(f"{source or '<command line>'}: key 'profile': {exc}") from None
+        raise ConfigError(f"{where('profile', overrides.profile is not None)}：{exc}") from None
     enabled = sorted(selected.values(), key=lambda r: r.rule.code)
     return Effective(settings=settings, source=source, profile=profile, enabled=enabled, severities=severities,
                      base_dir=base_dir, per_file_ignores=per_file)
@@ -190,16 +226,33 @@ def find_config(directory: str) -> Optional[Path]:
     for folder in (current, *current.parents):
         for name in ("replylint.toml", "pyproject.toml"):
             candidate = folder / name
-            if candidate.is_file() and (name == "replylint.toml" or _has_tool_section(candidate)):
+            if name == "replylint.toml" and os.path.lexists(candidate):  # whatever it is: reading it says what
+                return candidate
+            if name == "pyproject.toml" and candidate.is_file() and _concerns_us(candidate):
                 return candidate
     return None
 
 
-def _has_tool_section(pyproject: Path) -> bool:
+def _concerns_us(pyproject: Path) -> bool:
+    """Whether a pyproject.toml holds (or, broken, may hold) our settings: see the module docstring."""
     try:
-        return "replylint" in read_toml(pyproject, ConfigError).get("tool", {})
+        tool = read_toml(pyproject, ConfigError).get("tool")
     except ConfigError:
+        return _mentions_us(pyproject)
+    if isinstance(tool, dict):
+        return "replylint" in tool
+    return tool is not None and _mentions_us(pyproject)
+
+
+def _mentions_us(path: Path) -> bool:
+    from .limits import MAX_CONFIG_BYTES
+    from .sources import SourceError, read_file_bytes
+
+    try:
+        data = read_file_bytes(path, limit=MAX_CONFIG_BYTES, what="配置文件")
+    except (SourceError, ValueError):
         return False
+    return any(word.encode(encoding) in data for word in ("replylint",) for encoding in ("ascii", "utf-16-le", "utf-16-be"))
 
 
 class Configurator:
@@ -213,7 +266,7 @@ class Configurator:
         if overrides.config_file:
             path = Path(overrides.config_file)
             if not path.is_file():
-                raise ConfigError(f"{path}: config file not found")
+                raise ConfigError(f"配置文件 {printable_path(str(path))} 不存在或不是普通文件")
             self._fixed: Optional[Path] = path
         else:
             self._fixed = None
@@ -248,6 +301,18 @@ class Configurator:
             self._cache[source] = resolve(self.settings_for(source) or Settings(), source, self.overrides)
         return self._cache[source]
 
+    def sources(self) -> list[Path]:
+        """The config files found so far (for files the run must not overwrite)."""
+        found = {source for source in self._found.values() if source is not None}
+        return sorted(found | ({self._fixed} if self._fixed is not None else set()))
 
-__all__ = ["Overrides", "Effective", "Configurator", "ConfigError", "find_config", "matching_globs", "DEFAULT_PROFILE",
+    def prepare(self, paths) -> None:
+        """Find, read and resolve the config file of every one of ``paths`` now (once per folder), so that a
+        broken config file deep in an archive stops the run with its message before any letter is checked,
+        instead of surfacing in the middle of a batch or in a worker process. Raises ``ConfigError``."""
+        for path in paths:
+            self.for_path(path)
+
+
+__all__ = ["Overrides", "Effective", "Configurator", "ConfigError", "checked_date", "EARLIEST_YEAR", "LATEST_YEAR", "find_config", "matching_globs", "DEFAULT_PROFILE",
            "DEFAULT_FAIL_ON", "SEVERITY_RANK", "reaches_fail_level"]

@@ -4,12 +4,19 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from .config import EARLIEST_YEAR, LATEST_YEAR
 from .resources import data_dir
 from .tomlfile import describe, read_toml
 
+# Bounds of a profile's values: a profile may come with an archive, and each of these is looped over or
+# computed with for every letter. Far above any real region's (a handful of grades, a few dozen labels).
+MAX_PROFILE_ITEMS = 1000
+MAX_REPLY_MONTHS = 24  # 代表法: three months, at most six with approval; two years is already absurd
+Year = Annotated[int, Field(ge=EARLIEST_YEAR, le=LATEST_YEAR)]
 
 
 class ProfileError(Exception):
@@ -21,16 +28,17 @@ class Profile(BaseModel):
 
     name: str
     description: str = ""
-    grades: list[str]  # 办理结果 letters accepted
-    grade_words: dict[str, str]  # word label → letter
-    disclosures: list[str]  # 公开属性 values accepted
-    reply_months: int = 3  # months from 交办 to the reply (reply-deadline, with --assigned-date)
+    grades: Annotated[list[str], Field(max_length=MAX_PROFILE_ITEMS)]  # 办理结果 letters accepted
+    grade_words: Annotated[dict[str, str], Field(max_length=MAX_PROFILE_ITEMS)]  # word label → letter
+    disclosures: Annotated[list[str], Field(max_length=MAX_PROFILE_ITEMS)]  # 公开属性 values accepted
+    # months from 交办 to the reply (reply-deadline, with --assigned-date)
+    reply_months: int = Field(default=3, ge=1, le=MAX_REPLY_MONTHS)
     # session → the year it was held, for date-vs-session-year; key "<人大|政协><届>届<次>次", e.g. "人大14届2次"
-    session_years: dict[str, int] = {}
+    session_years: Annotated[dict[str, Year], Field(max_length=MAX_PROFILE_ITEMS)] = {}
 
 
 def load_profile_file(path: Path) -> Profile:
-    data = read_toml(path, ProfileError)
+    data = read_toml(path, ProfileError, what="档案文件")
     try:
         return Profile.model_validate(data)
     except ValidationError as exc:
@@ -45,8 +53,8 @@ def builtin_profiles() -> list[str]:
 def builtin_profile(name: str = "national") -> Profile:
     path = data_dir("rules") / "profiles" / f"{name}.toml"
     if not path.is_file():
-        raise ProfileError(f"no profile named {name!r}; shipped profiles: {', '.join(builtin_profiles())} "
-                           f"(or give the path of a profile file)")
+        raise ProfileError(f"没有名为 {name!r} 的档案；自带的档案有 {'、'.join(builtin_profiles())}"
+                           f"（也可以给出档案文件的路径，以 .toml 结尾）")
     return load_profile_file(path)
 
 

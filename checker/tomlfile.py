@@ -1,10 +1,19 @@
-"""Reading the project's TOML files (rules, profiles, config) with errors that name the file and the key."""
+"""Reading the project's TOML files (rules, profiles, config) with errors that name the file, the line and the key.
+
+A config file comes from wherever the letters are (an unzipped archive), so it is read as untrusted input:
+at most ``MAX_CONFIG_BYTES`` from a regular file (never a FIFO or a device), decoded as UTF-8 with or
+without BOM, UTF-16/32 with BOM or GBK/GB18030 (what Windows editors save), and every problem becomes the
+caller's exception with a Chinese message.
+"""
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from .names import printable_path
 
 if TYPE_CHECKING:
     from pydantic import ValidationError
@@ -14,21 +23,117 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
+_POSITION = re.compile(r"\s*\(at (?:line (\d+), column (\d+)|end of document)\)$")
+# tomllib's wording → ours (the original stays in the message, after it)
+_TOML_PROBLEMS = (
+    ("Invalid statement", "无法识别的语句"),
+    ("Invalid value", "值无效或缺少值"),
+    ("Cannot overwrite a value", "同一个键定义了两次"),
+    ("Cannot declare", "同一个表定义了两次"),
+    ("Expected '=' after a key", "键后面缺少“=”"),
+    ("Illegal character", "含有不允许的控制字符"),
+    ("Unterminated string", "字符串缺少结束引号"),
+    ("Expected ']'", "表名缺少“]”"),
+)
 
-def read_toml(path: Path, error: type[Exception]) -> dict:
-    """The parsed file; ``error`` (the caller's exception type) for a file that cannot be read or parsed."""
+
+def file_label(path) -> str:
+    """A file's name as messages show it (bytes that are not UTF-8 escaped)."""
+    return printable_path(str(path))
+
+
+def read_text_file(path: Path, error: type[Exception], what: str = "配置文件", limit: int | None = None) -> str:
+    """The text of a small settings file, bounded and decoded as a config file may be saved; ``error`` (the
+    caller's exception type) with a Chinese message naming the file for anything else."""
+    from .limits import MAX_CONFIG_BYTES
+    from .sources import SourceError, read_file_bytes
+    from .sources.text import decode_text
+
+    limit = MAX_CONFIG_BYTES if limit is None else limit
+    name = file_label(path)
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise error(f"{path}: cannot read: {exc.strerror or exc}") from None
+        data = read_file_bytes(path, limit=limit, what=what)
+    except SourceError as exc:  # the reader's words are for letters, which a batch skips: this one stops the run
+        raise error(f"{name}：{str(exc).removesuffix('，已跳过')}") from None
+    except ValueError:  # a NUL character in a path written in a config file
+        raise error(f"{name}：文件名中含有空字符，无法打开") from None
+    if len(data) > limit:
+        raise error(f"{name}：{oversize_text(what, limit)}")
+    try:
+        return decode_text(data)[0]
+    except SourceError as exc:
+        raise error(f"{name}：{what}无法解码：{exc}") from None
+
+
+def oversize_text(what: str, limit: int) -> str:
+    """The message for a settings file (config, profile, baseline) larger than its bound."""
+    size = f"{limit // 1024 // 1024} MiB" if limit >= 1024 * 1024 else f"{limit // 1024} KiB"
+    return f"文件内容异常：{what}超过 {size}，远大于正常的{what}，已停止读取（文件可能损坏或是恶意构造的）"
+
+
+def toml_error_text(name: str, exc: Exception) -> str:
+    """``name：第 3 行第 7 列：不是有效的 TOML（…）`` from a TOML decode error."""
+    message = str(exc)
+    where = ""
+    found = _POSITION.search(message)
+    if found:
+        message = message[: found.start()]
+        where = f"第 {found.group(1)} 行第 {found.group(2)} 列：" if found.group(1) else "文件末尾："
+    problem = next((ours for theirs, ours in _TOML_PROBLEMS if message.startswith(theirs)), "")
+    detail = f"{problem}；{message}" if problem else message
+    return f"{name}：{where}不是有效的 TOML（{detail}）"
+
+
+def parse_toml(text: str, name: str, error: type[Exception]) -> dict:
+    try:
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise error(f"{path}: not valid TOML: {exc}") from None
+        raise error(toml_error_text(name, exc)) from None
+    except RecursionError:  # a very deep inline array or table
+        raise error(f"{name}：不是有效的 TOML（嵌套过深）") from None
 
 
-def describe(path: Path, exc: ValidationError, limit: int = 5) -> str:
-    """One line per validation error: the file, the dotted key and what is wrong with it."""
+def read_toml(path: Path, error: type[Exception], what: str = "配置文件") -> dict:
+    """The parsed file; ``error`` (the caller's exception type) for a file that cannot be read or parsed."""
+    return parse_toml(read_text_file(path, error, what), file_label(path), error)
+
+
+# pydantic's error types → what a person should change (the original message follows for the rest)
+_VALIDATION_WORDS = {
+    "extra_forbidden": "不认识的设置项（检查拼写）",
+    "missing": "缺少这一项",
+    "literal_error": "取值不在允许范围内",
+    "string_type": "应为字符串",
+    "int_type": "应为整数",
+    "int_parsing": "应为整数",
+    "list_type": "应为列表",
+    "dict_type": "应为表（键值对）",
+    "greater_than_equal": "数值过小",
+    "less_than_equal": "数值过大",
+    "too_long": "条目或字符过多",
+    "string_too_long": "字符串过长",
+    "string_pattern_mismatch": "格式不对",
+}
+
+
+def describe(path, exc: ValidationError, limit: int = 5, key_names: dict | None = None) -> str:
+    """One line per validation error: the file, the dotted key and what is wrong with it. ``key_names``
+    shows some keys under another name (a setting given on the command line: its flag)."""
     lines = []
+    name = file_label(path)
     for err in exc.errors()[:limit]:
         key = ".".join(str(part) for part in err["loc"])
-        lines.append(f"{path}: key '{key}': {err['msg']}")
+        flag = key_names.get(err["loc"][0]) if key_names and err["loc"] else None
+        if err["type"] == "value_error":  # our own validators word the whole message
+            text = str(err.get("ctx", {}).get("error", err["msg"]))
+        else:
+            words = _VALIDATION_WORDS.get(err["type"])
+            text = f"{words}（{err['msg']}）" if words else err["msg"]
+        if flag:
+            lines.append(f"{name} {'.'.join([flag, *map(str, err['loc'][1:])])}：{text}")
+        else:
+            lines.append(f"{name}：键 '{key}'：{text}" if key else f"{name}：{text}")
     return "\n".join(lines)
+
+
+__all__ = ["tomllib", "read_toml", "read_text_file", "parse_toml", "describe", "file_label", "toml_error_text", "oversize_text"]

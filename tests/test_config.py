@@ -80,11 +80,11 @@ def test_profile_changes_accepted_grades(tmp_path):
 
 
 @pytest.mark.parametrize("content, expected", [
-    ('selcet = ["RL1"]\n', "key 'selcet'"),
-    ('select = ["RL999"]\n', "'RL999' matches no rule"),
-    ('fail-on = "fatal"\n', "key 'fail-on'"),
-    ('profile = "martian"\n', "no profile named 'martian'"),
-    ('select = [\n', "not valid TOML"),
+    ('selcet = ["RL1"]\n', "键 'selcet'"),
+    ('select = ["RL999"]\n', "'RL999' 不对应任何规则"),
+    ('fail-on = "fatal"\n', "键 'fail-on'"),
+    ('profile = "martian"\n', "没有名为 'martian' 的档案"),
+    ('select = [\n', "不是有效的 TOML"),
 ])
 def test_bad_config_is_a_clear_error_with_exit_code_2(archive, content, expected):
     (archive / "replylint.toml").write_text(content, encoding="utf-8")

@@ -72,7 +72,7 @@ def test_bad_rule_files_name_the_file_rule_and_key(tmp_path, edit, expected):
 
 
 def test_invalid_toml_and_duplicate_codes(tmp_path):
-    with pytest.raises(RuleFileError, match="not valid TOML"):
+    with pytest.raises(RuleFileError, match="不是有效的 TOML"):
         load(tmp_path, "group = ")
     other = tmp_path / "other.toml"
     other.write_text(GOOD, encoding="utf-8")
