@@ -8,7 +8,11 @@ is known by file and rule alone. The same finding twice in a file is counted, so
 two known ones is new.
 
 Paths are stored relative to the baseline file's folder, so the baseline works from any working directory
-and inside a checkout on another machine.
+and inside a checkout on another machine; a name that is not UTF-8 is stored with its bytes escaped
+(``\\xb0``, ``names.printable_path``), the same way each run, so that it still matches.
+
+A baseline is read as untrusted input: at most ``MAX_BASELINE_BYTES`` from a regular file, and anything
+that is not a baseline (bad JSON, nesting thousands deep, wrong types) is a ``BaselineError`` in Chinese.
 """
 
 from __future__ import annotations
@@ -20,9 +24,12 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from .limits import MAX_BASELINE_BYTES
 from .model import Diagnostic, FileResult, Report
+from .names import printable_path
 
 BASELINE_VERSION = 1
+MAX_FINDING_COUNT = 1_000_000  # the same finding this often in one letter: not a baseline we wrote
 _SPACE = re.compile(r"\s+")
 
 
@@ -50,7 +57,7 @@ def finding_content(result: FileResult, d: Diagnostic, absent: frozenset[str]) -
 def _relative(path: str, folder: Path) -> str:
     if path == "-" or path.startswith("<"):  # standard input, <text …>: not paths
         return path
-    return Path(os.path.relpath(os.path.abspath(path), folder)).as_posix()
+    return printable_path(Path(os.path.relpath(os.path.abspath(path), folder)).as_posix())
 
 
 def _keys(report: Report, folder: Path) -> dict[str, Counter]:
@@ -65,8 +72,9 @@ def _keys(report: Report, folder: Path) -> dict[str, Counter]:
     return keys
 
 
-def write_baseline(report: Report, path: str | Path) -> int:
-    """Record the report's findings in ``path`` (atomically); returns how many were recorded."""
+def write_baseline(report: Report, path: str | Path, protect=()) -> int:
+    """Record the report's findings in ``path`` (atomically, never over a file in ``protect``: see
+    ``outfile``); returns how many were recorded."""
     from .outfile import write_atomically
 
     path = Path(path)
@@ -79,7 +87,7 @@ def write_baseline(report: Report, path: str | Path) -> int:
     from .reporters.json_format import header
 
     data = {"version": BASELINE_VERSION, "tool": header()["tool"], "files": files}
-    write_atomically(path, json.dumps(data, ensure_ascii=False, indent=1) + "\n")
+    write_atomically(path, json.dumps(data, ensure_ascii=False, indent=1) + "\n", protect)
     return sum(sum(c.values()) for c in keys.values())
 
 
@@ -90,26 +98,47 @@ class Baseline:
 
     @classmethod
     def load(cls, path: str | Path) -> "Baseline":
+        from .sources import SourceError, read_file_bytes
+        from .tomlfile import oversize_text
+
         path = Path(path)
+        name = printable_path(str(path))
+        if not os.path.lexists(path):
+            raise BaselineError(f"基线文件 {name} 不存在（先用 --write-baseline {name} 生成）")
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise BaselineError(f"基线文件 {path} 不存在（先用 --write-baseline {path} 生成）") from None
-        except (OSError, UnicodeDecodeError) as exc:
-            raise BaselineError(f"无法读取基线文件 {path}：{exc}") from None
+            raw = read_file_bytes(path, limit=MAX_BASELINE_BYTES, what="基线文件")
+        except SourceError as exc:
+            raise BaselineError(f"无法读取基线文件 {name}：{str(exc).removesuffix('，已跳过')}") from None
+        if len(raw) > MAX_BASELINE_BYTES:
+            raise BaselineError(f"{name}：{oversize_text('基线文件', MAX_BASELINE_BYTES)}")
+        try:
+            data = json.loads(raw.decode("utf-8-sig"))
+        except UnicodeDecodeError as exc:
+            raise BaselineError(f"基线文件 {name} 不是 UTF-8 文本（第 {exc.start} 字节）") from None
         except json.JSONDecodeError as exc:
-            raise BaselineError(f"基线文件 {path} 不是有效的 JSON（第 {exc.lineno} 行）") from None
-        try:
-            if data.get("version") != BASELINE_VERSION:
-                raise BaselineError(f"基线文件 {path} 的格式版本 {data.get('version')!r} 不受支持（应为 {BASELINE_VERSION}）")
-            known = {
-                name: Counter({(entry["rule"], entry["content"]): int(entry.get("count", 1)) for entry in entries})
-                for name, entries in data["files"].items()
-            }
-        except BaselineError:
-            raise
-        except (AttributeError, KeyError, TypeError, ValueError):
-            raise BaselineError(f"基线文件 {path} 的内容不完整或已损坏（应为 replylint --write-baseline 生成的文件）") from None
+            raise BaselineError(f"基线文件 {name} 不是有效的 JSON（第 {exc.lineno} 行第 {exc.colno} 列：{exc.msg}）") from None
+        except RecursionError:
+            raise BaselineError(f"基线文件 {name}：文件内容异常：JSON 嵌套层数过深，不是 replylint 生成的基线") from None
+        broken = BaselineError(f"基线文件 {name} 的内容不完整或已损坏（应为 replylint --write-baseline 生成的文件）")
+        if not isinstance(data, dict):
+            raise broken
+        if data.get("version") != BASELINE_VERSION:
+            raise BaselineError(f"基线文件 {name} 的格式版本 {data.get('version')!r:.40} 不受支持（应为 {BASELINE_VERSION}）")
+        files = data.get("files")
+        if not isinstance(files, dict) or not all(isinstance(entries, list) for entries in files.values()):
+            raise broken
+        known = {}
+        for file_name, entries in files.items():
+            counter: Counter = Counter()
+            for entry in entries:
+                if not isinstance(entry, dict):
+                    raise broken
+                rule, content, count = entry.get("rule"), entry.get("content"), entry.get("count", 1)
+                if not (isinstance(rule, str) and isinstance(content, str) and type(count) is int
+                        and 0 < count <= MAX_FINDING_COUNT):
+                    raise broken
+                counter[(rule, content)] = count
+            known[file_name] = counter
         return cls(folder=path.resolve().parent, known=known)
 
     def apply(self, report: Report) -> tuple[Report, int]:
