@@ -117,7 +117,12 @@ def read_file_bytes(path: str | Path, limit: int = MAX_BYTES, what: str = "文�
         raise SourceError(f"{what}不存在") from None
     except OSError as exc:
         raise SourceError(f"无法读取{what}：{exc.strerror or type(exc).__name__}") from None
-    with os.fdopen(fd, "rb", buffering=0) as fh:
+    try:
+        fh = os.fdopen(fd, "rb", buffering=0)
+    except IsADirectoryError:  # a folder opens read-only, but no file object is made for it
+        os.close(fd)
+        raise SourceError(f"这是一个目录，不是{what}") from None
+    with fh:
         try:
             mode = os.fstat(fd).st_mode
             if stat.S_ISDIR(mode):
