@@ -15,11 +15,13 @@ import click
 
 from . import __version__
 from .formats import FORMATS
+from .names import printable_path
 
 # Everything else is imported inside the commands that use it: `replylint --version`, `--help` and an audit
 # of an unchanged archive then start without loading the parser, the rule engine or the model.
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+MAX_JOBS = 256  # worker processes: each costs tens of MiB; -j 100000 must be refused, not attempted
 
 
 def _stdout_console():
@@ -78,10 +80,10 @@ _RUN_OPTIONS = [
     click.option("--fail-on", type=click.Choice(["error", "warning", "info"]), default=None,
                  help="达到这一级别的问题使退出码为 1（默认取配置，未配置为 warning）。"),
     click.option("--assigned-date", help="交办日期 YYYY-MM-DD，用于检查答复期限（reply-deadline）。"),
-    click.option("--config", "config_file", type=click.Path(dir_okay=False), help="使用这个配置文件，不再向上查找。"),
+    click.option("--config", "config_file", type=click.Path(), help="使用这个配置文件，不再向上查找。"),
     click.option("--isolated", is_flag=True, help="忽略所有配置文件。"),
     click.option("--exit-zero", is_flag=True, help="有问题也以 0 退出（无法读取的文件仍为 2）。"),
-    click.option("-j", "--jobs", type=click.IntRange(min=0), default=0,
+    click.option("-j", "--jobs", type=click.IntRange(min=0, max=MAX_JOBS), default=0,
                  help="并行检查的进程数（默认 0 = 全部 CPU 核心；1 = 不并行）。"),
     click.option("--include", multiple=True, help="目录中只检查匹配这些通配符的文件（默认按扩展名）。"),
     click.option("--exclude", multiple=True, help="跳过匹配这些通配符的文件或目录。"),
@@ -105,16 +107,28 @@ def _overrides(select, extend_select, ignore, profile, fail_on, assigned_date, c
     )
 
 
+def _check_output(what: str, target: str, protect) -> None:
+    """Refuse, before anything is checked, an output that would replace an input, a device or a folder."""
+    from .outfile import output_target
+
+    try:
+        output_target(target, protect)
+    except OSError as exc:
+        _fail(f"无法写入{what} {printable_path(target)}：{exc.strerror or exc}（没有写入任何内容）")
+
+
 @main.command()
 @click.argument("paths", nargs=-1)
 @click.option("--format", "output_format", type=click.Choice(FORMATS), default="full", show_default=True,
               help="输出格式：full 带原文和标记，concise 每条一行；json、json-lines、sarif、github、junit 供程序和 CI 读取。")
-@click.option("-o", "--output-file", type=click.Path(dir_okay=False), help="把结果写入这个文件（而不是屏幕），退出码不变。")
+# -o and the baseline options take any path: outfile and the baseline reader word folders, devices and
+# missing files in Chinese (click's own checks would answer in English)
+@click.option("-o", "--output-file", type=click.Path(), help="把结果写入这个文件（而不是屏幕），退出码不变。")
 @run_options
 @click.option("--show-config", is_flag=True, help="显示生效的配置后退出。")
-@click.option("--baseline", "baseline_file", type=click.Path(dir_okay=False),
+@click.option("--baseline", "baseline_file", type=click.Path(),
               help="只报告这个基线文件里没有的新问题（基线由 --write-baseline 生成）。")
-@click.option("--write-baseline", "write_baseline_file", type=click.Path(dir_okay=False),
+@click.option("--write-baseline", "write_baseline_file", type=click.Path(),
               help="把这次发现的全部问题记入基线文件后退出（以后用 --baseline 只看新问题）。")
 def check(paths, output_format, output_file, select, extend_select, ignore, profile, fail_on, assigned_date, config_file,
           isolated, show_config, exit_zero, jobs, include, exclude, baseline_file, write_baseline_file) -> None:
@@ -124,9 +138,11 @@ def check(paths, output_format, output_file, select, extend_select, ignore, prof
     from .config import ConfigError, Configurator
     from .engine import RuleFileError
     from .model import Report
+    from .outfile import file_identities
     from .reporters import OutputContext, write_report
 
     overrides = _overrides(select, extend_select, ignore, profile, fail_on, assigned_date, config_file, isolated)
+    baseline = None
     try:
         configurator = Configurator(overrides)
         if show_config:
@@ -134,9 +150,21 @@ def check(paths, output_format, output_file, select, extend_select, ignore, prof
             sys.exit(EXIT_CLEAN)
         if not paths:
             raise click.UsageError("请给出要检查的文件或目录（- 表示标准输入）")
-        configurator.for_path(paths[0])  # a broken config file fails here, once, before any worker starts
         selection = Selection(include=_selectors(include), exclude=_selectors(exclude))
         items = list(discover(paths, selection))
+        # every folder's config file is read and resolved here, once, before any letter is checked or any
+        # worker starts: a broken one deep in an archive stops the run with its message
+        configurator.prepare([path for path, problem in items if problem is None] or paths[:1])
+        if baseline_file:
+            from .baseline import Baseline
+
+            baseline = Baseline.load(baseline_file)  # a broken baseline fails before the batch, not after it
+        # what the run reads must never be replaced by what it writes (check letter.txt -o letter.txt)
+        protect = file_identities([*(path for path, _ in items), *paths, *configurator.sources(),
+                                   *(p for p in (config_file, baseline_file) if p)])
+        for what, target in (("输出文件", output_file), ("基线文件", write_baseline_file)):
+            if target:
+                _check_output(what, target, protect)
         with _progress(len(items)) as advance:
             files = run_batch(items, configurator, jobs=jobs or default_jobs(), progress=advance)
         report = Report(files=files)
@@ -144,28 +172,25 @@ def check(paths, output_format, output_file, select, extend_select, ignore, prof
             from .baseline import write_baseline
 
             try:
-                recorded = write_baseline(report, write_baseline_file)
+                recorded = write_baseline(report, write_baseline_file, protect)
             except OSError as exc:
-                _fail(f"无法写入基线文件 {write_baseline_file}：{exc.strerror or exc}")
-            click.echo(f"已把 {recorded} 条问题记入基线 {write_baseline_file}；以后加 --baseline {write_baseline_file} "
-                       "只报告新问题", err=True)
+                _fail(f"无法写入基线文件 {printable_path(write_baseline_file)}：{exc.strerror or exc}")
+            shown = printable_path(write_baseline_file)
+            click.echo(f"已把 {recorded} 条问题记入基线 {shown}；以后加 --baseline {shown} 只报告新问题", err=True)
             sys.exit(EXIT_ERROR if report.summary.unreadable else EXIT_CLEAN)
-        if baseline_file:
-            from .baseline import Baseline
-
-            report, _ = Baseline.load(baseline_file).apply(report)
-    except (ConfigError, RuleFileError) as exc:
-        _fail(str(exc))
-    except BaselineError as exc:
+        if baseline is not None:
+            report, _ = baseline.apply(report)
+    except (ConfigError, RuleFileError, BaselineError) as exc:
         _fail(str(exc))
     enabled = None
     if output_format == "sarif":  # SARIF marks the catalogue's rules that were off in this run
         settings = {id(e): e for e in map(configurator.for_path, {f.path for f in report.files})}.values()
         enabled = frozenset(r.rule.code for e in settings for r in e.enabled) or None
     try:
-        write_report(report, output_format, output_file, OutputContext(enabled_rules=enabled))
+        write_report(report, output_format, output_file, OutputContext(enabled_rules=enabled), protect)
     except OSError as exc:
-        _fail(f"无法写入输出文件 {output_file}：{exc.strerror or exc}")
+        where = f"输出文件 {printable_path(output_file)}" if output_file else "结果"
+        _fail(f"无法写入{where}：{exc.strerror or exc}")
     _finish(exit_code(report, fail_on, configurator), exit_zero)
 
 
@@ -190,7 +215,7 @@ def _show_config(configurator, path: str) -> None:
     effective = configurator.for_path(probe)
     settings = effective.settings
     data = {
-        "config_file": str(effective.source) if effective.source else None,
+        "config_file": printable_path(str(effective.source)) if effective.source else None,
         "profile": effective.profile.name,
         "grades": effective.profile.grades,
         "disclosures": effective.profile.disclosures,

@@ -3,6 +3,11 @@
 ``FORMATS`` is the one list of output formats ``replylint check --format`` accepts; ``write_report`` sends
 a report to standard output or, with ``--output-file``, atomically to a file (a half-written SARIF file
 must never be uploaded). Machine formats are plain text renderers; the terminal formats draw with rich.
+
+File names that are not UTF-8 (``names.printable_path``) are shown with their bytes escaped, in every
+format: the terminal formats get a report with printable paths, the others name a file through
+``OutputContext.display_path`` or ``json_format.file_to_dict``. Machine formats are written as UTF-8 bytes
+whatever the locale (JSON, SARIF and JUnit XML are UTF-8 documents).
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from rich.console import Console
 
 from ..formats import FORMATS, MACHINE_FORMATS
 from ..model import Report
+from ..names import printable_path
 from ..outfile import write_atomically
 from .json_format import render_json, report_to_dict
 from .text import render_concise, render_full
@@ -52,8 +58,8 @@ class OutputContext:
         """The path to show and to match in CI: relative to ``root`` when inside it, else as given."""
         relative = self.relative(path)
         if relative is not None:
-            return relative
-        return Path(path).as_posix() if not path.startswith("<") else path
+            return printable_path(relative)
+        return printable_path(Path(path).as_posix() if not path.startswith("<") else path)
 
 
 TextRenderer = Callable[[Report, OutputContext], str]
@@ -88,28 +94,58 @@ def terminal_console(file=None) -> Console:
     return Console(file=file, highlight=False, soft_wrap=True)
 
 
+def printable_paths(report: Report) -> Report:
+    """The report with every file name as ``printable_path`` shows it (the same report when all are)."""
+    if all(printable_path(f.path) is f.path for f in report.files):
+        return report
+    files = [f if printable_path(f.path) is f.path else f.model_copy(update={"path": printable_path(f.path)})
+             for f in report.files]
+    return report.model_copy(update={"files": files})
+
+
+def _utf8(text: str) -> bytes:
+    # the renderers make valid text; should a lone surrogate slip through (a damaged document's text), it
+    # is escaped rather than ending the run after all the letters were checked
+    return text.encode("utf-8", "backslashreplace")
+
+
+def _write_stdout(data: bytes) -> None:
+    sys.stdout.flush()
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None:  # a text-only stream (an embedding program's)
+        sys.stdout.write(data.decode("utf-8"))
+        return
+    buffer.write(data)
+    buffer.flush()
+
+
 def write_report(report: Report, name: str, output_file: Optional[str] = None,
-                 context: Optional[OutputContext] = None) -> None:
-    """Render ``report`` as format ``name`` to standard output or, atomically, to ``output_file``."""
+                 context: Optional[OutputContext] = None, protect=()) -> None:
+    """Render ``report`` as format ``name`` to standard output or, atomically, to ``output_file`` (never
+    over a file in ``protect``, see ``outfile``). Raises ``OSError`` when the output cannot be written."""
     if name not in _RENDERERS:
         _load_format(name)
     kind, renderer = _RENDERERS[name]
     context = context or OutputContext()
-    if output_file is None:
-        if kind == "text":
-            sys.stdout.write(renderer(report, context))
-        else:
-            renderer(report, terminal_console())
-        return
     if kind == "text":
-        text = renderer(report, context)
+        data = _utf8(renderer(report, context))
+    elif output_file is None:
+        try:  # a terminal in a locale that cannot show a character: escape it, do not fail
+            sys.stdout.reconfigure(errors="backslashreplace")
+        except (AttributeError, ValueError):
+            pass
+        renderer(printable_paths(report), terminal_console())
+        return
     else:
         buffer = io.StringIO()
-        renderer(report, Console(file=buffer, highlight=False, soft_wrap=True, no_color=True, color_system=None,
-                                 width=120))
-        text = buffer.getvalue()
-    write_atomically(Path(output_file), text)
+        renderer(printable_paths(report), Console(file=buffer, highlight=False, soft_wrap=True, no_color=True,
+                                                  color_system=None, width=120))
+        data = _utf8(buffer.getvalue())
+    if output_file is None:
+        _write_stdout(data)
+    else:
+        write_atomically(Path(output_file), data, protect)
 
 
-__all__ = ["FORMATS", "OutputContext", "register", "write_report", "write_atomically", "report_to_dict",
+__all__ = ["FORMATS", "OutputContext", "register", "write_report", "printable_paths", "write_atomically", "report_to_dict",
            "render_json", "render_concise", "render_full", "terminal_console"]

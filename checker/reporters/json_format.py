@@ -9,6 +9,7 @@ import json
 
 from .. import __version__
 from ..model import FIELD_NAMES, FileResult, Letter, Report
+from ..names import printable_path
 
 SCHEMA_VERSION = 1
 
@@ -61,7 +62,7 @@ def fields_of(result: FileResult) -> dict:
 def file_to_dict(result: FileResult) -> dict:
     fields = fields_of(result)
     return {
-        "path": result.path,
+        "path": printable_path(result.path),  # valid UTF-8 whatever the file name's bytes
         "kind": result.kind.value,
         "error": result.error,
         "fields": fields,

@@ -12,8 +12,9 @@ explicitly in the run): the model counts code points, and every column is conver
 and VS Code, which count UTF-16 units. ``endColumn`` is exclusive, as in the model.
 
 Paths. ``artifactLocation.uri`` is the file's path relative to ``OutputContext.root`` (POSIX, percent-
-encoded), with ``uriBaseId`` ``%SRCROOT%``, which ``originalUriBaseIds`` maps to ``root``. A file outside
-``root`` gets an absolute ``file:`` URI; standard input (``<stdin>``) its encoded pseudo-name.
+encoded; bytes of a name that are not UTF-8 as ``%B0``, which messages show as ``\\xb0``), with
+``uriBaseId`` ``%SRCROOT%``, which ``originalUriBaseIds`` maps to ``root``. A file outside ``root`` gets an
+absolute ``file:`` URI; standard input (``<stdin>``) its encoded pseudo-name.
 
 Word documents, PDF and OFD: their line numbers count the lines the reader made, not lines of the file, so
 such a result has no ``region`` (code scanning shows it on the file) and no ``fixes``; the paragraph or page
@@ -79,11 +80,12 @@ def rule_descriptor(compiled: CompiledRule) -> dict:
 
 
 def artifact_location(path: str, context: OutputContext) -> dict:
+    # a file name's bytes that are not UTF-8 are percent-encoded as they are (%B0), so the URI names the file
     relative = context.relative(path)
     if relative is not None:
-        return {"uri": quote(relative, safe="/"), "uriBaseId": SRCROOT}
+        return {"uri": quote(relative, safe="/", errors="surrogateescape"), "uriBaseId": SRCROOT}
     if path in ("-", "") or path.startswith("<"):
-        return {"uri": quote(path or "-", safe="")}
+        return {"uri": quote(path or "-", safe="", errors="surrogateescape")}
     return {"uri": Path(path).resolve().as_uri()}
 
 
