@@ -236,7 +236,7 @@ def find_config(directory: str) -> Optional[Path]:
 def _concerns_us(pyproject: Path) -> bool:
     """Whether a pyproject.toml holds (or, broken, may hold) our settings: see the module docstring."""
     try:
-        tool = read_toml(pyproject, ConfigError).get("tool")
+        tool = read_toml(pyproject, ConfigError, what="配置文件").get("tool")
     except ConfigError:
         return _mentions_us(pyproject)
     if isinstance(tool, dict):

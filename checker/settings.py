@@ -39,7 +39,7 @@ class Settings(BaseModel):
 
 def read_config_file(path: Path) -> Optional[Settings]:
     """Settings from a replylint.toml, or from [tool.replylint] of a pyproject.toml (None if it has none)."""
-    data = read_toml(path, ConfigError)
+    data = read_toml(path, ConfigError, what="配置文件")
     if path.name == "pyproject.toml":
         tool = data.get("tool")
         if tool is not None and not isinstance(tool, dict):

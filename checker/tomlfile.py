@@ -42,7 +42,7 @@ def file_label(path) -> str:
     return printable_path(str(path))
 
 
-def read_text_file(path: Path, error: type[Exception], what: str = "配置文件", limit: int | None = None) -> str:
+def read_text_file(path: Path, error: type[Exception], what: str = "文件", limit: int | None = None) -> str:
     """The text of a small settings file, bounded and decoded as a config file may be saved; ``error`` (the
     caller's exception type) with a Chinese message naming the file for anything else."""
     from .limits import MAX_CONFIG_BYTES
@@ -93,7 +93,7 @@ def parse_toml(text: str, name: str, error: type[Exception]) -> dict:
         raise error(f"{name}：不是有效的 TOML（嵌套过深）") from None
 
 
-def read_toml(path: Path, error: type[Exception], what: str = "配置文件") -> dict:
+def read_toml(path: Path, error: type[Exception], what: str = "文件") -> dict:
     """The parsed file; ``error`` (the caller's exception type) for a file that cannot be read or parsed."""
     return parse_toml(read_text_file(path, error, what), file_label(path), error)
 
