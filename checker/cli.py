@@ -154,17 +154,19 @@ def check(paths, output_format, output_file, select, extend_select, ignore, prof
         items = list(discover(paths, selection))
         # every folder's config file is read and resolved here, once, before any letter is checked or any
         # worker starts: a broken one deep in an archive stops the run with its message
-        configurator.prepare([path for path, problem in items if problem is None] or paths[:1])
+        configurator.prepare([path for path, _ in items] or paths[:1])
         if baseline_file:
             from .baseline import Baseline
 
             baseline = Baseline.load(baseline_file)  # a broken baseline fails before the batch, not after it
         # what the run reads must never be replaced by what it writes (check letter.txt -o letter.txt)
-        protect = file_identities([*(path for path, _ in items), *paths, *configurator.sources(),
-                                   *(p for p in (config_file, baseline_file) if p)])
-        for what, target in (("输出文件", output_file), ("基线文件", write_baseline_file)):
+        # (a baseline may be written over the one it replaces: that one was read in full above)
+        inputs = file_identities([*(path for path, _ in items), *paths, *configurator.sources(),
+                                  *([config_file] if config_file else [])])
+        protect = inputs | file_identities([baseline_file] if baseline_file else [])
+        for what, target, protected in (("输出文件", output_file, protect), ("基线文件", write_baseline_file, inputs)):
             if target:
-                _check_output(what, target, protect)
+                _check_output(what, target, protected)
         with _progress(len(items)) as advance:
             files = run_batch(items, configurator, jobs=jobs or default_jobs(), progress=advance)
         report = Report(files=files)
@@ -172,7 +174,7 @@ def check(paths, output_format, output_file, select, extend_select, ignore, prof
             from .baseline import write_baseline
 
             try:
-                recorded = write_baseline(report, write_baseline_file, protect)
+                recorded = write_baseline(report, write_baseline_file, inputs)
             except OSError as exc:
                 _fail(f"无法写入基线文件 {printable_path(write_baseline_file)}：{exc.strerror or exc}")
             shown = printable_path(write_baseline_file)

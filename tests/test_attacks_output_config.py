@@ -207,6 +207,15 @@ def test_output_never_replaces_an_input(tmp_path, option):
     assert os.path.islink(tmp_path / "link.txt")
 
 
+def test_a_baseline_may_be_rewritten_over_itself_but_a_report_may_not_replace_it(tmp_path):
+    shutil.copy(LETTER, tmp_path / "letter.txt")
+    assert check_here(tmp_path, "--isolated", "letter.txt", "--write-baseline", "base.json").returncode == 0
+    refreshed = check_here(tmp_path, "--isolated", "letter.txt", "--baseline", "base.json", "--write-baseline", "base.json")
+    assert refreshed.returncode == 0 and len(json.loads((tmp_path / "base.json").read_text(encoding="utf-8"))["files"]) == 1
+    assert_clean_failure(check_here(tmp_path, "--isolated", "letter.txt", "--baseline", "base.json", "-o", "base.json"),
+                         "本次要读取的文件")
+
+
 def test_output_goes_through_a_symlink_to_its_target_and_the_link_stays(tmp_path):
     shutil.copy(LETTER, tmp_path / "letter.txt")
     (tmp_path / "reports").mkdir()
