@@ -194,8 +194,8 @@ _TABLES = frozenset(("meta", "files", "results", "findings", "fragments", "block
 _SQLITE_PROBLEMS = {
     "SQLITE_FULL": "磁盘空间不足，无法写入审计数据库",
     "SQLITE_IOERR": "读写审计数据库时发生磁盘错误（可能是磁盘已满或设备故障）",
-    "SQLITE_BUSY": f"审计数据库正被另一个程序使用，等待 {LOCK_WAIT_SECONDS:g} 秒后仍被锁定；请稍后再试",
-    "SQLITE_LOCKED": f"审计数据库正被另一个程序使用，等待 {LOCK_WAIT_SECONDS:g} 秒后仍被锁定；请稍后再试",
+    "SQLITE_BUSY": "审计数据库正被另一个程序使用，等待 {wait:g} 秒后仍被锁定；请稍后再试",
+    "SQLITE_LOCKED": "审计数据库正被另一个程序使用，等待 {wait:g} 秒后仍被锁定；请稍后再试",
     "SQLITE_READONLY": "审计数据库是只读的（没有写入权限）",
     "SQLITE_PERM": "没有写入审计数据库的权限",
     "SQLITE_CANTOPEN": "无法打开审计数据库文件（所在目录不存在或没有权限）",
@@ -206,8 +206,8 @@ _SQLITE_PROBLEMS = {
 
 def describe_sqlite_error(path: Union[str, Path], exc: sqlite3.Error) -> str:
     name = getattr(exc, "sqlite_errorname", "") or ""
-    problem = next((text for code, text in _SQLITE_PROBLEMS.items() if name == code or name.startswith(code + "_")),
-                   None)
+    problem = next((text.format(wait=LOCK_WAIT_SECONDS) for code, text in _SQLITE_PROBLEMS.items()
+                    if name == code or name.startswith(code + "_")), None)
     if problem is None:
         problem = f"审计数据库出错：{printable_path(str(exc))}"
     return f"{printable_path(str(path))}: {problem}；可用 --db 指定别的位置"
