@@ -321,7 +321,9 @@ def audit(paths, html_file, xlsx_file, db_file, since, select, extend_select, ig
         raise click.UsageError("audit 不读标准输入：请给出目录或文件")
     if xlsx_file and importlib.util.find_spec("openpyxl") is None:
         _fail("导出 Excel 需要 openpyxl（pip install openpyxl）")
-    from .audit import StoreError, build_report, parse_since, run_audit, write_html, write_xlsx
+    import os
+
+    from .audit import StoreError, build_report, default_db_path, parse_since, run_audit, write_html, write_xlsx
     from .audit.stats import percent
     from .names import printable_path
 
@@ -332,6 +334,9 @@ def audit(paths, html_file, xlsx_file, db_file, since, select, extend_select, ig
             raise click.BadParameter(str(exc), param_hint="--since") from None
     overrides = _overrides(select, extend_select, ignore, profile, fail_on, assigned_date, config_file, isolated)
     outputs = tuple(p for p in (html_file, xlsx_file) if p)
+    written = [os.path.realpath(p) for p in (*outputs, db_file or default_db_path(paths))]
+    if len(set(written)) < len(written):  # a report written over the database (or the other report)
+        raise click.UsageError("--html、--xlsx 和审计数据库（--db）必须是不同的文件")
     try:
         result = run_audit(paths, overrides, selection=Selection(include=_selectors(include), exclude=_selectors(exclude)),
                            jobs=jobs, db_path=db_file, since=since, skip=outputs, with_findings=bool(xlsx_file),

@@ -102,6 +102,18 @@ def test_a_huge_sparse_file_is_refused_by_size_without_reading_it_all(tmp_path):
     assert "文件过大" in (tmp_path / "r.html").read_text(encoding="utf-8")
 
 
+def test_a_read_that_never_returns_ends_at_the_time_limit_and_is_not_stored(tmp_path, monkeypatch):
+    letter = tmp_path / "a.txt"
+    letter.write_bytes(NPC)
+    monkeypatch.setattr(checker.audit.collect, "READ_SECONDS", 0.2)
+    monkeypatch.setattr(checker.audit.collect, "read_file_bytes", lambda path: time.sleep(30))  # a dead share
+    began = time.monotonic()
+    with pytest.raises(checker.audit.collect.SourceError) as raised:
+        checker.audit.collect.read_letter(str(letter))
+    assert time.monotonic() - began < 10
+    assert "秒仍未完成" in str(raised.value) and checker.audit.collect.is_transient(str(raised.value))
+
+
 # ---- what the audit stores: only what it read --------------------------------------------------------------------
 
 def test_a_file_gone_for_a_moment_is_reported_once_and_never_stored(tmp_path, monkeypatch):
@@ -242,6 +254,22 @@ def test_a_db_that_is_not_replylints_is_refused_untouched(tmp_path, make, why):
     assert db.read_bytes() == before
     assert sorted(p.name for p in db.parent.iterdir()) == ["data.db"]  # no journal, WAL or shm either
     assert not (tmp_path / "r.html").exists()
+
+
+@pytest.mark.parametrize("clash", [("--html", "DB"), ("--xlsx", "DB"), ("--html", "--xlsx")])
+def test_a_report_is_never_written_over_the_database_or_the_other_report(tmp_path, clash):
+    folder = tmp_path / "archive"
+    folder.mkdir()
+    (folder / "a.txt").write_bytes(NPC)
+    assert audit_cli(folder).returncode == 0
+    db = folder / DB_NAME
+    before = db.read_bytes()
+    same = str(db) if "DB" in clash else str(tmp_path / "r.out")
+    args = [arg for option in clash if option != "DB" for arg in (option, same)]
+    result = audit_cli(folder, *args)
+    no_trace(result)
+    assert result.returncode == 2 and "必须是不同的文件" in stderr(result)
+    assert db.read_bytes() == before and not (tmp_path / "r.out").exists()
 
 
 @pytest.mark.parametrize("target", ["fifo", "/dev/null"])
