@@ -57,6 +57,14 @@ def store_rows(db: Path, query: str) -> list:
         return connection.execute(query).fetchall()
 
 
+def archive_of(tmp_path: Path, name: str) -> Path:
+    """An archive folder holding one compliant letter."""
+    folder = tmp_path / "archive"
+    folder.mkdir()
+    (folder / name).write_bytes(NPC)
+    return folder
+
+
 def findings_archive(folder: Path, copies: int) -> Path:
     """Letters with findings, all different (so that the store and the reports grow with ``copies``)."""
     folder.mkdir(parents=True)
@@ -70,9 +78,7 @@ def findings_archive(folder: Path, copies: int) -> Path:
 # ---- what the audit reads ------------------------------------------------------------------------------------------
 
 def test_a_pipe_or_a_link_to_a_device_named_like_a_letter_is_reported_without_hanging(tmp_path):
-    folder = tmp_path / "archive"
-    folder.mkdir()
-    (folder / "good.txt").write_bytes(NPC)
+    folder = archive_of(tmp_path, "good.txt")
     os.mkfifo(folder / "letter.txt")  # nobody ever writes to it: reading it would block for ever
     (folder / "zero.txt").symlink_to("/dev/zero")  # reading it would never end
     named = tmp_path / "named.txt"
@@ -91,9 +97,7 @@ def test_a_pipe_or_a_link_to_a_device_named_like_a_letter_is_reported_without_ha
 
 
 def test_a_huge_sparse_file_is_refused_by_size_without_reading_it_all(tmp_path):
-    folder = tmp_path / "archive"
-    folder.mkdir()
-    (folder / "good.txt").write_bytes(NPC)
+    folder = archive_of(tmp_path, "good.txt")
     with open(folder / "huge.txt", "wb") as fh:
         fh.truncate(8 * 1024 ** 3)  # 8 GiB of zeros, no disk used
     result = audit_cli(folder, "--html", tmp_path / "r.html", memory=1024 ** 3)
@@ -117,9 +121,7 @@ def test_a_read_that_never_returns_ends_at_the_time_limit_and_is_not_stored(tmp_
 # ---- what the audit stores: only what it read --------------------------------------------------------------------
 
 def test_a_file_gone_for_a_moment_is_reported_once_and_never_stored(tmp_path, monkeypatch):
-    folder = tmp_path / "archive"
-    folder.mkdir()
-    (folder / "a.txt").write_bytes(NPC)
+    folder = archive_of(tmp_path, "a.txt")
     letter = folder / "b.txt"
     letter.write_bytes(OTHER_NPC)
     backdate(folder / "a.txt", letter)
@@ -149,10 +151,8 @@ def test_a_file_gone_for_a_moment_is_reported_once_and_never_stored(tmp_path, mo
 
 
 def test_the_bytes_checked_are_the_bytes_hashed_even_if_the_file_goes_before_its_check(tmp_path, monkeypatch):
-    folder = tmp_path / "archive"
-    folder.mkdir()
+    folder = archive_of(tmp_path, "a.txt")
     letter = folder / "a.txt"
-    letter.write_bytes(NPC)
     backdate(letter)
     real_batch = checker.audit.collect.run_batch
 
@@ -240,9 +240,7 @@ def _zip(path: Path) -> None:
     (lambda p: p.write_bytes(b"SQLite format 3\x00" + b"\x00" * 20), "不是 SQLite 数据库"),  # a header cut short
 ], ids=["foreign-sqlite", "foreign-application-id", "text", "zip", "truncated-header"])
 def test_a_db_that_is_not_replylints_is_refused_untouched(tmp_path, make, why):
-    folder = tmp_path / "archive"
-    folder.mkdir()
-    (folder / "a.txt").write_bytes(NPC)
+    folder = archive_of(tmp_path, "a.txt")
     db = tmp_path / "other" / "data.db"
     db.parent.mkdir()
     make(db)
@@ -258,9 +256,7 @@ def test_a_db_that_is_not_replylints_is_refused_untouched(tmp_path, make, why):
 
 @pytest.mark.parametrize("clash", [("--html", "DB"), ("--xlsx", "DB"), ("--html", "--xlsx")])
 def test_a_report_is_never_written_over_the_database_or_the_other_report(tmp_path, clash):
-    folder = tmp_path / "archive"
-    folder.mkdir()
-    (folder / "a.txt").write_bytes(NPC)
+    folder = archive_of(tmp_path, "a.txt")
     assert audit_cli(folder).returncode == 0
     db = folder / DB_NAME
     before = db.read_bytes()
@@ -274,9 +270,7 @@ def test_a_report_is_never_written_over_the_database_or_the_other_report(tmp_pat
 
 @pytest.mark.parametrize("target", ["fifo", "/dev/null"])
 def test_a_db_that_is_a_pipe_or_a_device_is_refused_without_hanging(tmp_path, target):
-    folder = tmp_path / "archive"
-    folder.mkdir()
-    (folder / "a.txt").write_bytes(NPC)
+    folder = archive_of(tmp_path, "a.txt")
     db = tmp_path / "audit.sqlite" if target == "fifo" else Path(target)
     if target == "fifo":
         os.mkfifo(db)
@@ -286,9 +280,7 @@ def test_a_db_that_is_a_pipe_or_a_device_is_refused_without_hanging(tmp_path, ta
 
 
 def test_an_empty_file_and_a_store_made_before_the_mark_are_taken(tmp_path):
-    folder = tmp_path / "archive"
-    folder.mkdir()
-    (folder / "a.txt").write_bytes(NPC)
+    folder = archive_of(tmp_path, "a.txt")
     empty = tmp_path / "empty.sqlite"
     empty.touch()
     assert audit_cli(folder, "--db", empty).returncode == 0
@@ -308,9 +300,7 @@ def test_an_empty_file_and_a_store_made_before_the_mark_are_taken(tmp_path):
 
 
 def test_a_damaged_store_is_a_message_not_a_traceback(tmp_path):
-    folder = tmp_path / "archive"
-    folder.mkdir()
-    (folder / "a.txt").write_bytes(NPC)
+    folder = archive_of(tmp_path, "a.txt")
     assert audit_cli(folder).returncode == 0
     db = folder / DB_NAME
     data = db.read_bytes()
@@ -321,9 +311,7 @@ def test_a_damaged_store_is_a_message_not_a_traceback(tmp_path):
 
 
 def test_a_store_locked_by_another_program_is_a_message(tmp_path, monkeypatch):
-    folder = tmp_path / "archive"
-    folder.mkdir()
-    (folder / "a.txt").write_bytes(NPC)
+    folder = archive_of(tmp_path, "a.txt")
     assert audit_here(folder).exit_code == 0
     (folder / "b.txt").write_bytes(OTHER_NPC)  # something to write
     monkeypatch.setattr(store_module, "LOCK_WAIT_SECONDS", 0.2)
