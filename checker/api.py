@@ -69,9 +69,10 @@ def check_text(text: str, path: str | None = None, configurator: Configurator | 
     return check_source(source, (configurator or default_configurator()).for_path(source.path))
 
 
-def check_file(path: str | Path, configurator: Configurator | None = None) -> FileResult:
+def check_file(path: str | Path, configurator: Configurator | None = None, data: bytes | None = None) -> FileResult:
+    """Check the file at ``path``; with ``data``, check those bytes as that file's (they are not read again)."""
     try:
-        source = read_source(path)
+        source = read_source(path, data)
     except SourceError as exc:
         return FileResult(path=str(path), error=str(exc))
     if not any(line.strip() for line in source.lines):

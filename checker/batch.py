@@ -127,13 +127,14 @@ def time_limit(seconds: float):
         signal.signal(signal.SIGALRM, previous)
 
 
-def check_one(path: str, configurator: Configurator, seconds: float = DEFAULT_TIME_LIMIT) -> FileResult:
+def check_one(path: str, configurator: Configurator, seconds: float = DEFAULT_TIME_LIMIT,
+              data: Optional[bytes] = None) -> FileResult:
     from .api import check_file
     from .model import FileResult
 
     try:
         with time_limit(seconds):
-            return check_file(path, configurator)
+            return check_file(path, configurator) if data is None else check_file(path, configurator, data)
     except TimeoutError:
         return FileResult(path=path, error=f"处理超过 {seconds:g} 秒仍未完成，已跳过（文件可能损坏或过于复杂）")
     except MemoryError:
@@ -153,13 +154,13 @@ def _init_worker(overrides: Overrides, seconds: float) -> None:
     _WORKER["seconds"] = seconds
 
 
-def _work(item: tuple[str, Optional[str]]) -> tuple:
-    path, problem = item
+def _work(item: tuple) -> tuple:
+    path, problem, *data = item
     if problem:
         from .model import FileResult
 
         return compact(FileResult(path=path, error=problem))
-    return compact(check_one(path, _WORKER["configurator"], _WORKER["seconds"]))
+    return compact(check_one(path, _WORKER["configurator"], _WORKER["seconds"], *data))
 
 
 def compact(result: FileResult) -> tuple:
@@ -201,9 +202,10 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def run_batch(items: list[tuple[str, Optional[str]]], configurator: Configurator, jobs: int = 1,
+def run_batch(items: list[tuple], configurator: Configurator, jobs: int = 1,
               progress: Optional[Callable[[int], None]] = None, seconds: float = DEFAULT_TIME_LIMIT) -> list[FileResult]:
-    """Check the discovered files, in order. ``progress`` is called with the number of files done."""
+    """Check the discovered files, in order. ``progress`` is called with the number of files done. An item is
+    (path, problem) as ``discover`` yields it, or (path, None, bytes) for a file the caller has read."""
     from .gcpause import batch_gc
     from .model import FileResult
 
@@ -211,8 +213,9 @@ def run_batch(items: list[tuple[str, Optional[str]]], configurator: Configurator
     if jobs <= 1 or len(items) < 4 * jobs:
         results = []
         with batch_gc():
-            for path, problem in items:
-                results.append(FileResult(path=path, error=problem) if problem else check_one(path, configurator, seconds))
+            for path, problem, *data in items:
+                results.append(FileResult(path=path, error=problem) if problem
+                               else check_one(path, configurator, seconds, *data))
                 if progress:
                     progress(1)
         return results

@@ -348,8 +348,11 @@ def audit(paths, html_file, xlsx_file, db_file, since, select, extend_select, ig
         raise click.UsageError("audit 不读标准输入：请给出目录或文件")
     if xlsx_file and importlib.util.find_spec("openpyxl") is None:
         _fail("导出 Excel 需要 openpyxl（pip install openpyxl）")
-    from .audit import StoreError, build_report, parse_since, run_audit, write_html, write_xlsx
+    import os
+
+    from .audit import StoreError, build_report, default_db_path, parse_since, run_audit, write_html, write_xlsx
     from .audit.stats import percent
+    from .names import printable_path
 
     if since is not None:
         try:
@@ -358,6 +361,9 @@ def audit(paths, html_file, xlsx_file, db_file, since, select, extend_select, ig
             raise click.BadParameter(str(exc), param_hint="--since") from None
     overrides = _overrides(select, extend_select, ignore, profile, fail_on, assigned_date, config_file, isolated)
     outputs = tuple(p for p in (html_file, xlsx_file) if p)
+    written = [os.path.realpath(p) for p in (*outputs, db_file or default_db_path(paths))]
+    if len(set(written)) < len(written):  # a report written over the database (or the other report)
+        raise click.UsageError("--html、--xlsx 和审计数据库（--db）必须是不同的文件")
     try:
         result = run_audit(paths, overrides, selection=Selection(include=_selectors(include), exclude=_selectors(exclude)),
                            jobs=jobs, db_path=db_file, since=since, skip=outputs, with_findings=bool(xlsx_file),
@@ -372,16 +378,29 @@ def audit(paths, html_file, xlsx_file, db_file, since, select, extend_select, ig
             except StoreError as exc:
                 _fail(str(exc))
             except OSError as exc:
-                _fail(f"无法写入 {name}：{exc.strerror or exc}")
+                _fail(f"无法写入 {printable_path(name)}：{_write_problem(exc)}")
     s = report.summary()
     rate = percent(s["rate"])
     click.echo(f"审计 {s['files']} 个文件：新检查 {result.rechecked} 个，沿用上次结果 {result.reused} 个（{result.seconds:.2f} 秒）")
     scope = f"（成文日期不早于 {since}；无日期 {s['undated']} 封另列）" if since else ""
     click.echo(f"已检查 {s['checked']} 封{scope}：合规 {s['compliant']} 封（{rate}），有错误或警告 {s['with_problems']} 封；"
                f"无法读取 {s['unreadable']} 个")
-    written = "、".join(outputs) or "（未指定 --html/--xlsx，只更新了数据库）"
-    click.echo(f"报告：{written}；审计数据库：{result.db_path}")
+    written = "、".join(map(printable_path, outputs)) or "（未指定 --html/--xlsx，只更新了数据库）"
+    click.echo(f"报告：{written}；审计数据库：{printable_path(str(result.db_path))}")
     _finish(report.exit_code(fail_on), exit_zero)
+
+
+def _write_problem(exc: OSError) -> str:
+    """Why an output could not be written, in words a person can act on."""
+    import errno
+
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+        return "磁盘空间不足（或超出了允许的文件大小）"
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return "没有写入权限"
+    if exc.errno == errno.EROFS:
+        return "所在磁盘是只读的"
+    return exc.strerror or str(exc)
 
 
 if __name__ == "__main__":  # pragma: no cover

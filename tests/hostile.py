@@ -20,17 +20,20 @@ CHECKER_HOME = Path(checker.__file__).resolve().parent.parent
 CHILD_ENV = {**os.environ, "PYTHONPATH": str(CHECKER_HOME)}
 
 
-def limit_memory(limit: int = MEMORY_LIMIT):
+def limit_memory(limit: int = MEMORY_LIMIT, file_size: int | None = None):
     def apply() -> None:
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+        if file_size is not None:  # a full disk as the child sees it: writing past this size fails (EFBIG);
+            resource.setrlimit(resource.RLIMIT_FSIZE, (file_size, file_size))  # Python ignores SIGXFSZ
 
     return apply
 
 
 def run_cli(*args: str, memory: int = MEMORY_LIMIT, timeout: float = TIMEOUT, cwd=None, env=None,
-            input: bytes | None = None) -> subprocess.CompletedProcess:
-    """``replylint ARGS`` in a child process; output as bytes (a file name need not be UTF-8)."""
+            input: bytes | None = None, file_size: int | None = None) -> subprocess.CompletedProcess:
+    """``replylint ARGS`` in a child process; output as bytes (a file name need not be UTF-8). ``file_size``
+    bounds every file the child writes (RLIMIT_FSIZE), to play a full disk."""
     return subprocess.run([sys.executable, "-c", "from checker.cli import main; main()", *args],
-                          capture_output=True, timeout=timeout, preexec_fn=limit_memory(memory),
+                          capture_output=True, timeout=timeout, preexec_fn=limit_memory(memory, file_size),
                           cwd=cwd or CHECKER_HOME, env=env or CHILD_ENV, input=input,
                           stdin=None if input is not None else subprocess.DEVNULL)

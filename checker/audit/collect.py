@@ -2,14 +2,17 @@
 
 For each discovered file:
 
-1. its SHA-256, from the ``files`` table when size and modification time are unchanged (no read), else by
-   reading it;
-2. its rule-set version (``fingerprint``), computed without compiling the rules;
-3. the stored result for (hash, version), or, when there is none, a fresh check (``run_batch``, in worker
-   processes with ``jobs`` > 1); fresh results are stored.
+1. its rule-set version (``fingerprint``), computed without compiling the rules;
+2. its SHA-256 from the ``files`` table when size and modification time are unchanged, and the stored result
+   for (hash, version): no read at all;
+3. else its bytes, read once through the checker's bounded reader (``read_letter``), hashed, and — when the
+   store has no result for that content — checked as they are (``run_batch``, in worker processes with
+   ``jobs`` > 1); fresh results are stored.
 
-Everything is written in one transaction at the end, with the run's counts (``runs``). Results that depend
-on the moment rather than on the bytes (a time-out, memory) are not stored.
+Everything is written in one transaction at the end, with the run's counts (``runs``). Only what was read is
+stored: a file that could not be read (gone for a moment, a pipe, no permission) is reported for this audit
+and stored nowhere; results that depend on the moment rather than on the bytes (a time-out, memory) are not
+stored either.
 """
 
 from __future__ import annotations
@@ -28,8 +31,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Optional
 
 from .. import __version__
-from ..batch import Selection, default_jobs, discover, run_batch
+from ..batch import Selection, default_jobs, discover, run_batch, time_limit
 from ..config import Configurator, Overrides
+from ..limits import MiB
+from ..names import printable_path
+from ..sources import SourceError, read_file_bytes
 from ..tomlfile import tomllib
 from .fingerprint import Fingerprints
 from .store import RACY_SECONDS, Finding, Result, Store, make_digest
@@ -38,8 +44,10 @@ if TYPE_CHECKING:
     from ..model import FileResult
 
 DB_NAME = ".replylint-audit.sqlite"
-# errors that depend on the moment, not on the file's bytes: checked again next time
-_TRANSIENT = ("处理超过", "处理这个文件需要的内存")
+# errors that depend on the moment, not on the file's bytes (time, memory, a dying worker): checked again next time
+_TRANSIENT = ("秒仍未完成", "内存", "进程")
+READ_SECONDS = 30.0  # reading one file's bytes: milliseconds, unless its disk or network share stopped answering
+MAX_WAITING_BYTES = 64 * MiB  # bytes read and waiting for their check: a first audit of a big archive goes in rounds
 _MAX_SOURCE_LINES = 3  # offending lines kept per finding
 
 
@@ -107,12 +115,23 @@ def default_db_path(paths) -> Path:
     return folder / DB_NAME
 
 
-def sha256_of(path: str) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        while chunk := fh.read(1 << 20):
-            h.update(chunk)
-    return h.hexdigest()
+def read_letter(path: str) -> bytes:
+    """A file's bytes through the checker's own reader (regular files only, at most MAX_BYTES + 1 bytes, a
+    non-blocking open) and under a time limit; ``SourceError`` says in Chinese why it could not be read."""
+    began = time.monotonic()
+    try:
+        with time_limit(READ_SECONDS):
+            return read_file_bytes(path)
+    except (SourceError, TimeoutError) as exc:
+        if time.monotonic() - began >= READ_SECONDS:  # the reader words an interrupted read as an OSError
+            raise SourceError(f"读取文件超过 {READ_SECONDS:g} 秒仍未完成，已跳过（文件所在的磁盘或网络共享可能无响应）") from None
+        raise SourceError(str(exc)) from None
+
+
+def is_transient(error: Optional[str]) -> bool:
+    """An error that depends on the moment (time, memory, a worker process that died), not on the bytes: it
+    is not stored, and the file is checked again by the next audit."""
+    return bool(error) and any(mark in error for mark in _TRANSIENT)
 
 
 # ---- what a checked letter gives the store ------------------------------------------------------------------------
@@ -231,72 +250,52 @@ def _run_audit(paths, overrides, selection, jobs, db_path, since, skip, with_fin
     with Store(db_path) as store:
         known = store.known_files()
         entries: list[Entry] = []
-        keys: list[Optional[tuple[str, str]]] = []
-        remembered: list[tuple] = []
-        now = time.time_ns()
+        rulesets: list[str] = []
+        stats: list[Optional[os.stat_result]] = []
+        fast: dict[int, tuple[str, str]] = {}  # entry → key, from the files table (unchanged since it was hashed)
         racy = int(RACY_SECONDS * 1e9)
         for path, problem in discover(paths, selection):
             absolute = os.path.abspath(path)
             if absolute in ignored:
                 continue
             ruleset, fail_on = fingerprints.for_path(path)
-            entry = Entry(path=path, fail_on=fail_on, problem=problem)
-            entries.append(entry)
-            if problem:
-                keys.append(None)
-                continue
-            try:
-                st = os.stat(path)
-                record = known.get(absolute)
-                if (record is not None and record[0] == st.st_size and record[1] == st.st_mtime_ns
-                        and record[2] - st.st_mtime_ns > racy):
-                    digest = record[3]
-                else:
-                    digest = sha256_of(path)
-                    remembered.append((absolute, st.st_size, st.st_mtime_ns, now, digest))
-            except OSError:
-                keys.append(None)  # the checker words the problem (permission, a folder …) and nothing is stored
-                continue
-            keys.append((digest, ruleset))
+            entries.append(Entry(path=path, fail_on=fail_on, problem=problem))
+            rulesets.append(ruleset)
+            st = None
+            if not problem:
+                try:
+                    st = os.stat(path)
+                except OSError:
+                    pass  # reading it says why (gone, no permission …)
+            stats.append(st)
+            record = known.get(absolute) if st is not None else None
+            if (record is not None and record[0] == st.st_size and record[1] == st.st_mtime_ns
+                    and record[2] - st.st_mtime_ns > racy):
+                fast[len(entries) - 1] = (record[3], ruleset)
 
-        stored = store.results_for(k for k in keys if k is not None)
-        misses: list[int] = []  # entries to check: unknown content (each once), and files that could not be hashed
-        copies: list[int] = []  # further files with the content of one of those
-        pending: set[tuple[str, str]] = set()
-        for i, key in enumerate(keys):
-            if key is None:
-                if entries[i].problem is None:
-                    misses.append(i)
-            elif key in stored:
-                entries[i].result = stored[key]
-            elif key in pending:
-                copies.append(i)
+        stored = store.results_for(fast.values())
+        reused = 0
+        to_read = []
+        for i, entry in enumerate(entries):
+            if entry.problem:
+                continue
+            key = fast.get(i)
+            if key in stored:
+                entry.result = stored[key]
+                reused += 1
             else:
-                pending.add(key)
-                misses.append(i)
+                to_read.append(i)  # unknown, changed, or known content without a result under this rule-set
 
-        fresh: list[Result] = []
-        if misses or not stored:
-            # Settings are validated in full (selectors, profile) when something is checked; when everything
-            # is re-used, the same settings were validated by the audit that stored the results.
-            configurator.for_path(entries[misses[0]].path if misses else paths[0])  # fails here, once
-            items = [(entries[i].path, None) for i in misses]
-            context = progress(len(items)) if progress else nullcontext(None)
-            with context as advance:
-                checked = run_batch(items, configurator, jobs=jobs or default_jobs(), progress=advance)
-            checked_at = dt.datetime.now().astimezone().isoformat(timespec="seconds")
-            for i, file_result in zip(misses, checked):
-                entry, key = entries[i], keys[i]
-                if key is None:
-                    entry.problem = file_result.error or "无法读取文件"
-                    continue
-                result = to_result(file_result, key[0], key[1], checked_at)
-                entry.result = result
-                stored[key] = result
-                if not (result.error and result.error.startswith(_TRANSIENT)):
-                    fresh.append(result)
-            for i in copies:
-                entries[i].result = stored[keys[i]]
+        checking = _Checking(store, configurator, jobs or default_jobs(), stored)
+        context = progress(len(to_read)) if progress and to_read else nullcontext(None)
+        with context as advance:
+            checking.advance = advance
+            for i in to_read:
+                checking.add(entries[i], rulesets[i], stats[i])
+            checking.finish()
+        if not checking.validated and not stored:
+            configurator.for_path(paths[0])  # nothing checked nor stored: the settings are still validated
+        reused += checking.reused
 
         if with_findings:
             store.load_findings(e.result for e in entries if e.result is not None)
@@ -304,17 +303,95 @@ def _run_audit(paths, overrides, selection, jobs, db_path, since, skip, with_fin
         seconds = time.perf_counter() - start
         counts = run_counts(entries)
         run = {"started_at": started_at, "seconds": round(seconds, 3), "tool_version": __version__,
-               "base": fingerprints.base, "paths": "\n".join(paths), "since": since, **counts,
-               "rechecked": len(misses), "reused": len(entries) - len(misses)}
+               "base": fingerprints.base, "paths": "\n".join(map(printable_path, paths)), "since": since, **counts,
+               "rechecked": checking.checked, "reused": reused}
         with store.transaction():
-            store.remember_files(remembered)
-            store.save_results(fresh, fingerprints.base)
+            store.remember_files(checking.remembered)
+            store.save_results(checking.fresh, fingerprints.base)
             store.record_run(run)
         runs = store.runs()
         catalogue = stored_rule_catalogue(store, fingerprints.base)
     return Audit(entries=entries, db_path=db_path, base=fingerprints.base, seconds=time.perf_counter() - start,
-                 rechecked=len(misses), reused=len(entries) - len(misses), runs=runs, paths=tuple(paths),
-                 catalogue=catalogue)
+                 rechecked=checking.checked, reused=reused, runs=runs, paths=tuple(paths), catalogue=catalogue)
+
+
+class _Checking:
+    """Files read once each, in order: the bytes read are hashed, and when the store has no result for that
+    content they are the very bytes checked (no second read that could differ). Bytes wait for their check in
+    rounds of at most ``MAX_WAITING_BYTES``. A file that cannot be read is reported for this audit only: no
+    hash, nothing stored, read again next time."""
+
+    def __init__(self, store: Store, configurator: Configurator, jobs: int, stored: dict):
+        self.store, self.configurator, self.jobs, self.stored = store, configurator, jobs, stored
+        self.advance: Optional[Callable[[int], object]] = None
+        self.now = time.time_ns()  # before any read: a file changed while it is read looks "racy" next time
+        self.remembered: list[tuple] = []  # files table rows: what was read, with the stat taken before
+        self.fresh: list[Result] = []  # results to store
+        self.waiting: dict[tuple[str, str], list[Entry]] = {}  # content to check → the entries that have it
+        self.round: list[tuple[Entry, tuple[str, str], bytes]] = []
+        self.held = 0
+        self.checked = self.reused = 0
+        self.validated = False
+
+    def _advance(self, n: int = 1) -> None:
+        if self.advance:
+            self.advance(n)
+
+    def add(self, entry: Entry, ruleset: str, st: Optional[os.stat_result]) -> None:
+        try:
+            data = read_letter(entry.path)
+        except SourceError as exc:
+            entry.problem = str(exc)
+            self._advance()
+            return
+        digest = hashlib.sha256(data).hexdigest()
+        if st is not None:
+            self.remembered.append((os.path.abspath(entry.path), st.st_size, st.st_mtime_ns, self.now, digest))
+        key = (digest, ruleset)
+        if key in self.stored:  # checked earlier in this audit
+            entry.result = self.stored[key]
+            self.reused += 1
+            self._advance()
+        elif key in self.waiting:  # the same content waits for its check
+            self.waiting[key].append(entry)
+            self.reused += 1
+            self._advance()
+        else:
+            self.waiting[key] = [entry]
+            self.round.append((entry, key, data))
+            self.held += len(data)
+            if self.held >= MAX_WAITING_BYTES:
+                self.finish()
+
+    def finish(self) -> None:
+        """Look up the round's content in the store, check what it does not know, and hand out the results."""
+        if not self.round:
+            return
+        found = self.store.results_for(key for _, key, _ in self.round)
+        self.stored.update(found)
+        todo = [(entry, key, data) for entry, key, data in self.round if key not in found]
+        self._advance(len(self.round) - len(todo))
+        self.reused += len(self.round) - len(todo)
+        if todo:
+            if not self.validated:
+                # Settings are validated in full (selectors, profile) when something is checked; when
+                # everything is re-used, the same settings were validated by the audit that stored the results.
+                self.configurator.for_path(todo[0][0].path)  # fails here, once
+                self.validated = True
+            items = [(entry.path, None, data) for entry, _, data in todo]
+            results = run_batch(items, self.configurator, jobs=self.jobs, progress=self.advance)
+            checked_at = dt.datetime.now().astimezone().isoformat(timespec="seconds")
+            for (entry, key, _), file_result in zip(todo, results):
+                result = self.stored[key] = to_result(file_result, key[0], key[1], checked_at)
+                if not is_transient(result.error):
+                    self.fresh.append(result)
+            self.checked += len(todo)
+        for key, waiting in self.waiting.items():
+            for entry in waiting:
+                entry.result = self.stored[key]
+        self.waiting.clear()
+        self.round = []
+        self.held = 0
 
 
 def run_counts(entries: list[Entry]) -> dict:

@@ -26,6 +26,7 @@ from typing import Optional
 
 from .. import __version__
 from ..config import DEFAULT_FAIL_ON, DEFAULT_PROFILE, Configurator, matching_globs
+from ..limits import MAX_CONFIG_BYTES
 from ..resources import data_dir
 
 _PACKAGE = Path(__file__).resolve().parent.parent
@@ -55,10 +56,19 @@ def base_version() -> str:
 
 
 def _file_digest(path: Path) -> str:
+    """The profile file's content (a regular file, bounded: a pipe named like a profile cannot hang the audit;
+    the checker then reports what is wrong with it)."""
+    from ..sources import SourceError, read_file_bytes
+
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
+        return hashlib.sha256(read_file_bytes(path, MAX_CONFIG_BYTES)).hexdigest()
+    except SourceError:
         return "unreadable"
+
+
+def _version(signature: str, extra: str) -> str:
+    # a file name that is not UTF-8 reaches us with surrogates: hashed as they are, never refused
+    return hashlib.sha256(f"{signature}\0{extra}".encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
 class Fingerprints:
@@ -109,11 +119,11 @@ class Fingerprints:
             key = (signature, extra)
             version = self._versions.get(key)
             if version is None:
-                version = self._versions[key] = hashlib.sha256(f"{signature}\0{extra}".encode("utf-8")).hexdigest()[:32]
+                version = self._versions[key] = _version(signature, extra)
             return version, fail_on
         matched = sorted(matching_globs(path, base_dir, per_file_ignores))
         extra += "\0" + "\0".join(matched)
-        return hashlib.sha256(f"{signature}\0{extra}".encode("utf-8")).hexdigest()[:32], fail_on
+        return _version(signature, extra), fail_on
 
 
 __all__ = ["Fingerprints", "base_version"]

@@ -14,18 +14,23 @@ import re
 from pathlib import Path
 from typing import Iterable, Optional
 
+from ..names import printable_path
 from ..outfile import write_atomically
 from .stats import KIND_LABELS, NO_ORGAN, NO_YEAR, SEVERITIES, SEVERITY_LABELS, AuditReport, Group, Letter, percent
 
 # Fragments stored by an older renderer are rendered again: the version is this file's own content.
 FRAGMENT_VERSION = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_SPECIAL = re.compile(r"[&<>\"'\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# controls, and lone surrogates (no UTF-8 encoder takes them: a broken font map in a PDF can yield one)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+_SPECIAL = re.compile(r"[&<>\"'\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+
+
+_NEVER_INVALID = "backslashreplace"  # should a lone surrogate pass ``esc`` after all: the page stays valid UTF-8
 
 
 def esc(value) -> str:
-    """Text or attribute value, escaped (quotes too); control characters shown as U+FFFD."""
+    """Text or attribute value, escaped (quotes too); control characters and lone surrogates shown as U+FFFD."""
     if value is None:
         return ""
     text = str(value)
@@ -520,7 +525,7 @@ def render_head(report: AuditReport) -> str:
         f"<header><h1>{title}</h1>",
         f'<p class="meta">审计范围：{esc(scope)}</p>',
         f'<p class="meta">生成时间：{esc(report.generated_at.replace("T", " "))} · replylint {esc(report.tool_version)} · '
-        f'规则集版本 {esc(report.ruleset)} · 审计数据库 {esc(report.db_path)}'
+        f'规则集版本 {esc(report.ruleset)} · 审计数据库 {esc(printable_path(report.db_path))}'
         + (f" · 成文日期不早于 {esc(report.since)}" if report.since else "") + "</p></header>",
         '<nav><a href="#summary">概览</a><a href="#charts">图表</a><a href="#trends">趋势</a><a href="#letters">答复函列表</a>'
         '<a href="#details">问题详情</a>' + ('<a href="#undated">无日期</a>' if report.since else "")
@@ -589,13 +594,13 @@ def write_html(report: AuditReport, path: str | Path) -> None:
                 if l.result.findings is None:
                     l.result.findings = findings.get(l.key, [])
                 l.fragment = new[l.key] = result_fragment(l.result)
-            block = render_block(report).encode("utf-8", "surrogateescape")
+            block = render_block(report).encode("utf-8", _NEVER_INVALID)
             with store.transaction():
                 store.save_fragments(((sha, ruleset, cells, body) for (sha, ruleset), (cells, body) in new.items()),
                                      FRAGMENT_VERSION)
                 store.save_block(key, block)
-        head = render_head(report).encode("utf-8", "surrogateescape")
-        tail = render_tail(report).encode("utf-8", "surrogateescape")
+        head = render_head(report).encode("utf-8", _NEVER_INVALID)
+        tail = render_tail(report).encode("utf-8", _NEVER_INVALID)
     write_atomically(Path(path), (head, block, tail))
 
 

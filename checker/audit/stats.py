@@ -22,6 +22,7 @@ from typing import Optional
 
 from ..config import SEVERITY_RANK, reaches_fail_level
 from ..formats import SEVERITY_LABELS
+from ..names import printable_path
 from .collect import Audit, Entry
 from .store import Result
 
@@ -123,7 +124,7 @@ class Group:
 class AuditReport:
     generated_at: str
     paths: tuple[str, ...]
-    db_path: str
+    db_path: str  # to open (write_html); shown through printable_path
     since: Optional[str]
     tool_version: str
     ruleset: str
@@ -187,7 +188,9 @@ class AuditReport:
 
 
 def _letter(index: int, entry: Entry) -> Letter:
-    return Letter(index=index, path=entry.path, result=entry.result, problem=entry.problem, fail_on=entry.fail_on)
+    # the report shows a name that is not UTF-8 with its bytes escaped (\\xb0): every output stays valid UTF-8
+    return Letter(index=index, path=printable_path(entry.path), result=entry.result, problem=entry.problem,
+                  fail_on=entry.fail_on)
 
 
 def year_label(year: Optional[int]) -> str:
@@ -247,7 +250,8 @@ def _build_report(audit: Audit, since: Optional[str]) -> AuditReport:
     year_keys = ordered_years(years)
     return AuditReport(
         generated_at=dt.datetime.now().astimezone().isoformat(timespec="seconds"),
-        paths=audit.paths, db_path=str(audit.db_path), since=since, tool_version=_tool_version(),
+        paths=tuple(map(printable_path, audit.paths)), db_path=str(audit.db_path), since=since,
+        tool_version=_tool_version(),
         ruleset=audit.base[:12], total_files=len(audit.entries), letters=letters, undated=undated,
         unreadable=unreadable, before_since=before, rechecked=audit.rechecked, reused=audit.reused,
         by_rule=rules,

@@ -8,11 +8,17 @@ as a formula, and characters Excel cannot store are replaced.
 
 from __future__ import annotations
 
+import errno
+import gc
+import io
+import os
+import re
+import sys
 import unicodedata
 from pathlib import Path
 from typing import Iterable, Optional
 
-from ..outfile import atomic_path
+from ..outfile import write_atomically
 from .stats import NO_YEAR, SEVERITY_LABELS, AuditReport, Group
 
 
@@ -102,13 +108,16 @@ def build_workbook(report: AuditReport):
     openpyxl = _openpyxl()
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
+    # what a workbook cannot hold: XML-illegal controls, and lone surrogates (no UTF-8 encoder takes them)
+    unstorable = re.compile(f"{ILLEGAL_CHARACTERS_RE.pattern}|[\ud800-\udfff]")
+
     if any(l.findings is None and l.n_findings for l in (*report.letters, *report.undated)):
         raise ValueError("the workbook lists every finding: audit with run_audit(..., with_findings=True)")
     wb = openpyxl.Workbook()
     wb.remove(wb.active)
     s = report.summary()
 
-    overview = _Sheet(wb, "概览", ["项目", "数值"], ILLEGAL_CHARACTERS_RE)
+    overview = _Sheet(wb, "概览", ["项目", "数值"], unstorable)
     rows = [
         ("审计范围", "、".join(report.paths)),
         ("生成时间", report.generated_at.replace("T", " ")),
@@ -137,7 +146,7 @@ def build_workbook(report: AuditReport):
     overview.finish(filter_=False)
 
     by_rule = _Sheet(wb, "按规则", ["代码", "规则", "级别", "问题条数", "涉及答复函", "错误", "警告", "提示", "说明"],
-                     ILLEGAL_CHARACTERS_RE)
+                     unstorable)
     for g in report.by_rule:
         by_rule.add([g.key, g.label, SEVERITY_LABELS.get(g.severity, g.severity), g.findings, g.letters_with, g.error,
                      g.warning, g.info, g.description])
@@ -145,12 +154,12 @@ def build_workbook(report: AuditReport):
 
     for title, first, groups in (("按机关", "发文机关", report.by_organ), ("按年份", "年份", report.by_year),
                                  ("按类型", "类型", report.by_kind)):
-        sheet = _Sheet(wb, title, [first, *_GROUP_HEADER], ILLEGAL_CHARACTERS_RE)
+        sheet = _Sheet(wb, title, [first, *_GROUP_HEADER], unstorable)
         _group_rows(sheet, groups)
         sheet.finish()
 
     matrix = _Sheet(wb, "机关逐年", ["发文机关", *[f"{y} 合规率" for y in report.years],
-                                  *[f"{y} 封数" for y in report.years]], ILLEGAL_CHARACTERS_RE)
+                                  *[f"{y} 封数" for y in report.years]], unstorable)
     for g in report.by_organ:
         cells = report.organ_year.get(g.key, {})
         matrix.add([g.label, *[_rate(cells[y].rate) if y in cells else None for y in report.years],
@@ -160,7 +169,7 @@ def build_workbook(report: AuditReport):
     matrix.finish()
 
     files = _Sheet(wb, "文件", ["序号", "文件", "状态", "发文机关", "成文日期", "年份", "文号", "类型", "标题", "错误", "警告",
-                               "提示", "合规", "无法读取的原因"], ILLEGAL_CHARACTERS_RE)
+                               "提示", "合规", "无法读取的原因"], unstorable)
     groups = [("已统计", report.letters), ("无成文日期（未统计）", report.undated), ("无法读取", report.unreadable)]
     for status, letters in groups:
         for l in letters:
@@ -172,7 +181,7 @@ def build_workbook(report: AuditReport):
     files.finish()
 
     problems = _Sheet(wb, "问题", ["序号", "文件", "状态", "发文机关", "成文日期", "代码", "规则", "级别", "行", "列", "位置",
-                                  "说明", "建议改为", "原文"], ILLEGAL_CHARACTERS_RE)
+                                  "说明", "建议改为", "原文"], unstorable)
     for status, letters in groups[:2]:
         for l in letters:
             for f in l.findings or ():
@@ -182,7 +191,7 @@ def build_workbook(report: AuditReport):
     problems.finish()
 
     runs = _Sheet(wb, "历次审计", ["次", "时间", "文件", "检查", "合规", "合规率", "有问题", "无法读取", "错误", "警告", "提示",
-                                "新检查", "沿用", "秒"], ILLEGAL_CHARACTERS_RE)
+                                "新检查", "沿用", "秒"], unstorable)
     for r in report.runs:
         runs.add([r["id"], r["started_at"].replace("T", " "), r["files"], r["checked"], r["compliant"],
                   _rate(r["compliant"] / r["checked"]) if r["checked"] else None, r["with_findings"], r["unreadable"],
@@ -193,10 +202,40 @@ def build_workbook(report: AuditReport):
 
 
 def write_xlsx(report: AuditReport, path: str | Path) -> None:
-    """Build and save the workbook atomically (a temporary file in the same folder, then a rename)."""
-    workbook = build_workbook(report)
-    with atomic_path(path) as tmp:
-        workbook.save(tmp)
+    """Build the workbook in memory, then write it atomically (a temporary file in the same folder, then a
+    rename). openpyxl writing to the file itself would, on a full disk, leave its zip half-closed for the
+    garbage collector to fail on again ("Exception ignored"); a failed plain write is one clean OSError."""
+    write_atomically(path, workbook_bytes(build_workbook(report)))
+
+
+def workbook_bytes(workbook) -> bytes:
+    """The saved workbook, or an ``OSError`` that says why not. openpyxl writes each sheet to a temporary file
+    first; when that fails (a full disk) its half-written sheets fail again as they are collected, which
+    Python would print as "Exception ignored": that second failure says nothing new and is not shown."""
+    buffer = io.BytesIO()
+    previous = sys.unraisablehook
+    sys.unraisablehook = lambda unraisable: None
+    try:
+        try:
+            workbook.save(buffer)
+            return buffer.getvalue()
+        except Exception as exc:  # noqa: BLE001 - lxml reports a failed write as its own SerialisationError
+            failure = _as_os_error(exc)
+        gc.collect()  # the half-written sheets go now, while their errors are not shown
+    finally:
+        sys.unraisablehook = previous
+    raise failure
+
+
+def _as_os_error(exc: Exception) -> OSError:
+    if isinstance(exc, OSError):
+        return exc
+    text = str(exc)  # lxml: "IO_ENOSPC", "IO_EFBIG" …
+    for name in ("ENOSPC", "EDQUOT", "EFBIG", "EACCES", "EROFS"):
+        if name in text and hasattr(errno, name):
+            code = getattr(errno, name)
+            return OSError(code, os.strerror(code))
+    return OSError(f"生成 Excel 工作簿时出错（{type(exc).__name__}）")
 
 
 __all__ = ["build_workbook", "write_xlsx", "XlsxUnavailable"]

@@ -134,15 +134,16 @@ def read_file_bytes(path: str | Path, limit: int = MAX_BYTES, what: str = "文�
             raise SourceError(f"无法读取{what}：{exc.strerror or type(exc).__name__}") from None
 
 
-def read_source(path: str | Path) -> Source:
-    """Read a file by its extension; ``-`` reads standard input as text."""
+def read_source(path: str | Path, data: bytes | None = None) -> Source:
+    """Read a file by its extension; ``-`` reads standard input as text. ``data``: the file's bytes when the
+    caller has read them already (the audit checks exactly the bytes it hashed)."""
     name = str(path)
     if name == "-":
         return source_from_bytes(read_limited(sys.stdin.buffer, MAX_BYTES), "<stdin>")
     suffix = Path(path).suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         raise SourceError(f"不支持的文件类型 “{suffix or '无扩展名'}”（支持：{'、'.join(SUPPORTED_SUFFIXES)}）")
-    return source_from_bytes(read_file_bytes(path), name, suffix)
+    return source_from_bytes(read_file_bytes(path) if data is None else data, name, suffix)
 
 
 __all__ = ["Source", "SourceError", "read_source", "read_file_bytes", "read_limited", "source_from_bytes", "SUPPORTED_SUFFIXES", "TEXT_SUFFIXES",
