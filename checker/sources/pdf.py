@@ -21,6 +21,7 @@ ranges, parser stacks, operand and graphics-state stacks.
 
 from __future__ import annotations
 
+import gc
 import io
 import logging
 import math
@@ -53,7 +54,22 @@ def read_pdf(data: bytes, path: str) -> Source:
         # missing its end; better to say the file is cut
         raise SourceError("PDF 文件不完整（缺少文件结尾标记 %%EOF），可能是下载或复制没有完成，请重新获取文件")
     deadline = Deadline(what=WHAT)
-    return deadline.guard(_read, data, path, deadline)
+    outcome: BaseException
+    try:
+        return deadline.guard(_read, data, path, deadline)
+    except SourceError as exc:
+        outcome = SourceError(str(exc))  # without the traceback, which holds the reader's frames
+    except (TimeoutError, MemoryError, RecursionError) as exc:
+        outcome = type(exc)()
+    finally:
+        # pdfminer's parsers keep bound methods of themselves: reference cycles holding the file and its
+        # decoded streams, which a batch, pausing the cyclic collector (checker/gcpause.py), would keep
+        # until its end. They are garbage now (the traceback that held them is gone): collect them.
+        gc.collect(0)
+    try:
+        raise outcome
+    finally:
+        del outcome  # the frame must not hold the exception whose traceback holds the frame
 
 
 def _read(data: bytes, path: str, deadline: Deadline) -> Source:
@@ -77,7 +93,6 @@ def _glyphs(data: bytes, deadline: Deadline) -> tuple[list[list[Run]], int, int,
     if not install():  # a pdfminer.six that works differently: refuse rather than read unbounded
         raise SourceError("无法安全读取 PDF：所安装的 pdfminer.six 版本与 replylint 不兼容，请安装 pyproject.toml 中要求的版本")
     logging.getLogger("pdfminer").setLevel(logging.ERROR)  # it warns about every small defect of a file
-    document = None
     try:
         with document_budget():
             try:
@@ -116,9 +131,6 @@ def _glyphs(data: bytes, deadline: Deadline) -> tuple[list[list[Run]], int, int,
         raise  # the batch reports these itself
     except Exception:  # noqa: BLE001 - pdfminer on a broken file raises anything (PSEOF, struct.error, KeyError …)
         raise SourceError("PDF 文件不完整或已损坏，无法读取：可能是下载或复制没有完成，请重新获取文件") from None
-    finally:
-        if document is not None:
-            document.release()
 
 
 # ---- a device that records glyphs -----------------------------------------------------------------------------

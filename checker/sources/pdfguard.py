@@ -34,12 +34,14 @@ import threading
 import zlib
 from contextlib import contextmanager
 
+from pdfminer.ccitt import CCITTFaxDecoder
+from pdfminer.lzw import LZWDecoder
 from pdfminer.pdfdocument import PDFDocument
 from pdfminer.pdfexceptions import PDFObjectNotFound
 from pdfminer.pdfinterp import PDFPageInterpreter
 from pdfminer.pdfpage import LITERAL_PAGE, LITERAL_PAGES, PDFPage
 from pdfminer.pdfparser import PDFSyntaxError
-from pdfminer.pdftypes import PDFObjRef, dict_value, list_value, resolve1
+from pdfminer.pdftypes import PDFObjRef, PDFValueError, dict_value, list_value, resolve1
 
 from ..limits import content_error_text
 from .safety import MiB
@@ -191,17 +193,6 @@ class BoundedDocument(PDFDocument):
             raise PDFSyntaxError(f"Invalid object spec: offset={pos!r}")
         (_, obj) = parser.nextobject()
         return obj
-
-    def release(self) -> None:
-        """Break the document ↔ parser ↔ cached objects cycles, so that reference counting frees a document
-        at once (a batch pauses the cyclic collector, see checker/gcpause.py)."""
-        self._cached_objs.clear()
-        self._parsed_objs.clear()
-        if self._parser is not None:
-            self._parser.doc = None
-        self._parser = None
-        self.xrefs = []
-        self.catalog = {}
 
 
 def pages(document: BoundedDocument):
@@ -390,23 +381,22 @@ def _decompress_corrupted(data: bytes) -> bytes:
     return out
 
 
+class _FullTableDecoder(LZWDecoder):
+    def feed(self, code: int) -> bytes:
+        # pdfminer's table grows without end (a code past 4095 cannot even be read); a full table takes no
+        # more entries until the encoder clears it
+        if code not in (256, 257) and self.prevbuf and len(self.table) >= LZW_TABLE:
+            if code >= len(self.table):
+                return b""
+            self.prevbuf = self.table[code]
+            return self.prevbuf
+        return super().feed(code)
+
+
 def _bounded_lzw(data: bytes) -> bytes:
-    from pdfminer.lzw import LZWDecoder
-
-    class FullTableDecoder(LZWDecoder):
-        def feed(self, code: int) -> bytes:
-            # pdfminer's table grows without end (a code past 4095 cannot even be read); a full table
-            # takes no more entries until the encoder clears it
-            if code not in (256, 257) and self.prevbuf and len(self.table) >= LZW_TABLE:
-                if code >= len(self.table):
-                    return b""
-                self.prevbuf = self.table[code]
-                return self.prevbuf
-            return super().feed(code)
-
     parts = []
     total = 0
-    for chunk in FullTableDecoder(io.BytesIO(data)).run():
+    for chunk in _FullTableDecoder(io.BytesIO(data)).run():
         total += len(chunk)
         if total > MAX_STREAM:
             raise TooLarge
@@ -437,36 +427,34 @@ def _bounded_runlength(data: bytes) -> bytes:
     return bytes(out)
 
 
+class _CollectingFaxDecoder(CCITTFaxDecoder):
+    """Rows gathered in a list (pdfminer appends each to a bytes object: quadratic) and counted."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rows: list[bytes] = []
+        self.size = 0
+
+    def output_line(self, y: int, bits) -> None:
+        self._buf = b""
+        super().output_line(y, bits)
+        self.size += len(self._buf)
+        if self.size > MAX_STREAM:
+            raise TooLarge
+        self.rows.append(self._buf)
+
+    def close(self) -> bytes:
+        return b"".join(self.rows)
+
+
 def _bounded_ccitt(data: bytes, params) -> bytes:
-    from pdfminer.ccitt import CCITTFaxDecoder
-    from pdfminer.pdftypes import PDFValueError
-
-    class CollectingDecoder(CCITTFaxDecoder):
-        """Rows gathered in a list (pdfminer appends each to a bytes object: quadratic) and counted."""
-
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, **kwargs)
-            self.rows: list[bytes] = []
-            self.size = 0
-
-        def output_line(self, y: int, bits) -> None:
-            self._buf = b""
-            super().output_line(y, bits)
-            self.size += len(self._buf)
-            if self.size > MAX_STREAM:
-                raise TooLarge
-            self.rows.append(self._buf)
-
-        def close(self) -> bytes:
-            return b"".join(self.rows)
-
     if params.get("K") != -1:
         raise PDFValueError(params.get("K"))
     columns = params.get("Columns")
     if not isinstance(columns, int) or not 0 < columns <= MAX_PREDICTOR_COLUMNS:
         raise PDFValueError(f"CCITT Columns {columns!r}")
-    decoder = CollectingDecoder(columns, bytealign=bool(params.get("EncodedByteAlign")),
-                                reversed=bool(params.get("BlackIs1")))
+    decoder = _CollectingFaxDecoder(columns, bytealign=bool(params.get("EncodedByteAlign")),
+                                    reversed=bool(params.get("BlackIs1")))
     decoder.feedbytes(data)
     out = decoder.close()
     _charge_decoded(len(out))
@@ -489,22 +477,20 @@ def _bounded_predictor(original):
 def _bounded_resolve_all(x, default=None):
     """pdfminer's ``resolve_all`` (every reference inside an object, recursively), bounded in depth and in
     the number of objects visited: a self-referring array made pdfminer recurse without end."""
-    visited = 0
+    return _resolve_within(x, default, 0, [0])
 
-    def walk(value, depth: int):
-        nonlocal visited
-        value = resolve1(value, default)
-        visited += 1
-        if depth > MAX_NESTING or visited > MAX_STACK_ITEMS:
-            raise PdfLimit("PDF 对象的嵌套或相互引用过多")
-        if isinstance(value, list):
-            return [walk(v, depth + 1) for v in value]
-        if isinstance(value, dict):
-            for key, v in value.items():
-                value[key] = walk(v, depth + 1)
-        return value
 
-    return walk(x, 0)
+def _resolve_within(value, default, depth: int, visited: list[int]):
+    value = resolve1(value, default)
+    visited[0] += 1
+    if depth > MAX_NESTING or visited[0] > MAX_STACK_ITEMS:
+        raise PdfLimit("PDF 对象的嵌套或相互引用过多")
+    if isinstance(value, list):
+        return [_resolve_within(v, default, depth + 1, visited) for v in value]
+    if isinstance(value, dict):
+        for key, v in value.items():
+            value[key] = _resolve_within(v, default, depth + 1, visited)
+    return value
 
 
 def _counted_widths(original, group: int, resolve: bool):
