@@ -141,10 +141,11 @@ def ole_is_encrypted_package(data: bytes) -> bool:
     return "EncryptedPackage".encode("utf-16-le") in probe or "EncryptionInfo".encode("utf-16-le") in probe
 
 
-# Encodings in which every ASCII character is its own byte and no byte sequence decodes to nothing, so that
-# searching the bytes for “<!DOCTYPE” finds every DTD. Office writes UTF-8 (or UTF-16); some Chinese OFD
-# producers declare GB2312/GBK.
-_ASCII_SAFE = {"utf-8", "utf8", "us-ascii", "ascii", "iso-8859-1", "latin1", "gb2312", "gbk", "gb18030"}
+# Encodings without shift states in which an ASCII character only ever comes from its own byte, so that
+# searching the bytes for “<!DOCTYPE” finds every DTD (a GBK trail byte may look like ASCII, but then it is
+# part of another character). Office writes UTF-8 (or UTF-16); some Chinese OFD producers declare GB2312.
+_ASCII_SAFE = {"utf-8", "utf8", "us-ascii", "ascii", "iso-8859-1", "latin1", "windows-1252", "cp1252",
+               "gb2312", "gbk", "cp936", "gb18030", "big5"}
 _UTF16 = {"utf-16", "utf-16le", "utf-16be", "utf16"}
 _ENCODING = re.compile(r"""encoding\s*=\s*["']([^"']*)["']""")
 
