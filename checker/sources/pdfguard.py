@@ -17,8 +17,9 @@ few hundred bytes, and the reader (``pdf.py``) runs it with these bounds in plac
 * **fonts**: ToUnicode and embedded CMaps, ``/W`` widths and the cmap of an embedded TrueType font are
   expanded range by range in pdfminer, so each range is checked first (``<00000000> <FFFFFFFF>`` is four
   billion entries) and all of them together count against ``MAX_FONT_ENTRIES``;
-* **streams**: Flate, LZW, RunLength and CCITT decoding stop at ``MAX_STREAM`` per stream and ``MAX_DECODED``
-  per document; predictor rows are bounded; LZW's table stays at 4096 entries;
+* **streams**: Flate, LZW and RunLength decoding stop at ``MAX_STREAM`` per stream and ``MAX_DECODED`` per
+  document; predictor rows are bounded; LZW's table stays at 4096 entries; CCITT (an image compression,
+  never decoded for text) is refused; an inline image is gathered in linear time;
 * **content** (``BoundedInterpreter``): operands, saved graphics states and nested XObjects are bounded, and
   paths are not built at all (the text device draws none).
 
@@ -34,14 +35,13 @@ import threading
 import zlib
 from contextlib import contextmanager
 
-from pdfminer.ccitt import CCITTFaxDecoder
 from pdfminer.lzw import LZWDecoder
 from pdfminer.pdfdocument import PDFDocument
 from pdfminer.pdfexceptions import PDFObjectNotFound
 from pdfminer.pdfinterp import PDFPageInterpreter
 from pdfminer.pdfpage import LITERAL_PAGE, LITERAL_PAGES, PDFPage
 from pdfminer.pdfparser import PDFSyntaxError
-from pdfminer.pdftypes import PDFObjRef, PDFValueError, dict_value, list_value, resolve1
+from pdfminer.pdftypes import PDFObjRef, dict_value, list_value, resolve1
 
 from ..limits import content_error_text
 from .safety import MiB
@@ -72,17 +72,16 @@ LZW_TABLE = 4096  # a 12-bit LZW table is full here; a valid encoder clears it f
 class PdfLimit(Exception):
     """A count or size in the PDF beyond a bound; ``message`` is the reader's per-file message."""
 
-    def __init__(self, what: str):
+    def __init__(self, what: str, message: str | None = None):
         super().__init__(what)
-        self.message = content_error_text(what)
+        self.message = message or content_error_text(what)
 
 
 class PdfCycle(PdfLimit):
     """Objects of the PDF that refer to each other in a loop."""
 
     def __init__(self, where: str, objid: object):
-        super().__init__(where)
-        self.message = f"PDF 文件结构异常：{where}形成循环（对象 {objid}），无法读取（文件已损坏或是恶意构造的）"
+        super().__init__(where, f"PDF 文件结构异常：{where}形成循环（对象 {objid}），无法读取（文件已损坏或是恶意构造的）")
 
 
 class TooLarge(Exception):
@@ -427,38 +426,12 @@ def _bounded_runlength(data: bytes) -> bytes:
     return bytes(out)
 
 
-class _CollectingFaxDecoder(CCITTFaxDecoder):
-    """Rows gathered in a list (pdfminer appends each to a bytes object: quadratic) and counted."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.rows: list[bytes] = []
-        self.size = 0
-
-    def output_line(self, y: int, bits) -> None:
-        self._buf = b""
-        super().output_line(y, bits)
-        self.size += len(self._buf)
-        if self.size > MAX_STREAM:
-            raise TooLarge
-        self.rows.append(self._buf)
-
-    def close(self) -> bytes:
-        return b"".join(self.rows)
-
-
-def _bounded_ccitt(data: bytes, params) -> bytes:
-    if params.get("K") != -1:
-        raise PDFValueError(params.get("K"))
-    columns = params.get("Columns")
-    if not isinstance(columns, int) or not 0 < columns <= MAX_PREDICTOR_COLUMNS:
-        raise PDFValueError(f"CCITT Columns {columns!r}")
-    decoder = _CollectingFaxDecoder(columns, bytealign=bool(params.get("EncodedByteAlign")),
-                                    reversed=bool(params.get("BlackIs1")))
-    decoder.feedbytes(data)
-    out = decoder.close()
-    _charge_decoded(len(out))
-    return out
+def _refuse_ccitt(data: bytes, params) -> bytes:
+    """CCITT fax compression is for images, whose data the text device never decodes; on a content stream,
+    a font or a CMap it is no producer's, and pdfminer's pure-Python decoder of rows of any width is a
+    minute's work for a few kilobytes."""
+    raise PdfLimit("CCITT", "PDF 文件结构异常：文字内容或字体使用了传真图像压缩（CCITTFax），"
+                            "正常的 PDF 不会这样，无法读取（文件已损坏或是恶意构造的）")
 
 
 def _bounded_predictor(original):
@@ -583,6 +556,39 @@ def _bounded_cmap_keyword(original):
     return do_keyword
 
 
+def _inline_data(self, pos: int, target: bytes = b"EI") -> tuple[int, bytes]:
+    """PDFContentParser.get_inline_data, pdfminer's own, gathering into a bytearray: it appended byte by
+    byte to a bytes object, quadratic (minutes) for an inline image of three megabytes of “E”."""
+    self.seek(pos)
+    i = 0
+    data = bytearray()
+    while i <= len(target):
+        self.fillbuf()
+        if i:
+            c = bytes((self.buf[self.charpos],))
+            data += c
+            self.charpos += 1
+            if (len(target) <= i and c.isspace()) or (i < len(target) and c == bytes((target[i],))):
+                i += 1
+            else:
+                i = 0
+        else:
+            j = self.buf.find(target[0], self.charpos)
+            if j < 0:
+                data += self.buf[self.charpos:]
+                self.charpos = len(self.buf)
+            else:
+                data += self.buf[self.charpos:j + 1]
+                self.charpos = j + 1
+                i = 1
+    del data[-(len(target) + 1):]  # the target and the white space after it
+    if data.endswith(b"\r\n"):
+        del data[-2:]
+    elif data.endswith((b"\r", b"\n")):
+        del data[-1:]
+    return (pos, bytes(data))
+
+
 def _bounded_push(self, *objs) -> None:
     stack = self.curstack
     stack.extend(objs)
@@ -627,6 +633,7 @@ def install() -> bool:
 
     from pdfminer import pdffont, pdftypes
     from pdfminer.cmapdb import CMapParser
+    from pdfminer.pdfinterp import PDFContentParser
     from pdfminer.pdfparser import PDFParser
     from pdfminer.psparser import PSStackParser
 
@@ -634,12 +641,13 @@ def install() -> bool:
         if not hasattr(importlib.import_module(module), name):
             return False
     formats = [f"parse_cmap_format_{n}" for n in (2, 4, 6, 10, 12)]
-    if not all(hasattr(pdffont.TrueTypeFont, f) for f in formats) or not hasattr(PDFDocument, "_getobj_parse"):
+    if (not all(hasattr(pdffont.TrueTypeFont, f) for f in formats) or not hasattr(PDFDocument, "_getobj_parse")
+            or not hasattr(PDFContentParser, "get_inline_data")):
         return False
     pdftypes.zlib = _BoundedZlib()
     pdftypes.lzwdecode = _bounded_lzw
     pdftypes.rldecode = _bounded_runlength
-    pdftypes.ccittfaxdecode = _bounded_ccitt
+    pdftypes.ccittfaxdecode = _refuse_ccitt
     pdftypes.decompress_corrupted = _decompress_corrupted
     pdftypes.apply_png_predictor = _bounded_predictor(pdftypes.apply_png_predictor)
     pdftypes.apply_tiff_predictor = _bounded_predictor(pdftypes.apply_tiff_predictor)
@@ -652,6 +660,7 @@ def install() -> bool:
     PSStackParser.push = _bounded_push
     PSStackParser.start_type = _bounded_start_type(PSStackParser.start_type)
     PDFParser.push = _counted_push  # PDFStreamParser (object streams) inherits it; content streams do not
+    PDFContentParser.get_inline_data = _inline_data
     _INSTALLED.append(True)
     return True
 
