@@ -235,7 +235,7 @@ attack("list-counter.docx", CONTENT)(lambda: docx(paragraph("x", True) * 40, num
 attack("list-level-text.docx", CONTENT)(lambda: docx(paragraph("x", True), numbering_xml(1, "decimal", "%1" * 300)))
 attack("paragraphs.docx", "段落（行）超过")(lambda: docx(paragraph("答") * 60_000, stored=True))
 attack("characters.docx", "文字超过")(lambda: docx(paragraph("答" * 60_000) * 10, stored=True))
-attack("elements.docx", "XML 元素")(lambda: docx("<w:p/>" * 600_000, stored=True))
+attack("elements.docx", "XML 标记")(lambda: docx("<w:p/>" * 1_100_000, stored=True))
 attack("utf7.docx", "UTF-8 或 UTF-16")(lambda: docx(document=(
     '<?xml version="1.0" encoding="UTF-7"?>+ADw-!DOCTYPE w:document +AFs-+ADw-!ENTITY x +ACI-y+ACI-+AD4-+AF0-+AD4-'
     + document_xml(paragraph("x")).split("?>", 1)[1]).encode("ascii")))
@@ -455,3 +455,15 @@ def test_a_batch_of_pdfs_does_not_keep_each_ones_streams(tmp_path):
     files = json.loads(done.stdout)["files"]
     assert len(files) == 10
     assert all(f["error"] is None for f in files), [f["error"] for f in files]
+
+
+def test_odd_but_bounded_list_numbers_still_read():
+    from checker.sources.docx import read_docx
+
+    negative = docx(paragraph("甲", True), numbering_xml(-3, "ideographDigital", "%1、"))
+    assert read_docx(negative, "x.docx").lines == ["-3、甲"]
+    many = docx(paragraph("乙", True) * 3, numbering_xml(32_766, "decimal", "%1."))
+    with pytest.raises(Exception, match="列表编号 32768 超过 32767"):
+        read_docx(many, "x.docx")
+    letters = docx(paragraph("丙", True), numbering_xml(27, "lowerLetter", "(%1)"))
+    assert read_docx(letters, "x.docx").lines == ["(aa)丙"]

@@ -333,6 +333,8 @@ def _letters(n: int) -> str:
 
 def format_number(n: int, fmt: str) -> str:
     """A list counter in one of Word's number formats (ST_NumberFormat)."""
+    if n < 0:
+        return str(n)  # Word counts from 0; the digit-by-digit formats below have no minus sign
     if fmt in ("chineseCounting", "chineseCountingThousand", "taiwaneseCounting", "taiwaneseCountingThousand",
                "japaneseCounting", "koreanCounting"):
         return _chinese(n)

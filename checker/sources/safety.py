@@ -14,8 +14,8 @@ Every reader of a zip-based format (.docx, .ofd) goes through ``SafeZip``, which
   and OFD never use a DTD, so nothing legitimate is lost. The search is only sound in an encoding where
   those characters are the bytes searched for, so an XML part in any other encoding (UTF-7, EBCDIC,
   UCS-4, ISO-2022 …, which an attacker may declare and libxml2 would decode) is refused as well;
-* refuses an XML member with more elements or attributes than ``MAX_XML_ELEMENTS`` / ``MAX_XML_ATTRIBUTES``
-  before parsing it: a 50 MiB part of ``<w:p/>`` would otherwise become gigabytes of tree.
+* refuses an XML member with more tags or attributes than ``MAX_XML_TAGS`` / ``MAX_XML_ATTRIBUTES`` before
+  parsing it: a 50 MiB part of ``<w:p/>`` would otherwise become gigabytes of tree.
 
 ``parse_xml`` is the only XML parser the readers use themselves: lxml with entity resolution, DTD loading,
 network access and huge trees all off. The checker only reads: no reader ever opens an input for writing.
@@ -44,9 +44,10 @@ MAX_RATIO = 100  # inflated / compressed, for a member large enough to matter
 RATIO_FLOOR = 1 * MiB  # members smaller than this cannot make a bomb on their own: the total bound holds
 MAX_MEMBERS = 5000
 CHUNK = 256 * 1024
-# One XML part, counted from its bytes before parsing (every “<” and “=” counts, so these are upper bounds).
-# A long letter's document.xml has some tens of thousands of elements.
-MAX_XML_ELEMENTS = 500_000
+# One XML part, counted from its bytes before parsing: tags (every “<”: an element has one or two) and
+# attributes (every “=”). A long letter's document.xml has some tens of thousands of elements; a part at
+# these bounds parses into about 200 MB of tree.
+MAX_XML_TAGS = 1_000_000
 MAX_XML_ATTRIBUTES = 1_000_000
 
 OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")  # compound file: .doc, .wps, and Word's *encrypted* .docx
@@ -203,8 +204,8 @@ def refuse_dtd(data: bytes, name: str) -> None:
 
 def refuse_huge_tree(data: bytes, name: str) -> None:
     """Refuse an XML document that would parse into more elements or attributes than any letter has."""
-    if data.count(b"<") > MAX_XML_ELEMENTS:
-        raise content_error(f"{name} 含有超过 {MAX_XML_ELEMENTS} 个 XML 元素")
+    if data.count(b"<") > MAX_XML_TAGS:
+        raise content_error(f"{name} 含有超过 {MAX_XML_TAGS} 个 XML 标记")
     if data.count(b"=") > MAX_XML_ATTRIBUTES:
         raise content_error(f"{name} 含有超过 {MAX_XML_ATTRIBUTES} 个 XML 属性")
 
