@@ -24,6 +24,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from formats_fixtures import pdf_of as pdf  # noqa: E402
 from hostile import run_cli  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -88,20 +89,6 @@ def text_object(text: str, delta_x: str = "", boundary: str = "20 20 170 10") ->
     delta = f' DeltaX="{delta_x}"' if delta_x else ""
     return (f'<ofd:TextObject ID="3" Boundary="{boundary}" Font="1" Size="5">'
             f'<ofd:TextCode X="0" Y="5"{delta}>{text}</ofd:TextCode></ofd:TextObject>')
-
-
-def pdf(objects: list[bytes], trailer: bytes = b"") -> bytes:
-    """A PDF of the given objects (1 0 obj is the catalog), with a correct cross-reference table."""
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R%s >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, trailer, xref)
-    return bytes(out)
 
 
 def stream(data: bytes, extra: bytes = b"", deflate: bool = True) -> bytes:
