@@ -197,6 +197,14 @@ def _misplaced_objects_pdf() -> bytes:
                    b"<< /Size 3 /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % len(body))
 
 
+def _fonts_sharing(shared: bytes, font: bytes, count: int = 1000) -> bytes:
+    """``count`` fonts (objects 7 …) sharing one array (object 6): pdfminer builds a map per font."""
+    names = b" ".join(b"/F%d %d 0 R" % (i, 7 + i) for i in range(count))
+    return pdf([b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+                b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << "
+                + names + b" >> >> >>", stream(SHOW_TEXT), b"null", shared] + [font] * count)
+
+
 ATTACKS: dict[str, tuple[bytes, str]] = {}
 
 
@@ -273,6 +281,11 @@ attack("bbox-fanout.pdf", CONTENT)(lambda: one_page_pdf(  # 2 ** 40 paths throug
     SHOW_TEXT, font=b"<< /Type /Font /Subtype /Type1 /BaseFont /X /FontDescriptor 6 0 R >>",
     more=[b"<< /FontBBox 7 0 R >>", b"[8 0 R]"] + [b"[%d 0 R %d 0 R]" % (9 + i, 9 + i) for i in range(40)]
     + [b"[0 0 1 1]"]))
+attack("shared-widths.pdf", "字符映射与宽度表")(lambda: _fonts_sharing(
+    b"[" + b"500 " * 400_000 + b"]", b"<< /Type /Font /Subtype /Type1 /BaseFont /Xyz /FirstChar 0 /Widths 6 0 R >>"))
+attack("shared-differences.pdf", "字符映射与宽度表")(lambda: _fonts_sharing(
+    b"[0 " + b"/a " * 300_000 + b"]",
+    b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding << /Differences 6 0 R >> >>"))
 attack("text-flood.pdf", "字形")(lambda: one_page_pdf(b"BT /F1 1 Tf (" + b"A" * 600_000 + b") Tj ET"))
 
 

@@ -16,7 +16,9 @@ few hundred bytes, and the reader (``pdf.py``) runs it with these bounds in plac
   gigabytes of Python objects);
 * **fonts**: ToUnicode and embedded CMaps, ``/W`` widths and the cmap of an embedded TrueType font are
   expanded range by range in pdfminer, so each range is checked first (``<00000000> <FFFFFFFF>`` is four
-  billion entries) and all of them together count against ``MAX_FONT_ENTRIES``;
+  billion entries); these and every other per-font map (``/Widths``, ``/Differences``, a Type 1 font's
+  encoding), built again for each font even when fonts share one array, count against
+  ``MAX_FONT_ENTRIES``;
 * **streams**: Flate, LZW and RunLength decoding stop at ``MAX_STREAM`` per stream and ``MAX_DECODED`` per
   document; predictor rows are bounded; LZW's table stays at 4096 entries; CCITT (an image compression,
   never decoded for text) is refused; an inline image is gathered in linear time;
@@ -589,6 +591,43 @@ def _inline_data(self, pos: int, target: bytes = b"EI") -> tuple[int, bytes]:
     return (pos, bytes(data))
 
 
+def _counted_type1_keyword(original, put):
+    """Type1FontHeaderParser.do_keyword: each “dup N /name put” of an embedded Type 1 font's encoding is
+    an entry of its code map, counted."""
+
+    def do_keyword(self, pos, token) -> None:
+        if token is put:
+            _charge_font_entries(1)
+        original(self, pos, token)
+
+    return do_keyword
+
+
+def _counted_encoding(original):
+    """EncodingDB.get_encoding: a font's /Differences become a map of its own, even when a thousand fonts
+    share one array, so each use is counted."""
+
+    def get_encoding(cls, name, diff=None):
+        if diff:
+            _charge_font_entries(len(diff))
+        return original(name, diff)
+
+    return classmethod(get_encoding)
+
+
+def _counted_font_init(original):
+    """PDFFont.__init__: a simple font's widths, built by pdfminer from /Widths for every font that uses
+    the array, are counted (a CID font's were counted as ``get_widths`` expanded them)."""
+    from pdfminer.pdffont import PDFCIDFont
+
+    def __init__(self, descriptor, widths, default_width=None) -> None:
+        if not isinstance(self, PDFCIDFont) and isinstance(widths, dict):
+            _charge_font_entries(len(widths))
+        original(self, descriptor, widths, default_width)
+
+    return __init__
+
+
 def _bounded_push(self, *objs) -> None:
     stack = self.curstack
     stack.extend(objs)
@@ -633,6 +672,7 @@ def install() -> bool:
 
     from pdfminer import pdffont, pdftypes
     from pdfminer.cmapdb import CMapParser
+    from pdfminer.encodingdb import EncodingDB
     from pdfminer.pdfinterp import PDFContentParser
     from pdfminer.pdfparser import PDFParser
     from pdfminer.psparser import PSStackParser
@@ -642,7 +682,8 @@ def install() -> bool:
             return False
     formats = [f"parse_cmap_format_{n}" for n in (2, 4, 6, 10, 12)]
     if (not all(hasattr(pdffont.TrueTypeFont, f) for f in formats) or not hasattr(PDFDocument, "_getobj_parse")
-            or not hasattr(PDFContentParser, "get_inline_data")):
+            or not hasattr(PDFContentParser, "get_inline_data")
+            or not hasattr(pdffont.Type1FontHeaderParser, "KEYWORD_PUT")):
         return False
     pdftypes.zlib = _BoundedZlib()
     pdftypes.lzwdecode = _bounded_lzw
@@ -657,6 +698,10 @@ def install() -> bool:
     for name in formats:
         setattr(pdffont.TrueTypeFont, name, _counted_cmap_format(getattr(pdffont.TrueTypeFont, name)))
     CMapParser.do_keyword = _bounded_cmap_keyword(CMapParser.do_keyword)
+    header = pdffont.Type1FontHeaderParser
+    header.do_keyword = _counted_type1_keyword(header.do_keyword, header.KEYWORD_PUT)
+    EncodingDB.get_encoding = _counted_encoding(EncodingDB.get_encoding)
+    pdffont.PDFFont.__init__ = _counted_font_init(pdffont.PDFFont.__init__)
     PSStackParser.push = _bounded_push
     PSStackParser.start_type = _bounded_start_type(PSStackParser.start_type)
     PDFParser.push = _counted_push  # PDFStreamParser (object streams) inherits it; content streams do not
