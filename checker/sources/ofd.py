@@ -213,6 +213,8 @@ def _object_runs(obj, glyphs: GlyphBudget) -> list[Run]:
         a, b, c, d, dx, dy = ctm
         if abs(b) > 1e-3 * max(abs(a), 1e-9) or abs(c) > 1e-3 * max(abs(d), 1e-9) or a <= 0 or d <= 0:
             return []  # rotated or mirrored text: a watermark or a stamp, not the letter's text
+        if a < 1e-6 or d < 1e-6:
+            return []  # shrunk to nothing: invisible, and its advances divided by the scale would overflow
         scale_x, scale_y = a, d
     if size <= 0:
         return []

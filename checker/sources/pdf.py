@@ -184,7 +184,10 @@ class _GlyphDevice(PDFTextDevice):
             return adv
         x0 = a * 0 + c * rise + e
         y = b * 0 + d * rise + f
-        self.runs.append(Run(x0=x0, x1=x0 + a * adv, y=-y, size=size, text=text))
+        x1 = x0 + a * adv
+        if not (math.isfinite(x0) and math.isfinite(x1) and math.isfinite(y)):
+            return adv  # a matrix of 1e308s: no place on any page
+        self.runs.append(Run(x0=x0, x1=x1, y=-y, size=size, text=text))
         return adv
 
 
