@@ -249,6 +249,8 @@ attack("glyphs.ofd", "字形")(lambda: ofd(text_object("答" * 600_000), stored=
 attack("bfrange.pdf", "字符映射表")(lambda: to_unicode_pdf(b"1 beginbfrange <00000000> <FFFFFFFF> <0041> endbfrange"))
 attack("bfrange-destination.pdf", "字符映射表")(
     lambda: to_unicode_pdf(b"1 beginbfrange <0000> <FFFF> <" + b"4E00" * 400 + b"0041> endbfrange"))
+attack("bfrange-long-codes.pdf", "上万亿")(  # a 5000-byte code: its count has 12 000 digits
+    lambda: to_unicode_pdf(b"1 beginbfrange <00> <" + b"FF" * 5000 + b"> <0041> endbfrange"))
 attack("bfrange-repeated.pdf", "字符映射")(
     lambda: to_unicode_pdf(b"100 beginbfrange " + b"<0000> <FFFF> <0041> " * 100 + b"endbfrange"))
 attack("widths.pdf", "宽度表")(lambda: one_page_pdf(SHOW_CID, font=type0_font(), more=[cid_font(b"[0 4000000000 500]")]))

@@ -25,9 +25,10 @@ few hundred bytes, and the reader (``pdf.py``) runs it with these bounds in plac
 * **content** (``BoundedInterpreter``): operands, saved graphics states and nested XObjects are bounded, and
   paths are not built at all (the text device draws none).
 
-What is not bounded here is time, which ``Deadline.guard`` bounds around the whole reader. The limits apply
-only while ``document_budget`` is active, except the structural ones (nesting, stack items), which hold for
-every use of pdfminer in the process: no legitimate PDF comes near them.
+Time is bounded by the reader's deadline: checked at every object fetched and XObject drawn, and enforced
+inside any loop by ``Deadline.guard``'s CPU timer. The per-document budgets (decoded bytes, tokens, font
+entries) count only while ``document_budget`` is active; every other bound holds for every use of pdfminer
+in the process, as no legitimate PDF comes near them.
 """
 
 from __future__ import annotations
@@ -60,7 +61,7 @@ MAX_NESTING = 100  # arrays and dictionaries inside one another
 MAX_STACK_ITEMS = 500_000  # items of one array or dictionary (a complete /W array has some 65 000)
 MAX_OBJECT_TOKENS = 2_000_000  # tokens of the document's objects, content streams not included
 MAX_CMAP_RANGE = 65_536  # codes in one CMap or widths range: a whole two-byte code space
-MAX_FONT_ENTRIES = 1_000_000  # characters mapped by all CMaps, widths and TrueType cmaps of one document
+MAX_FONT_ENTRIES = 1_000_000  # entries of all per-font maps of one document (CMaps, widths, encodings …)
 MAX_UNICODE_BYTES = 512  # the destination of one ToUnicode entry (the PDF specification's own limit)
 MAX_PREDICTOR_COLUMNS = 1 << 16  # pixels (or bytes) in one row of a predicted stream
 MAX_OPERANDS = 10_000  # operands waiting for an operator; beyond, the oldest (never used) are dropped
@@ -128,7 +129,8 @@ def _charge_font_entries(n: int) -> None:
 
 def _check_range(count: int, what: str) -> None:
     if count > MAX_CMAP_RANGE:
-        raise PdfLimit(f"PDF 字体的{what}中一个范围含 {count} 个编码（上限 {MAX_CMAP_RANGE}）")
+        shown = count if count < 10**12 else "上万亿"
+        raise PdfLimit(f"PDF 字体的{what}中一个范围含 {shown} 个编码（上限 {MAX_CMAP_RANGE}）")
 
 
 # ---- the object graph -------------------------------------------------------------------------------------------
