@@ -673,12 +673,17 @@ def pdf_flate_bomb(size: int = 96 << 20) -> bytes:
     comp = zlib.compressobj(9)
     chunk = b" " * (1 << 20)
     stream = b"".join(comp.compress(chunk) for _ in range(size // len(chunk))) + comp.flush()
-    objects = [
+    return pdf_of([
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << >> >>",
         b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream",
-    ]
+    ])
+
+
+def pdf_of(objects: list[bytes]) -> bytes:
+    """A PDF written by hand: the objects numbered from 1 (the first is the catalog) and a correct
+    cross-reference table."""
     out = bytearray(b"%PDF-1.4\n")
     offsets = []
     for number, body in enumerate(objects, 1):

@@ -40,11 +40,34 @@ TEXT_SUFFIXES = (".txt", ".md", ".text", ".markdown")
 DOCUMENT_SUFFIXES = (".docx", ".pdf", ".ofd", ".doc", ".wps")
 SUPPORTED_SUFFIXES = TEXT_SUFFIXES + DOCUMENT_SUFFIXES
 
-from ..limits import MAX_BYTES  # noqa: E402 - letters are a few pages; anything far larger only costs memory
+from ..limits import MAX_BYTES, MAX_CHARS, MAX_LINES, content_error_text  # noqa: E402
 
 
 def empty_file_error() -> SourceError:
     return SourceError("文件为空（0 字节），没有可检查的内容")
+
+
+def content_error(what: str) -> SourceError:
+    """A file that asks for more than a bound allows (checker/limits.py): “文件内容异常：{what}，……”."""
+    return SourceError(content_error_text(what))
+
+
+def too_many_chars() -> SourceError:
+    return content_error(f"文字超过 {MAX_CHARS} 个字符")
+
+
+def too_many_lines() -> SourceError:
+    return content_error(f"段落（行）超过 {MAX_LINES} 个")
+
+
+def within_bounds(source: Source) -> Source:
+    """The last guard on what any reader returns: at most MAX_LINES lines and MAX_CHARS characters.
+    (Each reader also counts while it works, so that it never builds more than that.)"""
+    if len(source.lines) > MAX_LINES:
+        raise too_many_lines()
+    if sum(map(len, source.lines)) > MAX_CHARS:
+        raise too_many_chars()
+    return source
 
 
 _KIND_NAMES = {".docx": "Word 文档", ".pdf": "PDF 文件", ".ofd": "OFD 文件", ".doc": "Word 文档", ".wps": "WPS 文档"}
@@ -79,14 +102,14 @@ def source_from_bytes(data: bytes, path: str, suffix: str | None = None) -> Sour
         suffix = Path(path).suffix.lower() if path != "<stdin>" else ""
     if suffix in DOCUMENT_SUFFIXES:
         try:
-            return _reader(suffix)(data, path)
+            return within_bounds(_reader(suffix)(data, path))
         except (SourceError, TimeoutError, MemoryError, RecursionError):
             raise  # the batch words the last three itself
         except Exception as exc:  # noqa: BLE001 - a reader's defect must not end a batch of thousands of files
             raise SourceError(f"无法读取这个{_KIND_NAMES[suffix]}：文件结构异常（{type(exc).__name__}），"
                               "可能已损坏，请用 Word/WPS 重新保存后再检查") from None
     text, encoding = decode_text(data)
-    return Source(path=path, lines=split_lines(text), encoding=encoding)
+    return within_bounds(Source(path=path, lines=split_lines(text), encoding=encoding))
 
 
 def read_limited(stream, limit: int) -> bytes:

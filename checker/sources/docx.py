@@ -19,6 +19,10 @@ whose text API leaves out tracked insertions, content controls, text boxes and l
 
 Each output line remembers its paragraph (see ``locator.ParagraphLocator``) so that a diagnostic can say
 ``第 12 段“关于市人大代表……”`` instead of a line number nobody can find in Word.
+
+Nothing the file says can make the text grow past the bounds: list numbers stay within ``MAX_LIST_NUMBER``
+and a marker within ``MAX_MARKER_CHARS`` (a start value of 2 000 000 000 in letters would be 77 million
+“A”s), and the lines made are counted against ``MAX_LINES`` and ``MAX_CHARS`` as they are made.
 """
 
 from __future__ import annotations
@@ -26,11 +30,15 @@ from __future__ import annotations
 import posixpath
 from dataclasses import dataclass
 
-from . import Source, SourceError
+from ..limits import MAX_CHARS, MAX_LINES
+from . import Source, SourceError, content_error, too_many_chars, too_many_lines
 from .locator import ParagraphLocator, preview
 from .safety import OLE_MAGIC, Deadline, SafeZip, ole_is_encrypted_package
 
 WHAT = "Word 文档（.docx）"
+MAX_LIST_NUMBER = 32767  # a list counter (start value, override or count); a letter's lists count to ten or so
+MAX_MARKER_CHARS = 200  # one paragraph's list marker, e.g. “（二）”, and the level text it is made from
+LIST_LEVELS = range(9)  # w:ilvl 0–8, the levels Word has
 
 W_TRANSITIONAL = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W_STRICT = "http://purl.oclc.org/ooxml/wordprocessingml/main"
@@ -49,6 +57,10 @@ def read_docx(data: bytes, path: str) -> Source:
 
         return read_legacy(data, path, claimed=".docx")
     deadline = Deadline(what=WHAT)
+    return deadline.guard(_read, data, path, deadline)
+
+
+def _read(data: bytes, path: str, deadline: Deadline) -> Source:
     package = SafeZip(data, WHAT)
     main = _main_part(package)
     root = package.parse(main)
@@ -135,27 +147,38 @@ class _Styles:
         self.cache: dict[str, tuple[str | None, int | None]] = {}
 
     def numbering(self, style_id: str) -> tuple[str | None, int | None]:
-        """(numId, ilvl) a paragraph of this style gets, or (None, None)."""
-        if style_id in self.cache:
-            return self.cache[style_id]
+        """(numId, ilvl) a paragraph of this style gets, or (None, None): the first numId up the chain of
+        ``basedOn`` styles, with the first ilvl found on the way. Remembered for every style on the way,
+        so that a long chain is walked once, not once per paragraph."""
         w = self.ns
-        num_id, level = None, None
+        chain: list[tuple[str, str | None, int | None]] = []  # (style, its numId, its ilvl), from style_id up
         seen = set()
         current = style_id
-        while current and current not in seen and current in self.by_id:
+        inherited: tuple[str | None, int | None] = (None, None)
+        while current:
+            if current in self.cache:
+                inherited = self.cache[current]
+                break
+            if current in seen or current not in self.by_id:
+                break  # a loop of basedOn, or a style that is not defined
             seen.add(current)
             style = self.by_id[current]
             num_pr = style.find(f"{{{w}}}pPr/{{{w}}}numPr")
+            num_id = level = None
             if num_pr is not None:
-                if num_id is None:
-                    num_id = _val(num_pr.find(f"{{{w}}}numId"), w)
-                if level is None:
-                    level = _int(_val(num_pr.find(f"{{{w}}}ilvl"), w))
+                num_id = _val(num_pr.find(f"{{{w}}}numId"), w)
+                level = _int(_val(num_pr.find(f"{{{w}}}ilvl"), w))
+            chain.append((current, num_id, level))
             if num_id is not None:
                 break
             current = _val(style.find(f"{{{w}}}basedOn"), w)
-        self.cache[style_id] = (num_id, level)
-        return num_id, level
+        for name, num_id, level in reversed(chain):
+            if num_id is not None:
+                inherited = (num_id, level)
+            else:
+                inherited = (inherited[0], level if level is not None else inherited[1])
+            self.cache[name] = inherited
+        return inherited
 
 
 @dataclass(slots=True)
@@ -188,6 +211,8 @@ class _Numbering:
             overrides: dict[int, _Level] = {}
             for override in num.iter(f"{{{w}}}lvlOverride"):
                 level = _int(override.get(f"{{{w}}}ilvl")) or 0
+                if level not in LIST_LEVELS:
+                    continue
                 start = _int(_val(override.find(f"{{{w}}}startOverride"), w))
                 if start is not None:
                     starts[level] = start
@@ -198,7 +223,12 @@ class _Numbering:
 
     def _levels(self, abstract) -> dict[int, _Level]:
         w = self.ns
-        return {(_int(lvl.get(f"{{{w}}}ilvl")) or 0): self._level(lvl) for lvl in abstract.iter(f"{{{w}}}lvl")}
+        levels = {}
+        for lvl in abstract.iter(f"{{{w}}}lvl"):
+            level = _int(lvl.get(f"{{{w}}}ilvl")) or 0
+            if level in LIST_LEVELS:
+                levels[level] = self._level(lvl)
+        return levels
 
     def _level(self, lvl) -> _Level:
         w = self.ns
@@ -208,13 +238,15 @@ class _Numbering:
 
     def marker(self, num_id: str, level: int) -> str:
         """Advance the list's counter at ``level`` and return the paragraph's number, e.g. “（二）”."""
-        if num_id not in self.nums or not 0 <= level <= 8:
+        if num_id not in self.nums or level not in LIST_LEVELS:
             return ""
         abstract_id, starts, overrides = self.nums[num_id]
         levels = {**self.abstract.get(abstract_id, {}), **overrides}
         this = levels.get(level)
         if this is None or this.fmt == "bullet":
             return ""
+        if len(this.text) > MAX_MARKER_CHARS:
+            raise content_error(f"列表编号的格式超过 {MAX_MARKER_CHARS} 个字符")
         counters = self.counters.setdefault(num_id, [None] * 9)
 
         def start_of(n: int) -> int:
@@ -228,9 +260,14 @@ class _Numbering:
         values = {}
         for n in range(level + 1):
             value = counters[n] if counters[n] is not None else start_of(n)
+            if not -MAX_LIST_NUMBER <= value <= MAX_LIST_NUMBER:
+                raise content_error(f"列表编号 {min(abs(value), 10**12)} 超过 {MAX_LIST_NUMBER}")
             fmt = "decimal" if this.legal and n < level else (levels[n].fmt if n in levels else "decimal")
             values[n + 1] = format_number(value, fmt)
-        return _placeholders(this.text, values)
+        marker = _placeholders(this.text, values)
+        if len(marker) > MAX_MARKER_CHARS:
+            raise content_error(f"列表编号超过 {MAX_MARKER_CHARS} 个字符")
+        return marker
 
 
 def _placeholders(text: str, values: dict[int, str]) -> str:
@@ -296,6 +333,8 @@ def _letters(n: int) -> str:
 
 def format_number(n: int, fmt: str) -> str:
     """A list counter in one of Word's number formats (ST_NumberFormat)."""
+    if n < 0:
+        return str(n)  # Word counts from 0; the digit-by-digit formats below have no minus sign
     if fmt in ("chineseCounting", "chineseCountingThousand", "taiwaneseCounting", "taiwaneseCountingThousand",
                "japaneseCounting", "koreanCounting"):
         return _chinese(n)
@@ -367,6 +406,8 @@ class _Walker:
         self.deadline = deadline
         self.paragraphs = 0
         self.images = 0
+        self.lines_made = 0  # against MAX_LINES and MAX_CHARS, as they are made
+        self.chars_made = 0
         w = ns
         self.T_P, self.T_TBL, self.T_R = f"{{{w}}}p", f"{{{w}}}tbl", f"{{{w}}}r"
         self.T_SDT, self.T_SDT_CONTENT = f"{{{w}}}sdt", f"{{{w}}}sdtContent"
@@ -434,6 +475,7 @@ class _Walker:
         if marker:
             texts[0] = marker + texts[0]
         texts = [t for t in texts if t.strip()]
+        self._count(texts)
         out: list[_Entry] = []
         if texts:
             self.paragraphs += 1
@@ -442,6 +484,14 @@ class _Walker:
         for box in boxes:
             out.extend(self.blocks(box))
         return out
+
+    def _count(self, texts: list[str]) -> None:
+        self.lines_made += len(texts)
+        self.chars_made += sum(map(len, texts))
+        if self.lines_made > MAX_LINES:
+            raise too_many_lines()
+        if self.chars_made > MAX_CHARS:
+            raise too_many_chars()
 
     def _marker(self, p) -> str:
         w = self.w

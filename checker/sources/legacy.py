@@ -19,7 +19,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from . import Source, SourceError
+from . import MAX_BYTES, Source, SourceError, read_file_bytes
 from .safety import OLE_MAGIC, empty_file_error, ole_is_encrypted_package
 
 CONVERT_SECONDS = 45
@@ -92,7 +92,10 @@ def convert_to_docx(program: str, data: bytes, suffix: str) -> bytes:
         result = out / "letter.docx"
         if process.returncode != 0 or not result.is_file() or result.stat().st_size == 0:
             raise SourceError("LibreOffice 未能转换这个文件（文件可能已损坏或设置了密码）：" + how_to_convert(suffix))
-        return result.read_bytes()
+        converted = read_file_bytes(result)
+        if len(converted) > MAX_BYTES:
+            raise SourceError(f"LibreOffice 转换得到的 .docx 超过 {MAX_BYTES // 1024 // 1024} MiB，不像一封答复函，已跳过")
+        return converted
 
 
 def _kill_group(process: subprocess.Popen) -> None:

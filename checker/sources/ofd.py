@@ -13,21 +13,25 @@ and a wide advance (a tab-like jump, as between the 文号 and the 签发人) st
 objects in any order, and cut lines into several objects), removes page numbers and joins wrapped lines.
 
 Everything goes through ``SafeZip`` and the hardened ``parse_xml``. Template pages (``TemplatePage``:
-backgrounds repeated on every page), annotations and signatures (the seal) are not read.
+backgrounds repeated on every page), annotations and signatures (the seal) are not read. An attribute can
+hold megabytes of numbers: only as many are read as are used (the first few of a ``Boundary``, one advance
+per glyph of ``DeltaX``, however many ``g N d`` claim), and every glyph counts against ``MAX_GLYPHS``.
 """
 
 from __future__ import annotations
 
+import math
 import posixpath
 import re
 import unicodedata
 
 from . import Source, SourceError
 from .layout import Run, paragraph_lines, to_source
-from .safety import Deadline, SafeZip
+from .safety import Deadline, GlyphBudget, SafeZip
 
 WHAT = "OFD 文件"
 MAX_PAGES = 200
+MAX_COORDINATE = 1e6  # millimetres, or a CTM factor: a page is well under a metre; beyond is no position
 
 
 def _local(tag) -> str:
@@ -49,6 +53,10 @@ def _descendants(element, name: str):
 
 def read_ofd(data: bytes, path: str) -> Source:
     deadline = Deadline(what=WHAT)
+    return deadline.guard(_read, data, path, deadline)
+
+
+def _read(data: bytes, path: str, deadline: Deadline) -> Source:
     package = SafeZip(data, WHAT)
     entry = _find(package, "OFD.xml")
     if entry is None:
@@ -75,6 +83,7 @@ def read_ofd(data: bytes, path: str) -> Source:
         raise SourceError(f"OFD 文件超过 {MAX_PAGES} 页，不像一封答复函，已跳过")
     pages: list[list[Run]] = []
     images = 0
+    glyphs = GlyphBudget()
     for ref in page_refs:
         deadline.check()
         base = (ref.get("BaseLoc") or "").strip()
@@ -82,7 +91,7 @@ def read_ofd(data: bytes, path: str) -> Source:
         if name is None:
             raise SourceError(f"{WHAT}缺少页面部件 {base or '（未指明）'}，文件不完整")
         content = package.parse(name)
-        runs, page_images = _page_runs(content, deadline)
+        runs, page_images = _page_runs(content, deadline, glyphs)
         pages.append(runs)
         images += page_images
     paragraphs = paragraph_lines(pages, deadline)
@@ -120,32 +129,51 @@ def _locate(package: SafeZip, folder: str, target: str) -> str | None:
 # ---- a page's text objects ----------------------------------------------------------------------------------
 
 _NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
+_TOKEN = re.compile(r"\S+")
 
 
-def _numbers(text: str | None) -> list[float]:
-    return [float(n) for n in _NUMBER.findall(text or "")]
+def _number(text: str, bound: float = MAX_COORDINATE) -> float | None:
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    return value if math.isfinite(value) and abs(value) <= bound else None
 
 
-def _deltas(text: str | None) -> list[float]:
-    """DeltaX / DeltaY, expanding “g N d” (N advances of d)."""
-    tokens = (text or "").split()
+def _numbers(text: str | None, limit: int) -> list[float]:
+    """The first ``limit`` numbers of an attribute; reading stops at one that is no position (1e999)."""
     out: list[float] = []
-    i = 0
-    while i < len(tokens):
-        token = tokens[i]
-        if token == "g" and i + 2 < len(tokens):
-            try:
-                count, value = int(float(tokens[i + 1])), float(tokens[i + 2])
-            except ValueError:
-                break
-            out.extend([value] * max(0, min(count, 100_000)))
-            i += 3
-            continue
-        try:
-            out.append(float(token))
-        except ValueError:
+    for match in _NUMBER.finditer(text or ""):
+        value = _number(match.group())
+        if value is None:
             break
-        i += 1
+        out.append(value)
+        if len(out) == limit:
+            break
+    return out
+
+
+def _deltas(text: str | None, needed: int) -> list[float]:
+    """The first ``needed`` advances of a DeltaX / DeltaY, expanding “g N d” (N advances of d) only as far
+    as they are needed: “g 100000 1” written ten thousand times still gives ``needed`` numbers."""
+    out: list[float] = []
+    tokens = _TOKEN.finditer(text or "")
+    for match in tokens:
+        if len(out) >= needed:
+            break
+        token = match.group()
+        if token == "g":
+            count, value = next(tokens, None), next(tokens, None)
+            count = None if count is None else _number(count.group(), math.inf)
+            value = None if value is None else _number(value.group())
+            if count is None or value is None:
+                break
+            out.extend([value] * int(max(0.0, min(count, needed - len(out)))))
+            continue
+        value = _number(token)
+        if value is None:
+            break
+        out.append(value)
     return out
 
 
@@ -154,7 +182,7 @@ def _natural(ch: str, size: float) -> float:
     return size if unicodedata.east_asian_width(ch) in "WF" else size / 2
 
 
-def _page_runs(content, deadline: Deadline) -> tuple[list[Run], int]:
+def _page_runs(content, deadline: Deadline, glyphs: GlyphBudget) -> tuple[list[Run], int]:
     runs: list[Run] = []
     images = 0
     count = 0
@@ -168,23 +196,25 @@ def _page_runs(content, deadline: Deadline) -> tuple[list[Run], int]:
         count += 1
         if count % 500 == 0:
             deadline.check()
-        runs.extend(_object_runs(node))
+        runs.extend(_object_runs(node, glyphs))
     return runs, images
 
 
-def _object_runs(obj) -> list[Run]:
-    boundary = _numbers(obj.get("Boundary"))
+def _object_runs(obj, glyphs: GlyphBudget) -> list[Run]:
+    boundary = _numbers(obj.get("Boundary"), 2)
     if len(boundary) < 2:
         return []
     bx, by = boundary[0], boundary[1]
-    size = (_numbers(obj.get("Size")) or [0.0])[0]
+    size = (_numbers(obj.get("Size"), 1) or [0.0])[0]
     scale_x = scale_y = 1.0
     dx = dy = 0.0
-    ctm = _numbers(obj.get("CTM"))
+    ctm = _numbers(obj.get("CTM"), 7)
     if len(ctm) == 6:
         a, b, c, d, dx, dy = ctm
         if abs(b) > 1e-3 * max(abs(a), 1e-9) or abs(c) > 1e-3 * max(abs(d), 1e-9) or a <= 0 or d <= 0:
             return []  # rotated or mirrored text: a watermark or a stamp, not the letter's text
+        if a < 1e-6 or d < 1e-6:
+            return []  # shrunk to nothing: invisible, and its advances divided by the scale would overflow
         scale_x, scale_y = a, d
     if size <= 0:
         return []
@@ -197,16 +227,17 @@ def _object_runs(obj) -> list[Run]:
         text = code.text or ""
         if not text:
             continue
+        glyphs.take(len(text))
         xs, ys = code.get("X"), code.get("Y")
         if xs is not None:
-            x = (_numbers(xs) or [0.0])[0]
+            x = (_numbers(xs, 1) or [0.0])[0]
         if ys is not None:
-            y = (_numbers(ys) or [0.0])[0]
+            y = (_numbers(ys, 1) or [0.0])[0]
         if x is None or y is None:
             x = 0.0 if x is None else x
             y = size if y is None else y
-        delta_x = _deltas(code.get("DeltaX"))
-        delta_y = _deltas(code.get("DeltaY"))
+        delta_x = _deltas(code.get("DeltaX"), len(text) - 1)
+        delta_y = _deltas(code.get("DeltaY"), len(text) - 1)
         run_text: list[str] = []
         run_x0 = run_y = run_end = 0.0
         gx, gy = x, y

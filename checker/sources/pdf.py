@@ -13,37 +13,33 @@ a small device records each glyph's left and right ends, baseline and size, and 
 rebuilds lines and paragraphs. Rotated glyphs (diagonal watermarks such as “样稿”) are left out.
 
 Defences: a file must start with ``%PDF`` and end with ``%%EOF`` (a cut file is refused rather than half
-read); at most ``MAX_PAGES`` pages and ``MAX_GLYPHS`` glyphs; a ``Deadline`` checked between pages and every
-few thousand glyphs; and bounded stream decoding. pdfminer inflates streams with an unbounded
-``zlib.decompress`` (and its LZW and run-length decoders are just as unbounded), so a 20 MB PDF can claim
-gigabytes: on first use, those three decoders are replaced in pdfminer's module by versions that stop at
-``MAX_STREAM`` per stream and, while this reader runs, at ``MAX_DECODED`` for the whole document.
+read); at most ``MAX_PAGES`` pages and ``MAX_GLYPHS`` glyphs; a ``Deadline`` checked at every object fetched,
+between pages and at every XObject, and a CPU timer (``Deadline.guard``) for loops inside pdfminer; and
+pdfminer itself bounded by ``pdfguard`` — decoded streams, reference and page-tree loops, CMap and widths
+ranges, parser stacks, operand and graphics-state stacks.
 """
 
 from __future__ import annotations
 
+import gc
 import io
 import logging
 import math
-import threading
-import zlib
 
 from pdfminer.pdfdevice import PDFTextDevice
-from pdfminer.pdfdocument import PDFDocument, PDFEncryptionError, PDFPasswordIncorrect
+from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfminer.pdffont import PDFUnicodeNotDefined
-from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
-from pdfminer.pdfpage import PDFPage
+from pdfminer.pdfinterp import PDFResourceManager
 from pdfminer.pdfparser import PDFParser
 
 from . import Source, SourceError
 from .layout import Run, paragraph_lines, to_source
-from .safety import Deadline, MiB
+from .pdfguard import (MAX_DECODED, MAX_STREAM, BoundedDocument, BoundedInterpreter, PdfLimit, TooLarge,
+                       document_budget, install, pages)
+from .safety import Deadline, GlyphBudget, MiB
 
 WHAT = "PDF 文件"
 MAX_PAGES = 200
-MAX_GLYPHS = 2_000_000
-MAX_STREAM = 64 * MiB  # one decoded stream
-MAX_DECODED = 256 * MiB  # all streams of one document
 
 _SCANNED = ("这个 PDF 是扫描图像，没有文字层（只有图片），无法直接检查：需要先用 OCR（文字识别）转换为文字，"
             "或提供原始的 Word/WPS 文件")
@@ -58,6 +54,25 @@ def read_pdf(data: bytes, path: str) -> Source:
         # missing its end; better to say the file is cut
         raise SourceError("PDF 文件不完整（缺少文件结尾标记 %%EOF），可能是下载或复制没有完成，请重新获取文件")
     deadline = Deadline(what=WHAT)
+    outcome: BaseException
+    try:
+        return deadline.guard(_read, data, path, deadline)
+    except SourceError as exc:
+        outcome = SourceError(str(exc))  # without the traceback, which holds the reader's frames
+    except (TimeoutError, MemoryError, RecursionError) as exc:
+        outcome = type(exc)()
+    finally:
+        # pdfminer's parsers keep bound methods of themselves: reference cycles holding the file and its
+        # decoded streams, which a batch, pausing the cyclic collector (checker/gcpause.py), would keep
+        # until its end. They are garbage now (the traceback that held them is gone): collect them.
+        gc.collect(0)
+    try:
+        raise outcome
+    finally:
+        del outcome  # the frame must not hold the exception whose traceback holds the frame
+
+
+def _read(data: bytes, path: str, deadline: Deadline) -> Source:
     pages, images, unmapped, total, rotated = _glyphs(data, deadline)
     if total and unmapped > 0.2 * total:
         raise SourceError("这个 PDF 中的文字无法提取（所用字体没有记录字形对应的汉字，提取出来会是乱码）："
@@ -75,44 +90,47 @@ def read_pdf(data: bytes, path: str) -> Source:
 def _glyphs(data: bytes, deadline: Deadline) -> tuple[list[list[Run]], int, int, int, int]:
     """Every page's glyph runs; the numbers of images, of glyphs without a Unicode mapping, of glyphs in
     all and of rotated glyphs left out."""
-    _install_bounded_decoders()
+    if not install():  # a pdfminer.six that works differently: refuse rather than read unbounded
+        raise SourceError("无法安全读取 PDF：所安装的 pdfminer.six 版本与 replylint 不兼容，请安装 pyproject.toml 中要求的版本")
     logging.getLogger("pdfminer").setLevel(logging.ERROR)  # it warns about every small defect of a file
-    _BUDGET.remaining = MAX_DECODED
     try:
-        try:
-            document = PDFDocument(PDFParser(io.BytesIO(data)), password="")
-        except PDFPasswordIncorrect:
-            raise SourceError("这个 PDF 设置了打开密码（已加密），无法读取：请提供未加密的文件，"
-                              "或在阅读器中输入密码打开后另存（打印）为不加密的 PDF") from None
-        except PDFEncryptionError as exc:
-            raise SourceError(f"这个 PDF 使用了不支持的加密方式（{exc}），无法读取：请另存为不加密的 PDF 后再检查") from None
-        device = _GlyphDevice(PDFResourceManager(caching=True), deadline)
-        interpreter = PDFPageInterpreter(device.rsrcmgr, device)
-        pages: list[list[Run]] = []
-        for page in PDFPage.create_pages(document):
-            if len(pages) >= MAX_PAGES:
-                raise SourceError(f"PDF 超过 {MAX_PAGES} 页，不像一封答复函，已跳过")
-            deadline.check()
-            device.runs = []
-            # /Rotate only turns the page on screen; the text is drawn upright in the page's own space, which
-            # is how the layout code wants it (rotated glyphs are dropped as watermarks)
-            page.rotate = 0
-            interpreter.process_page(page)
-            pages.append(device.runs)
-        if not pages:
-            raise SourceError("这个 PDF 没有任何页面，文件可能已损坏")
-        return pages, device.images, device.unmapped, device.glyphs, device.rotated
+        with document_budget():
+            try:
+                document = BoundedDocument(PDFParser(io.BytesIO(data)), "", deadline)
+            except PDFPasswordIncorrect:
+                raise SourceError("这个 PDF 设置了打开密码（已加密），无法读取：请提供未加密的文件，"
+                                  "或在阅读器中输入密码打开后另存（打印）为不加密的 PDF") from None
+            except PDFEncryptionError as exc:
+                raise SourceError(f"这个 PDF 使用了不支持的加密方式（{exc}），无法读取：请另存为不加密的 PDF 后再检查") from None
+            device = _GlyphDevice(PDFResourceManager(caching=True), deadline)
+            interpreter = BoundedInterpreter(device.rsrcmgr, device)
+            found: list[list[Run]] = []
+            for page in pages(document):
+                if len(found) >= MAX_PAGES:
+                    raise SourceError(f"PDF 超过 {MAX_PAGES} 页，不像一封答复函，已跳过")
+                deadline.check()
+                device.runs = []
+                # /Rotate only turns the page on screen; the text is drawn upright in the page's own space,
+                # which is how the layout code wants it (rotated glyphs are dropped as watermarks)
+                page.rotate = 0
+                interpreter.process_page(page)
+                found.append(device.runs)
+            if not found:
+                raise SourceError("这个 PDF 没有任何页面，文件可能已损坏")
+            return found, device.images, device.unmapped, device.glyphs, device.rotated
     except SourceError:
         raise
-    except _TooLarge:
+    except PdfLimit as exc:
+        raise SourceError(exc.message) from None
+    except TooLarge:
         raise SourceError(f"PDF 中的数据流解压后超过上限（单个 {MAX_STREAM // MiB} MiB，合计 {MAX_DECODED // MiB} MiB），"
                           "疑似“压缩炸弹”，已拒绝读取") from None
-    except (TimeoutError, MemoryError, RecursionError):
+    except RecursionError:
+        raise SourceError("PDF 文件结构嵌套过深，无法读取（文件已损坏或是恶意构造的）") from None
+    except (TimeoutError, MemoryError):
         raise  # the batch reports these itself
     except Exception:  # noqa: BLE001 - pdfminer on a broken file raises anything (PSEOF, struct.error, KeyError …)
         raise SourceError("PDF 文件不完整或已损坏，无法读取：可能是下载或复制没有完成，请重新获取文件") from None
-    finally:
-        _BUDGET.remaining = None
 
 
 # ---- a device that records glyphs -----------------------------------------------------------------------------
@@ -124,6 +142,8 @@ class _GlyphDevice(PDFTextDevice):
     def __init__(self, rsrcmgr, deadline: Deadline):
         super().__init__(rsrcmgr)
         self.deadline = deadline
+        self.budget = GlyphBudget()
+        self.xobjects = 0  # XObjects drawn, counted by BoundedInterpreter
         self.runs: list[Run] = []
         self.images = 0
         self.unmapped = 0
@@ -137,10 +157,9 @@ class _GlyphDevice(PDFTextDevice):
     def render_char(self, matrix, font, fontsize, scaling, rise, cid, ncs, graphicstate) -> float:
         adv = font.char_width(cid) * fontsize * scaling
         self.glyphs += 1
+        self.budget.take(1)
         if self.glyphs % 4096 == 0:
             self.deadline.check()
-            if self.glyphs > MAX_GLYPHS:
-                raise SourceError(f"PDF 中的文字超过 {MAX_GLYPHS} 个字符，不像一封答复函，已跳过")
         a, b, c, d, e, f = matrix
         if font.is_vertical() or abs(b) > 1e-3 * abs(a) or abs(c) > 1e-3 * abs(d) or a <= 0 or d <= 0:
             self.rotated += 1
@@ -158,12 +177,17 @@ class _GlyphDevice(PDFTextDevice):
                 return adv
         if not isinstance(text, str) or not text or not (text.isprintable() or text.isspace()):
             return adv
+        if len(text) > 1:  # a ligature, or a ToUnicode entry that says more
+            self.budget.take(len(text) - 1)
         size = fontsize * d
         if not math.isfinite(size) or size <= 0:
             return adv
         x0 = a * 0 + c * rise + e
         y = b * 0 + d * rise + f
-        self.runs.append(Run(x0=x0, x1=x0 + a * adv, y=-y, size=size, text=text))
+        x1 = x0 + a * adv
+        if not (math.isfinite(x0) and math.isfinite(x1) and math.isfinite(y)):
+            return adv  # a matrix of 1e308s: no place on any page
+        self.runs.append(Run(x0=x0, x1=x1, y=-y, size=size, text=text))
         return adv
 
 
@@ -195,124 +219,3 @@ def _repair_cid_font(font, repaired: set[int]) -> bool:
     except CMapDB.CMapNotFound:
         return False
     return True
-
-
-# ---- bounded stream decoding for pdfminer ------------------------------------------------------------------------
-
-
-class _TooLarge(Exception):
-    pass
-
-
-class _Budget(threading.local):
-    remaining: int | None = None
-
-
-_BUDGET = _Budget()
-
-
-def _charge(n: int) -> None:
-    """Count ``n`` decoded bytes against the document's budget (only while this reader runs)."""
-    if n > MAX_STREAM:
-        raise _TooLarge
-    if _BUDGET.remaining is not None:
-        _BUDGET.remaining -= n
-        if _BUDGET.remaining < 0:
-            raise _TooLarge
-
-
-class _BoundedInflater:
-    def __init__(self, inner):
-        self.inner = inner
-        self.total = 0
-
-    def decompress(self, data: bytes, max_length: int = 0) -> bytes:
-        limit = MAX_STREAM + 1 - self.total
-        if max_length:
-            limit = min(limit, max_length)
-        out = self.inner.decompress(data, max(limit, 1))
-        self.total += len(out)
-        _charge(len(out))
-        return out
-
-    def __getattr__(self, name):
-        return getattr(self.inner, name)
-
-
-class _BoundedZlib:
-    """Stands in for the ``zlib`` module inside pdfminer.pdftypes: the same, with bounded output."""
-
-    error = zlib.error
-    MAX_WBITS = zlib.MAX_WBITS
-
-    def decompress(self, data: bytes, wbits: int = zlib.MAX_WBITS, bufsize: int = 0) -> bytes:
-        inflater = zlib.decompressobj(wbits)
-        out = inflater.decompress(data, MAX_STREAM + 1)
-        _charge(len(out))
-        if not inflater.eof:
-            if inflater.unconsumed_tail:
-                raise _TooLarge
-            # a truncated stream: pdfminer would retry byte by byte (slowly); what came out is what there is
-            if not out:
-                raise zlib.error("incomplete or truncated stream")
-        return out
-
-    def decompressobj(self, *args, **kwargs):
-        return _BoundedInflater(zlib.decompressobj(*args, **kwargs))
-
-    def __getattr__(self, name):
-        return getattr(zlib, name)
-
-
-def _bounded_lzw(data: bytes) -> bytes:
-    from pdfminer.lzw import LZWDecoder
-
-    parts = []
-    total = 0
-    for chunk in LZWDecoder(io.BytesIO(data)).run():
-        total += len(chunk)
-        if total > MAX_STREAM:
-            raise _TooLarge
-        parts.append(chunk)
-    _charge(total)
-    return b"".join(parts)
-
-
-def _bounded_runlength(data: bytes) -> bytes:
-    out = bytearray()
-    i, n = 0, len(data)
-    while i < n:
-        length = data[i]
-        i += 1
-        if length == 128:
-            break
-        if length < 128:
-            out += data[i:i + length + 1]
-            i += length + 1
-        else:
-            if i >= n:
-                break
-            out += bytes((data[i],)) * (257 - length)
-            i += 1
-        if len(out) > MAX_STREAM:
-            raise _TooLarge
-    _charge(len(out))
-    return bytes(out)
-
-
-_INSTALLED = False
-
-
-def _install_bounded_decoders() -> None:
-    global _INSTALLED
-    if _INSTALLED:
-        return
-    from pdfminer import pdftypes
-
-    missing = [name for name in ("zlib", "lzwdecode", "rldecode") if not hasattr(pdftypes, name)]
-    if missing:  # a pdfminer.six that decodes elsewhere: refuse rather than read unbounded
-        raise SourceError("无法安全读取 PDF：所安装的 pdfminer.six 版本与 replylint 不兼容，请安装 pyproject.toml 中要求的版本")
-    pdftypes.zlib = _BoundedZlib()
-    pdftypes.lzwdecode = _bounded_lzw
-    pdftypes.rldecode = _bounded_runlength
-    _INSTALLED = True
