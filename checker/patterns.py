@@ -126,7 +126,7 @@ COPY_COUNT = re.compile(r"[（(]\s*+(?:各\s*+)?[\d一二三四五六七八九�
 # “[^”]*”|《[^》]*》|…, tries every opening mark of an unclosed row to the end of the text: quadratic.
 QUOTES = {"“": "”", "《": "》", "「": "」", '"': '"'}
 KIND_QUOTES = {**QUOTES, "‘": "’"}  # the kind decision also skips text in single quotation marks
-_OPENING_MARKS = {}  # pairs → the regex of their opening marks, made once
+_OPENING_MARKS = {"".join(pairs): re.compile("[" + re.escape("".join(pairs)) + "]") for pairs in (QUOTES, KIND_QUOTES)}
 
 
 class Quoted:
@@ -138,9 +138,7 @@ class Quoted:
 
     def __init__(self, text: str, pairs: dict[str, str] = QUOTES):
         key = "".join(pairs)
-        opening = _OPENING_MARKS.get(key)
-        if opening is None:
-            opening = _OPENING_MARKS[key] = re.compile("[" + re.escape(key) + "]")
+        opening = _OPENING_MARKS.get(key) or re.compile("[" + re.escape(key) + "]")
         self.starts: list[int] = []
         self.ends: list[int] = []
         unclosed = set()  # opening marks never closed after some point, so never after any later point
