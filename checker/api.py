@@ -14,7 +14,7 @@ from .config import Configurator, Effective, Overrides
 from .engine import Context, load_rules, run_rules
 from .gcpause import batch_gc
 from .model import FileResult, Report
-from .parse import parse_lines
+from .parse import LetterTooLarge, parse_lines
 from .sources import Source, SourceError, read_source
 from .sources.text import split_lines
 from .structure import structural_diagnostics
@@ -32,7 +32,10 @@ def default_configurator() -> Configurator:
 def check_source(source: Source, effective: Effective | None = None) -> FileResult:
     effective = effective or default_configurator().for_path(source.path)
     rules = load_rules()
-    result = parse_lines(source.lines, effective.profile)
+    try:
+        result = parse_lines(source.lines, effective.profile)
+    except LetterTooLarge as exc:  # a per-file error, as for a file that cannot be read
+        return FileResult(path=source.path, error=str(exc))
     letter = result.letter
     context = Context(profile=effective.profile, last_line=len(source.lines),
                       options={"assigned_date": effective.settings.assigned_date})

@@ -58,7 +58,8 @@ def _chinese_year(text: str) -> int | None:
 
 _WHITESPACE = re.compile(r"\s+")
 _NAME_SEPARATORS = re.compile(r"[\s、，,]+")
-_GRADE_LETTER = re.compile(r"[（(]?\s*([A-Za-zＡ-Ｚａ-ｚ])\s*类?\s*[）)]?")
+# anchored (it is only ever fullmatched): a search would rescan a row of blanks from each of them
+_GRADE_LETTER = re.compile(r"\A[（(]?\s*+([A-Za-zＡ-Ｚａ-ｚ])\s*+类?\s*+[）)]?\Z")
 
 
 def squeeze(text: str) -> str:

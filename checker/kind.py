@@ -15,7 +15,6 @@ from .model import Element, Kind, KindSignal, Letter, Span
 # (element, weight): the title is the most deliberate statement of what the letter answers
 _WEIGHTS = {"title": 3, "salutation": 2, "session": 0, "opening": 1, "cc": 1, "doc_number": 1}
 
-_QUOTED = re.compile(r"“[^”]*”|《[^》]*》|「[^」]*」|\"[^\"]*\"|‘[^’]*’")
 _NPC_BODY = re.compile(r"人大|人民代表大会")
 _CPPCC_BODY = re.compile(r"政协|政治协商")
 _NPC_NOUN = re.compile(r"建议|议案")
@@ -27,7 +26,7 @@ def _signal(signals: list, element: str, kind: Kind, text: str, span: Span) -> N
 
 
 def _scan(signals: list, element: str, text: str, span: Span) -> None:
-    outside_quotes = _QUOTED.sub("", text)
+    outside_quotes = P.Quoted(text, P.KIND_QUOTES).outside(text)
     for pattern, kind in ((_NPC_BODY, Kind.NPC), (_CPPCC_BODY, Kind.CPPCC), (_NPC_NOUN, Kind.NPC), (_CPPCC_NOUN, Kind.CPPCC)):
         m = pattern.search(outside_quotes)
         if m:

@@ -212,7 +212,22 @@ def assign_zones(tokens: list[LineToken]) -> None:
             token.kind = "FOOT_" + kind
 
 
-def _incomplete(token: LineToken) -> bool:
+@dataclass(slots=True)
+class _Joined:
+    """What ``_incomplete`` reads of the whole text of a token being joined, kept up to date line by line:
+    re-joining a growing paragraph for every line made a long run of unpunctuated lines quadratic."""
+
+    length: int = 0
+    period: bool = False  # "。" somewhere in it
+    pause: bool = False  # "，", "。" or "、" somewhere in it
+
+    def add(self, text: str) -> None:
+        self.length += len(text)
+        self.period = self.period or "。" in text
+        self.pause = self.pause or self.period or "，" in text or "、" in text
+
+
+def _incomplete(token: LineToken, whole: _Joined) -> bool:
     """A body line that stops mid-sentence: no closing punctuation, and it reads as prose."""
     text = token.lines[-1].text
     last = text[-1]
@@ -220,22 +235,22 @@ def _incomplete(token: LineToken) -> bool:
         last = text[-2]
     if last in P.TERMINAL_PUNCT:
         return False
-    whole = token.text
     if token.kind == "HEADING":  # a heading runs on only when its line also holds body sentences
-        return "。" in whole or len(whole) >= 40
-    return len(whole) >= 30 or (len(whole) >= 20 and ("，" in whole or "。" in whole or "、" in whole))
+        return whole.period or whole.length >= 40
+    return whole.length >= 30 or (whole.length >= 20 and whole.pause)
 
 
 def merge(tokens: list[LineToken], artifacts: list[Artifact]) -> list[LineToken]:
     """Join a paragraph split by a page break, and a 印发 organ line with its date line below."""
     out: list[LineToken] = []
+    whole = _Joined()  # of out[-1]
     for token in tokens:
         prev = out[-1] if out else None
         if (
             prev is not None
             and token.kind == "PARA"
             and prev.kind in ("PARA", "HEADING")
-            and _incomplete(prev)
+            and _incomplete(prev, whole)
         ):
             if token.first.blank_before:
                 last = prev.lines[-1]
@@ -247,6 +262,7 @@ def merge(tokens: list[LineToken], artifacts: list[Artifact]) -> list[LineToken]
                         end_line=token.first.number, end_column=token.first.column(0) + 1),
                 ))
             prev.lines.extend(token.lines)
+            whole.add(token.text)
             continue
         if (
             prev is not None
@@ -255,6 +271,7 @@ def merge(tokens: list[LineToken], artifacts: list[Artifact]) -> list[LineToken]
             and prev.lines[-1].text[-1] in "，、,：:；;"
         ):  # 抄送 wrapped onto the next line: "抄送：市人大选工委，" / "市政府督查室。"
             prev.lines.extend(token.lines)
+            whole.add(token.text)
             continue
         if (
             prev is not None
@@ -266,8 +283,11 @@ def merge(tokens: list[LineToken], artifacts: list[Artifact]) -> list[LineToken]
             prev.notes["organ_line"] = prev.lines[0]
             prev.match = token.match
             prev.lines.extend(token.lines)
+            whole.add(token.text)
             continue
         out.append(token)
+        whole = _Joined()
+        whole.add(token.text)
     return out
 
 

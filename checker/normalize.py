@@ -15,9 +15,9 @@ from .model import Artifact, Span
 
 _PAGE_NUMBER = re.compile(
     r"^(?:\d{1,3}"  # 40
-    r"|[-—–－~～]{1,2}\s*\d{1,3}\s*[-—–－~～]{1,2}"  # - 3 -  — 3 —  —3—
-    r"|第\s*\d{1,3}\s*页(?:\s*[，,]?\s*共\s*\d{1,3}\s*页)?"  # 第3页 / 第3页 共5页
-    r"|\d{1,3}\s*/\s*\d{1,3})$"  # 3/5
+    r"|[-—–－~～]{1,2}\s*+\d{1,3}\s*+[-—–－~～]{1,2}"  # - 3 -  — 3 —  —3—
+    r"|第\s*+\d{1,3}\s*+页(?:\s*+[，,]?\s*+共\s*+\d{1,3}\s*+页)?"  # 第3页 / 第3页 共5页
+    r"|\d{1,3}\s*+/\s*+\d{1,3})$"  # 3/5 (white space possessive: linear on a row of blanks)
 )
 _MARKDOWN_PREFIX = re.compile(r"^(?:#{1,6}[ \t\u3000]*|>[ \t]?)")
 

@@ -17,6 +17,7 @@ from lark.lexer import Lexer
 from . import elements as E
 from . import patterns as P
 from .kind import decide_kind
+from .limits import MAX_CHARS, MAX_LINES, content_error_text
 from .lexer import LineToken, lex
 from .model import Artifact, Element, Letter, LayoutEntry, Paragraph
 from .normalize import Line, normalize
@@ -61,7 +62,23 @@ class ParseResult:
     paragraphs_text: list[Paragraph]
 
 
+class LetterTooLarge(ValueError):
+    """More lines or characters than a letter can have (checker/limits.py). Its text is the per-file message
+    (文件内容异常：…); ``check_source`` turns it into the file's error."""
+
+
+def refuse_oversized(raw_lines: list[str]) -> None:
+    """Raise LetterTooLarge for more than MAX_LINES lines or MAX_CHARS characters, before any work is done."""
+    if len(raw_lines) > MAX_LINES:
+        raise LetterTooLarge(content_error_text(f"共 {len(raw_lines)} 行，多于 {MAX_LINES} 行"))
+    chars = sum(map(len, raw_lines))
+    if chars > MAX_CHARS:
+        raise LetterTooLarge(content_error_text(f"共 {chars} 个字符，多于 {MAX_CHARS} 个"))
+
+
 def parse_lines(raw_lines: list[str], profile: Profile | None = None) -> ParseResult:
+    """Parse a letter's lines. Raises LetterTooLarge (and nothing else) for an input beyond the bounds."""
+    refuse_oversized(raw_lines)
     profile = profile or builtin_profile()
     lines, artifacts = normalize(raw_lines)
     tokens = lex(lines, artifacts)

@@ -4,11 +4,18 @@ Notes for editing: CJK characters are ``\\w`` in Python, so ``\\b`` never separa
 anchored with ``^``/``$`` or delimited by explicit characters. Full-width and half-width punctuation are
 told apart on purpose (〔〕 vs [], ： vs :, ， vs 、): the patterns accept the wrong glyphs so that the parser
 still recognises the element, and the rules then report the glyph.
+
+Every pattern runs in time linear in its input, whatever the input (tests/test_linear_time.py times each on
+long adversarial lines). Python's ``re`` backtracks, so: white space before something that cannot be white
+space is possessive (``\\s*+``), so that two runs of optional spaces never share one row of blanks; and a
+search for "A … B" starts from the nearest A only (``A[^A]{0,n}?B``, or an atomic ``(?>.*?A)``), never
+from every A of a long row to the end of the line.
 """
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
 HAN = "\u3400-\u4dbf\u4e00-\u9fff"
 CN_DIGITS = "〇零○Ｏ一二三四五六七八九十百"
@@ -16,11 +23,11 @@ FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 
 # ---- 版头 -------------------------------------------------------------------------------------------
 GRADE_LABELLED = re.compile(
-    r"^(?P<label>办理结果类别|办理结果|答复类别|办理类别|落实情况分类|结果类别)\s*(?P<colon>[:：]?)\s*(?P<value>\S.{0,19})$"
+    r"^(?P<label>办理结果类别|办理结果|答复类别|办理类别|落实情况分类|结果类别)\s*+(?P<colon>[:：]?)\s*+(?P<value>\S.{0,19})$"
 )
-GRADE_BARE = re.compile(r"^(?P<open>[（(【\[]?)\s*(?P<letter>[A-DＡ-Ｄ])\s*(?P<cls>类?)\s*(?P<close>[）)】\]]?)$")
+GRADE_BARE = re.compile(r"^(?P<open>[（(【\[]?)\s*+(?P<letter>[A-DＡ-Ｄ])\s*+(?P<cls>类?)\s*+(?P<close>[）)】\]]?)$")
 DISCLOSURE_LABELLED = re.compile(
-    r"^[（(]?(?P<label>(?:信息)?公开(?:属性|方式|选项|范围|类型)|信息公开选项)\s*[:：]?\s*(?P<value>[^）)]{1,30})[）)]?$"
+    r"^[（(]?(?P<label>(?:信息)?公开(?:属性|方式|选项|范围|类型)|信息公开选项)\s*+[:：]?\s*+(?P<value>[^）)]{1,30})[）)]?$"
 )
 DISCLOSURE_BRACKETED = re.compile(
     r"^(?P<open>[（(【\[])\s*(?P<value>(?:此件)?(?:主动公开|依申请公开|不予公开|公开发布|不公开|全文公开|摘要公开|公开))\s*[）)】\]]$"
@@ -33,17 +40,17 @@ COPY_NUMBER = re.compile(r"^(?P<value>\d{6})$")
 _OPEN = "〔\\[［【(（﹝〖〘"
 _CLOSE = "〕\\]］】)）﹞〗〙"
 DOC_NUMBER = re.compile(
-    rf"^(?P<code>[{HAN}A-Za-z][{HAN}A-Za-z]{{0,19}}?)\s*(?P<open>[{_OPEN}])\s*(?P<year>\d{{2,4}})\s*"
-    rf"(?P<close>[{_CLOSE}])\s*(?P<prefix>第?)\s*(?P<seq>\d{{1,5}})\s*(?P<suffix>号?)(?P<rest>.*)$"
+    rf"^(?P<code>[{HAN}A-Za-z][{HAN}A-Za-z]{{0,19}}?)\s*+(?P<open>[{_OPEN}])\s*+(?P<year>\d{{2,4}})\s*+"
+    rf"(?P<close>[{_CLOSE}])\s*+(?P<prefix>第?)\s*+(?P<seq>\d{{1,5}})\s*+(?P<suffix>号?)(?P<rest>.*)$"
 )
 # 新建字2024-14号: no brackets at all
 DOC_NUMBER_UNBRACKETED = re.compile(
-    rf"^(?P<code>[{HAN}]{{2,12}})\s*(?P<open>)(?P<year>(?:19|20)\d{{2}})(?P<close>)\s*[-—－]?\s*(?P<prefix>第?)"
-    rf"(?P<seq>\d{{1,5}})\s*(?P<suffix>号?)(?P<rest>)$"
+    rf"^(?P<code>[{HAN}]{{2,12}})\s*+(?P<open>)(?P<year>(?:19|20)\d{{2}})(?P<close>)\s*+[-—－]?\s*+(?P<prefix>第?)"
+    rf"(?P<seq>\d{{1,5}})\s*+(?P<suffix>号?)(?P<rest>)$"
 )
-SIGNER = re.compile(rf"^(?P<label>签\s*发\s*人?\s*[:：]?)\s*(?P<names>[{HAN}·][{HAN}·\s、，,]{{0,40}})$")
-SIGNER_AFTER_NUMBER = re.compile(rf"^\s+(?P<label>签\s*发\s*人?\s*[:：]?)\s*(?P<names>[{HAN}·][{HAN}·\s、，,]{{0,40}})$")
-ORGAN_MARK = re.compile(rf"^(?P<organ>[{HAN}（）()·、\s]{{2,60}}?)\s*文件$")
+SIGNER = re.compile(rf"^(?P<label>签\s*+发\s*+人?\s*+[:：]?)\s*+(?P<names>[{HAN}·][{HAN}·\s、，,]{{0,40}})$")
+SIGNER_AFTER_NUMBER = re.compile(rf"^\s++(?P<label>签\s*+发\s*+人?\s*+[:：]?)\s*+(?P<names>[{HAN}·][{HAN}·\s、，,]{{0,40}})$")
+ORGAN_MARK = re.compile(rf"^(?P<organ>[{HAN}（）()·、\s]{{2,60}}?)\s*+文件$")
 
 _ORGAN_SUFFIX = (
     "局|委员会|委|办公室|办|厅|部|处|科|室|院|会|政府|中心|公司|集团|所|站|队|署|馆|行|社|学校|大学|办事处|"
@@ -53,39 +60,43 @@ ORGAN = re.compile(rf"^(?P<organ>[{HAN}（）()·、\s]{{2,60}}(?:{_ORGAN_SUFFIX
 
 # ---- 标题, 主送 ----------------------------------------------------------------------------------------
 SALUTATION = re.compile(
-    rf"^(?P<hon>尊敬的)?\s*(?P<name>[{HAN}·•]{{1,12}}?)\s*(?P<role>代表|委员)(?:们)?\s*(?P<colon>[:：]?)\s*(?P<rest>.{{0,20}})$"
+    rf"^(?P<hon>尊敬的)?\s*+(?P<name>[{HAN}·•]{{1,12}}?)\s*+(?P<role>代表|委员)(?:们)?\s*+(?P<colon>[:：]?)\s*+(?P<rest>.{{0,20}})$"
 )
-SALUTATION_ORGAN = re.compile(rf"^(?P<hon>)(?P<name>[{HAN}（）()、]{{2,40}}(?:{_ORGAN_SUFFIX}))(?P<role>)\s*(?P<colon>[:：])(?P<rest>)$")
-PROPOSAL_NUMBER = re.compile(r"第\s*(?P<number>[0-9A-Za-z０-９][0-9A-Za-z０-９\-－]{0,11})\s*号")
+SALUTATION_ORGAN = re.compile(rf"^(?P<hon>)(?P<name>[{HAN}（）()、]{{2,40}}(?:{_ORGAN_SUFFIX}))(?P<role>)\s*+(?P<colon>[:：])(?P<rest>)$")
+PROPOSAL_NUMBER = re.compile(r"第\s*+(?P<number>[0-9A-Za-z０-９][0-9A-Za-z０-９\-－]{0,11})\s*+号")
 SESSION = re.compile(
-    rf"(?:第\s*)?(?P<term>[{CN_DIGITS}\d]{{1,4}})\s*届\s*(?P<mid>[{HAN}]{{0,14}}?)\s*(?:第\s*)?"
-    rf"(?P<meeting>[{CN_DIGITS}\d]{{1,3}})\s*次\s*(?:全体\s*)?会议"
+    rf"(?:第\s*+)?(?P<term>[{CN_DIGITS}\d]{{1,4}})\s*+届\s*+(?P<mid>[{HAN}]{{0,14}}?)\s*+(?:第\s*+)?"
+    rf"(?P<meeting>[{CN_DIGITS}\d]{{1,3}})\s*+次\s*+(?:全体\s*+)?会议"
 )
 SESSION_PREFIX_STOP = "对于在，,“”\"、：:（(《》 \u3000"
 
 # ---- 正文 -------------------------------------------------------------------------------------------
 HEADING_PATTERNS = (
     # level, pattern; what follows the number is captured as ``punct`` so rules can name a wrong mark
-    (2, re.compile(r"^(?P<open>[（(])\s*(?P<num>[一二三四五六七八九十]{1,3})\s*(?P<close>[）)])(?P<punct>[、.．，,:：]?)\s*(?P<text>.*)$")),
-    (4, re.compile(r"^(?P<open>[（(])\s*(?P<num>\d{1,2})\s*(?P<close>[）)])(?P<punct>[、.．，,:：]?)\s*(?P<text>.*)$")),
-    (1, re.compile(r"^(?P<open>)(?P<num>[一二三四五六七八九十]{1,3})(?P<close>)(?P<punct>\s*[、.．，,:：]|\s+)\s*(?P<text>.*)$")),
-    (3, re.compile(r"^(?P<open>)(?P<num>\d{1,2})(?P<close>)(?P<punct>\s*[.．、,，:：](?!\d)|\s+(?=[^\d\s年月日]))\s*(?P<text>.*)$")),
+    (2, re.compile(r"^(?P<open>[（(])\s*+(?P<num>[一二三四五六七八九十]{1,3})\s*+(?P<close>[）)])(?P<punct>[、.．，,:：]?)\s*+(?P<text>.*)$")),
+    (4, re.compile(r"^(?P<open>[（(])\s*+(?P<num>\d{1,2})\s*+(?P<close>[）)])(?P<punct>[、.．，,:：]?)\s*+(?P<text>.*)$")),
+    (1, re.compile(r"^(?P<open>)(?P<num>[一二三四五六七八九十]{1,3})(?P<close>)(?P<punct>\s*+[、.．，,:：]|\s++)\s*+(?P<text>.*)$")),
+    (3, re.compile(r"^(?P<open>)(?P<num>\d{1,2})(?P<close>)(?P<punct>\s*+[.．、,，:：](?!\d)|\s++(?=[^\d\s年月日]))\s*+(?P<text>.*)$")),
 )
-OPENING = re.compile(r"(?:您|你|贵).{0,200}?(?:提出|所提|领衔|反映)")
+# "您 … 提出" within 200 characters, counted from the nearest 您/你/贵 (the nearest is the best one; starting
+# from every one of a long row would cost 200 steps each)
+OPENING = re.compile(r"[您你贵][^您你贵\n]{0,200}?(?:提出|所提|领衔|反映)")
 OPENING_REPLY = re.compile(r"(?:收悉|已交|交由|交我|转来|转交|研究办理|答复如下|如下答复|作如下答复|答复如下|现答复)")
 OPENING_ANSWER = re.compile(r"答复如下|如下答复|作如下答复|答复如下|现答复")
-CLOSING_THANKS = re.compile(r"感谢.{0,60}?(?:关心|支持|关注|监督|理解|厚爱)|欢迎.{0,12}?继续.{0,10}?(?:提出|意见|建议)")
-ATTACHMENT = re.compile(r"^附\s*件\s*\d*\s*[:：]\s*(?P<value>.*)$")
+CLOSING_THANKS = re.compile(r"感谢(?:(?!感谢).){0,60}?(?:关心|支持|关注|监督|理解|厚爱)|欢迎.{0,12}?继续.{0,10}?(?:提出|意见|建议)")
+ATTACHMENT = re.compile(r"^附\s*+件\s*+\d*+\s*+[:：]\s*+(?P<value>.*)$")
 TERMINAL_PUNCT = "。！？!?；;：:…"
 CLOSING_BRACKETS = "”’」』）)】》\"'"
 
 # ---- 落款, 附注, 版记 ----------------------------------------------------------------------------------
-_DATE_ARABIC = r"(?P<y>\d{2,4})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日"
-_DATE_CHINESE = r"(?P<cy>[〇零○Ｏ0O一二三四五六七八九]{2,4})\s*年\s*(?P<cm>[一二三四五六七八九十]{1,3})\s*月\s*(?P<cd>[一二三四五六七八九十]{1,3})\s*日"
-_DATE_SEPARATED = r"(?P<sy>\d{4})\s*(?P<sep>[.\-/／．])\s*(?P<sm>\d{1,2})\s*[.\-/／．]\s*(?P<sd>\d{1,2})"
+_DATE_ARABIC = r"(?P<y>\d{2,4})\s*+年\s*+(?P<m>\d{1,2})\s*+月\s*+(?P<d>\d{1,2})\s*+日"
+_DATE_CHINESE = r"(?P<cy>[〇零○Ｏ0O一二三四五六七八九]{2,4})\s*+年\s*+(?P<cm>[一二三四五六七八九十]{1,3})\s*+月\s*+(?P<cd>[一二三四五六七八九十]{1,3})\s*+日"
+_DATE_SEPARATED = r"(?P<sy>\d{4})\s*+(?P<sep>[.\-/／．])\s*+(?P<sm>\d{1,2})\s*+[.\-/／．]\s*+(?P<sd>\d{1,2})"
 DATE_TEXT = rf"(?:{_DATE_ARABIC}|{_DATE_CHINESE}|{_DATE_SEPARATED})"
 DATE_LINE = re.compile(rf"^{DATE_TEXT}$")
-PRINT_LINE = re.compile(rf"^(?P<organ>.*?)\s*(?P<date>{DATE_TEXT})\s*印\s*发$")
+# the organ is empty or ends with a non-space (as the lazy organ of "^(.*?)\s*date" always did): the spaces
+# before the date are then scanned once, not once for every place the organ might end inside them
+PRINT_LINE = re.compile(rf"^(?P<organ>(?:.*?\S)??)\s*+(?P<date>{DATE_TEXT})\s*+印\s*+发$")
 SEAL = re.compile(r"^[（(\[【〔]\s*(?:印\s*章|公\s*章|盖\s*章|签\s*章|单位公章|单位印章)\s*[）)\]】〕]$")
 NO_BODY_MARKER = re.compile(r"^[（(]?\s*此\s*页\s*无\s*正\s*文\s*[）)]?$")
 CONTACT = re.compile(
@@ -100,11 +111,67 @@ CONTACT_LABEL = re.compile(
     r"邮\s*政\s*编\s*码|邮\s*编|(?:办\s*公\s*)?电\s*话|手\s*机|传\s*真)\s*[:：]"
 )
 # a phone-like number: valid or not (contact-phone-format judges it), so a mistyped number is not "missing"
-PHONE = re.compile(r"(?<![\d\-])(?:[（(]0\d{2,3}[）)]\s*[-－—]?\s*|0\d{2,3}(?:\s*[-－—]\s*|\s+))?\d{6,13}(?!\d)")
+PHONE = re.compile(r"(?<![\d\-])(?:[（(]0\d{2,3}[）)]\s*+[-－—]?\s*+|0\d{2,3}(?:\s*+[-－—]\s*+|\s++))?\d{6,13}(?!\d)")
 PERSON_NAME = re.compile(rf"[{HAN}·]{{2,5}}")
-CC = re.compile(r"^(?P<label>抄\s*送|抄\s*报)\s*(?P<colon>[:：]?)\s*(?P<value>.*)$")
+CC = re.compile(r"^(?P<label>抄\s*+送|抄\s*+报)\s*+(?P<colon>[:：]?)\s*+(?P<value>.*)$")
 # A CC recipient that is the 人大 deputies' office (选工委, 代表工委 …) or the 政协 proposals committee: read by
-# the kind decision and by the cc rules alike.
-CC_NPC_OFFICE = re.compile(r"人大[^，,、；;]*?(?:代表|选工委|人代|选任|选举|人事)|代表工委|选工委")
-CC_CPPCC_OFFICE = re.compile(r"政协[^，,、；;]*?提案|提案委")
-COPY_COUNT = re.compile(r"[（(]\s*(?:各\s*)?[\d一二三四五六七八九十]+\s*份\s*[）)]")
+# the kind decision and by the cc rules alike. Only whether one matches counts, so each searches from the
+# first 人大 / 政协 of a recipient (between separators) only.
+CC_NPC_OFFICE = re.compile(r"(?:^|(?<=[，,、；;]))(?>[^，,、；;]*?人大)[^，,、；;]*?(?:代表|选工委|人代|选任|选举|人事)|代表工委|选工委")
+CC_CPPCC_OFFICE = re.compile(r"(?:^|(?<=[，,、；;]))(?>[^，,、；;]*?政协)[^，,、；;]*?提案|提案委")
+COPY_COUNT = re.compile(r"[（(]\s*+(?:各\s*+)?[\d一二三四五六七八九十]++\s*+份\s*+[）)]")
+
+# ---- quoted text -------------------------------------------------------------------------------------
+# Text inside quotation marks or 《》 is quoted from elsewhere (a proposal's own title). The regex for it,
+# “[^”]*”|《[^》]*》|…, tries every opening mark of an unclosed row to the end of the text: quadratic.
+QUOTES = {"“": "”", "《": "》", "「": "」", '"': '"'}
+KIND_QUOTES = {**QUOTES, "‘": "’"}  # the kind decision also skips text in single quotation marks
+_OPENING_MARKS = {"".join(pairs): re.compile("[" + re.escape("".join(pairs)) + "]") for pairs in (QUOTES, KIND_QUOTES)}
+
+
+class Quoted:
+    """The quoted stretches of a text: exactly what ``re.finditer`` of ``“[^”]*”|《[^》]*》|…`` over the
+    pairs finds, found in linear time (an opening mark with no closing mark after it is given up once for
+    all). ``offset in quoted`` tells whether a character stands inside one."""
+
+    __slots__ = ("starts", "ends")
+
+    def __init__(self, text: str, pairs: dict[str, str] = QUOTES):
+        key = "".join(pairs)
+        opening = _OPENING_MARKS.get(key) or re.compile("[" + re.escape(key) + "]")
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        unclosed = set()  # opening marks never closed after some point, so never after any later point
+        at = 0
+        while True:
+            m = opening.search(text, at)
+            if m is None:
+                break
+            start = m.start()
+            mark = text[start]
+            end = -1 if mark in unclosed else text.find(pairs[mark], start + 1)
+            if end < 0:
+                unclosed.add(mark)
+                at = start + 1
+                continue
+            self.starts.append(start)
+            self.ends.append(end + 1)
+            at = end + 1
+
+    def __contains__(self, offset: int) -> bool:
+        i = bisect_right(self.starts, offset) - 1
+        return i >= 0 and offset < self.ends[i]
+
+    def spans(self) -> list[tuple[int, int]]:
+        return list(zip(self.starts, self.ends))
+
+    def outside(self, text: str) -> str:
+        """The text with its quoted stretches taken out."""
+        if not self.starts:
+            return text
+        pieces, at = [], 0
+        for start, end in zip(self.starts, self.ends):
+            pieces.append(text[at:start])
+            at = end
+        pieces.append(text[at:])
+        return "".join(pieces)

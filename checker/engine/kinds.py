@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Optional
 
 from ..model import Element, Letter, Paragraph, Span
+from ..patterns import Quoted
 from ..structure import missing_anchor
 from . import schema as S
 
@@ -193,9 +194,6 @@ def compile_enum(check: S.EnumCheck) -> CheckFn:
 
 # ---- forbidden ----------------------------------------------------------------------------------------------
 
-_QUOTED = re.compile(r"“[^”]*”|《[^》]*》|「[^」]*」|\"[^\"]*\"")
-
-
 def _scope_texts(letter: Letter, scope: str) -> Iterable[tuple[str, Callable[[int, int], Span]]]:
     """(text, span_of(start, end)) pairs for a scope."""
     if scope == "body":
@@ -253,11 +251,6 @@ def _scan(scope: str, skip_quoted: bool, matches: Matcher) -> CheckFn:
     differ only in how they find stretches. The body is scanned once, joined (see ``_body``); a stretch
     never spans two paragraphs."""
 
-    def quoted_ranges(text: str) -> list[tuple[int, int]]:
-        if skip_quoted and ("“" in text or "《" in text or "「" in text or '"' in text):
-            return [(m.start(), m.end()) for m in _QUOTED.finditer(text)]
-        return []
-
     def findings(text: str, span_of: Callable[[int, int], Span]) -> list:
         found = []
         quoted = None
@@ -265,8 +258,9 @@ def _scan(scope: str, skip_quoted: bool, matches: Matcher) -> CheckFn:
             if end == start or "\n" in text[start:end]:
                 continue
             if skip_quoted:
-                quoted = quoted if quoted is not None else quoted_ranges(text)
-                if any(a <= start < b for a, b in quoted):
+                if quoted is None:
+                    quoted = Quoted(text)
+                if start in quoted:
                     continue
             piece = text[start:end]
             found.append(Finding(span_of(start, end), {"found": piece, "value": piece}))
@@ -300,7 +294,8 @@ def find_repeats(text: str, shortest: int, longest: int, allowed: re.Pattern, no
     is one big integer of 16- or 32-bit code units; for each length k, XOR with itself shifted by k units
     leaves a zero unit exactly where text[j] == text[j + k], so a repeat of length k is a run of k zero
     units, which ``bytes.find`` locates at C speed. Python looks only at those runs, and jumps over
-    stretches of characters outside ``allowed`` (a row of spaces or dashes is a run too)."""
+    stretches of characters outside ``allowed`` (a row of spaces or dashes is a run too). Each test of
+    ``allowed`` looks at one character or one candidate, never at the rest of a run: linear in the text."""
     n = len(text)
     if n < 2 * shortest:
         return []
@@ -321,7 +316,7 @@ def find_repeats(text: str, shortest: int, longest: int, allowed: re.Pattern, no
             if i > last:
                 break
             if at % width == 0:
-                if allowed.match(text, i):
+                if allowed.match(text, i, i + 1):  # one character: matching on would cross the whole run
                     lengths_at.setdefault(i, []).append(k)
                     i += 1
                 else:  # no repeat starts on a character outside the class: go to the next one inside

@@ -12,9 +12,9 @@ import re
 from typing import Callable
 
 from ..model import Kind, Letter, Span
-from ..patterns import CC_CPPCC_OFFICE, CC_NPC_OFFICE, FULLWIDTH_DIGITS
+from ..patterns import CC_CPPCC_OFFICE, CC_NPC_OFFICE, FULLWIDTH_DIGITS, PHONE, Quoted
 from . import schema as S
-from .kinds import Finding, _QUOTED, _body, _body_span
+from .kinds import Finding, _body, _body_span
 
 NAMED: dict[str, Callable] = {}
 
@@ -81,10 +81,10 @@ def kind_term_mixed(letter: Letter, ctx, params) -> list:
         if id(p) in seen or other not in p.text:
             continue
         seen.add(id(p))
-        quoted = [(m.start(), m.end()) for m in _QUOTED.finditer(p.text)]
+        quoted = Quoted(p.text)
         for m in _SUBMISSION_NOUN.finditer(p.text):
             noun_group = "noun" if m.group("noun") else "noun2"
-            if m.group(noun_group) != other or any(a <= m.start() < b for a, b in quoted):
+            if m.group(noun_group) != other or m.start() in quoted:
                 continue
             found.append(Finding(p.span_of(m.start(noun_group), m.end(noun_group)),
                                  {"found": m.group(0), "value": m.group(0), "expected": _OWN_NOUN[letter.kind]}))
@@ -211,11 +211,14 @@ def contact_phone_format(letter: Letter, ctx, params) -> list:
     if phones is None:
         return []
     found = []
+    spans = None
     for number in phones.value:
         digits = number.replace(" ", "").replace("－", "-").replace("—", "-")
         if _MOBILE.match(digits) or _LANDLINE_WITH_AREA.match(digits):
             continue
-        span = _span_in_contacts(letter, number) or phones.span
+        if spans is None:
+            spans = _number_spans(letter)
+        span = spans.get(number) or phones.span
         if _LANDLINE_LOCAL.match(digits) and not digits.startswith("1"):
             found.append(Finding(span, {"value": number, "found": number, "expected": "区号-号码（如 0871-12345678）"},
                                  severity=params.get("local_severity", "info")))
@@ -224,13 +227,16 @@ def contact_phone_format(letter: Letter, ctx, params) -> list:
     return found
 
 
-def _span_in_contacts(letter: Letter, number: str):
+def _number_spans(letter: Letter) -> dict[str, Span]:
+    """Where each phone-like number first stands in the contact lines, from one pass over them (looking
+    each number up line by line was quadratic in a letter of thousands of contact lines)."""
+    spans: dict[str, Span] = {}
     for line in letter.contact_lines:
-        i = line.raw.find(number)
-        if i >= 0:
-            return Span.trusted(line=line.span.line, column=line.span.column + i, end_line=line.span.line,
-                                end_column=line.span.column + i + len(number))
-    return None
+        for m in PHONE.finditer(line.raw):
+            if m.group(0) not in spans:
+                spans[m.group(0)] = Span.trusted(line=line.span.line, column=line.span.column + m.start(),
+                                                 end_line=line.span.line, end_column=line.span.column + m.end())
+    return spans
 
 
 # ---- 届次、编号、姓名 ------------------------------------------------------------------------------------------

@@ -2,13 +2,24 @@
 ``concise`` (one line per finding, for editors and grep). Both end with a summary line.
 
 For a Word document, PDF or OFD the line numbers count the lines the reader made (one per paragraph); each
-finding then also names the paragraph (第 12 段“关于……”) or the page, right after the line number."""
+finding then also names the paragraph (第 12 段“关于……”) or the page, right after the line number.
+
+Both stay linear in the number of findings: each source line is prepared once however many findings it
+has, a line longer than any paragraph (``WHOLE_LINE_LIMIT``) is shown as an excerpt around the finding
+rather than in full under every one of its findings, and when the output is not a terminal (a pipe, a
+file) the lines are written as plain text in large pieces instead of one rich ``print`` each (tens of
+microseconds a line: most of the time of a report with 200,000 findings). The characters are the same
+rich would write (tests/test_linear_time.py compares them).
+"""
 
 from __future__ import annotations
 
+import re
 import unicodedata
+from itertools import accumulate
 
 from rich.console import Console
+from rich.control import strip_control_codes
 from rich.text import Text
 
 from ..formats import SEVERITY_LABELS
@@ -17,29 +28,88 @@ from ..model import FileResult, Report, Severity
 KIND_LABELS = {"npc-suggestion": "人大代表建议答复", "cppcc-proposal": "政协委员提案答复", "unknown": "类型未识别"}
 _STYLES = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 
+WHOLE_LINE_LIMIT = 1000  # characters: a longer source line (no paragraph is that long) is shown as an excerpt
+EXCERPT_CONTEXT = 40  # characters of an excerpt on either side of the finding
+EXCERPT_SPAN = 200  # characters of the finding itself an excerpt shows at most
+_ELLIPSIS = "…"  # one cell
+_RICH_DROPS = re.compile("[\a\b\v\f\r]")  # the control codes rich's Text removes (rich.control)
+
+
+class _Cells(dict):
+    """Terminal cells of each character, looked up once per distinct character."""
+
+    def __missing__(self, ch: str) -> int:
+        cells = self[ch] = 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+        return cells
+
+
+_CELLS = _Cells()
+
 
 def display_width(text: str) -> int:
     """Terminal cells: CJK and full-width characters take two, so the caret lines up under them."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text.expandtabs(4))
+    text = text.expandtabs(4)
+    return len(text) if text.isascii() else sum(map(_CELLS.__getitem__, text))
 
 
-def _caret_lines(result: FileResult, diagnostic) -> list[Text]:
+def _cell_offsets(text: str) -> list[int]:
+    """offsets[i] = display_width(text[:i]), for a text without tabs."""
+    return [0, *accumulate(map(_CELLS.__getitem__, text))]
+
+
+class _ShownLines:
+    """The source lines of one file as the ``full`` format shows them, each prepared once."""
+
+    def __init__(self, result: FileResult):
+        self.result = result
+        self.cache: dict[int, tuple[str, list[int] | None] | None] = {}
+
+    def line(self, number: int) -> tuple[str, list[int] | None] | None:
+        """(the line as stored without its line break, its cell offsets when it has no tab) or None."""
+        if number not in self.cache:
+            source = self.result.line_text(number)
+            if source is not None:
+                source = source.rstrip("\r\n")
+                source = (source, None if "\t" in source else _cell_offsets(source))
+            self.cache[number] = source
+        return self.cache[number]
+
+
+def _caret_lines(lines: _ShownLines, diagnostic) -> list[tuple]:
+    """The source line and the caret line under the finding, each as the parts of a ``Text.assemble``."""
     span = diagnostic.span
-    source = result.line_text(span.line)
-    if source is None:
+    shown_line = lines.line(span.line)
+    if shown_line is None:
         return []
-    source = source.rstrip("\r\n")
+    source, cells = shown_line
     number = str(span.line)
     gutter = " " * (len(number) + 1)
     start = max(0, span.column - 1)
     end = span.end_column - 1 if span.end_line == span.line else len(source)
     end = max(start + 1, min(end, len(source)))
-    pad = display_width(source[:start])
-    width = max(1, display_width(source[start:end]))
-    shown = source.expandtabs(4)
+    if len(source) > WHOLE_LINE_LIMIT:  # an excerpt: … 40 characters, the finding, 40 characters …
+        start = min(start, len(source) - 1)
+        end = min(end, start + EXCERPT_SPAN)
+        first, last = max(0, start - EXCERPT_CONTEXT), min(len(source), end + EXCERPT_CONTEXT)
+        before = (_ELLIPSIS if first else "") + source[first:start]
+        shown = (before + source[start:last] + (_ELLIPSIS if last < len(source) else "")).expandtabs(4)
+        if cells is not None:
+            pad = (1 if first else 0) + cells[start] - cells[first]
+            width = max(1, cells[end] - cells[start])
+        else:
+            pad = display_width(before)
+            width = max(1, display_width(source[start:end]))
+    elif cells is not None:
+        shown = source
+        pad = cells[min(start, len(source))]
+        width = max(1, cells[end] - cells[start]) if start < len(source) else 1
+    else:
+        shown = source.expandtabs(4)
+        pad = display_width(source[:start])
+        width = max(1, display_width(source[start:end]))
     return [
-        Text.assemble((f"    {number} │ ", "dim"), shown),
-        Text.assemble((f"    {gutter}│ ", "dim"), " " * pad, ("^" * width, _STYLES[diagnostic.severity])),
+        ((f"    {number} │ ", "dim"), shown),
+        ((f"    {gutter}│ ", "dim"), " " * pad, ("^" * width, _STYLES[diagnostic.severity])),
     ]
 
 
@@ -56,44 +126,102 @@ def summary_text(report: Report) -> Text:
     return Text(text, style=style)
 
 
+class _Output:
+    """Lines for a console, each given as the parts ``Text.assemble`` takes (strings and (string, style)).
+    On a terminal, or a console that records, captures or wraps, each line is a rich ``print``; otherwise
+    the plain characters rich would write are written in large pieces."""
+
+    BATCH = 2000  # lines per write
+
+    def __init__(self, console: Console):
+        self.console = console
+        self.plain = (not console.is_terminal and console.color_system is None and console.soft_wrap
+                      and not console.record and not console.quiet and not console.is_jupyter
+                      and not console.legacy_windows and getattr(console, "_buffer_index", 0) == 0)
+        self.pending: list[str] = []
+
+    def line(self, *parts) -> None:
+        """One line from the parts of a ``Text.assemble``; no parts, an empty line."""
+        if not self.plain:
+            if parts:
+                self.console.print(Text.assemble(*parts))
+            else:
+                self.console.print()
+            return
+        self._add("".join([part if part.__class__ is str else part[0] for part in parts]))
+
+    def text(self, text: Text | str, style: str | None = None) -> None:
+        """One line from a ``Text`` (or a string and its style)."""
+        if not self.plain:
+            self.console.print(text if isinstance(text, Text) else Text(text, style=style or ""))
+            return
+        self._add(text.plain if isinstance(text, Text) else text)
+
+    def _add(self, line: str) -> None:
+        self.pending.append(line)
+        if len(self.pending) >= self.BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.pending:
+            return
+        written = "\n".join(self.pending) + "\n"
+        self.pending.clear()
+        # what rich does to plain text on its way out: control codes (BEL, BS, VT, FF, CR) dropped, and tabs
+        # expanded line by line to the console's tab stops, counted in cells
+        if _RICH_DROPS.search(written):
+            written = strip_control_codes(written)
+        if "\t" in written:
+            expanded = Text(written)
+            expanded.expand_tabs(self.console.tab_size or 8)
+            written = expanded.plain
+        self.console.file.write(written)
+        self.console.file.flush()
+
+
 def render_full(report: Report, console: Console) -> None:
+    out = _Output(console)
     for result in report.files:
         header = Text(result.path, style="bold underline")
         if result.error:
-            console.print(header)
-            console.print(Text.assemble(("  无法检查：", "bold red"), result.error))
-            console.print()
+            out.text(header)
+            out.line(("  无法检查：", "bold red"), result.error)
+            out.line()
             continue
         if not result.diagnostics:
             continue
         header.append(f"  （{KIND_LABELS[result.kind.value]}）", style="dim")
-        console.print(header)
+        out.text(header)
+        lines = _ShownLines(result)
         for d in result.diagnostics:
-            console.print(Text.assemble(
+            out.line(
                 f"  {d.span.line}:{d.span.column}  ",
                 (f"{d.location}  " if d.location else "", "cyan"),
                 (f"{SEVERITY_LABELS[d.severity]} ", _STYLES[d.severity]),
                 (f"{d.code} {d.rule}", "bold"),
-            ))
-            console.print(Text("    " + d.message))
-            for line in _caret_lines(result, d):
-                console.print(line)
+            )
+            out.text("    " + d.message)
+            for parts in _caret_lines(lines, d):
+                out.line(*parts)
             if d.fix is not None:
-                console.print(Text(f"    建议改为：{d.fix.replacement}", style="green"))
-        console.print()
-    console.print(summary_text(report))
+                out.text(f"    建议改为：{d.fix.replacement}", "green")
+        out.line()
+    out.text(summary_text(report))
+    out.flush()
 
 
 def render_concise(report: Report, console: Console) -> None:
+    out = _Output(console)
     for result in report.files:
         if result.error:
-            console.print(Text(f"{result.path}: 无法检查：{result.error}"))
+            out.text(f"{result.path}: 无法检查：{result.error}")
             continue
         for d in result.diagnostics:
-            console.print(Text.assemble(
+            out.line(
                 f"{result.path}:{d.span.line}:{d.span.column}: ",
                 # after “path:line:column:”, which editors parse: where that line is in the Word document or PDF
                 f"{d.location}: " if d.location else "",
                 (d.code, "bold"), " ", (f"[{d.severity.value}]", _STYLES[d.severity]), f" {d.rule}: {d.message}",
-            ))
-    console.print(summary_text(report))
+            )
+    out.text(summary_text(report))
+    out.flush()

@@ -64,9 +64,9 @@ COLUMN_GAP = "    "
 
 # A running page number, alone on its line: — 3 —, - 3 -, 3, 第3页, 第 3 页 共 5 页, 3/5.
 _FOLIO = re.compile(
-    r"^(?:[-—–－~～·•]{0,2}\s*\d{1,4}\s*[-—–－~～·•]{0,2}"
-    r"|第\s*\d{1,4}\s*页(?:\s*[，,]?\s*共\s*\d{1,4}\s*页)?"
-    r"|\d{1,4}\s*/\s*\d{1,4})$"
+    r"^(?:[-—–－~～·•]{0,2}\s*+\d{1,4}\s*+[-—–－~～·•]{0,2}"
+    r"|第\s*+\d{1,4}\s*+页(?:\s*+[，,]?\s*+共\s*+\d{1,4}\s*+页)?"
+    r"|\d{1,4}\s*+/\s*+\d{1,4})$"
 )
 
 # The first characters of a line that always starts a paragraph of its own.
@@ -145,11 +145,13 @@ def _line(group: list[Run], page: int) -> Line | None:
 
 def drop_folios(lines: list[Line]) -> list[Line]:
     """Remove running page numbers: lines that are only a number, at the top or the bottom of the page."""
-    while lines and _FOLIO.match(lines[-1].text):
-        lines = lines[:-1]
-    while lines and _FOLIO.match(lines[0].text):
-        lines = lines[1:]
-    return lines
+    end = len(lines)
+    while end and _FOLIO.match(lines[end - 1].text):
+        end -= 1
+    start = 0
+    while start < end and _FOLIO.match(lines[start].text):
+        start += 1
+    return lines[start:end]  # one slice: slicing once per number was quadratic on a page of them
 
 
 def _edge(values: list[float], tolerance: float, lowest: bool) -> float:
@@ -211,11 +213,16 @@ def _continues(prev: Line, line: Line, block: _Block) -> bool:
             and line.x0 > block.left + 1.0 * size)
 
 
-def _join(a: str, b: str) -> str:
-    # Latin words wrap at a space, which the layout dropped; Chinese text wraps anywhere, with no space
-    if a and b and a[-1].isascii() and a[-1].isalpha() and b[0].isascii() and b[0].isalpha():
-        return a + " " + b
-    return a + b
+def _joined_text(lines: list[Line]) -> str:
+    """The lines of a paragraph as one text, joined once (adding line by line was quadratic in a long one)."""
+    parts = [lines[0].text]
+    for before, line in zip(lines, lines[1:]):
+        a, b = before.text, line.text
+        # Latin words wrap at a space, which the layout dropped; Chinese text wraps anywhere, with no space
+        if a and b and a[-1].isascii() and a[-1].isalpha() and b[0].isascii() and b[0].isalpha():
+            parts.append(" ")
+        parts.append(b)
+    return "".join(parts)
 
 
 def paragraph_lines(pages: list[list[Run]], deadline=None) -> list[Paragraph]:
@@ -231,11 +238,12 @@ def paragraph_lines(pages: list[list[Run]], deadline=None) -> list[Paragraph]:
     paragraphs: list[Paragraph] = []
     for line in all_lines:
         if paragraphs and _continues(paragraphs[-1].lines[-1], line, block):
-            current = paragraphs[-1]
-            current.text = _join(current.text, line.text)
-            current.lines.append(line)
+            paragraphs[-1].lines.append(line)
         else:
             paragraphs.append(Paragraph(text=line.text, lines=[line]))
+    for paragraph in paragraphs:
+        if len(paragraph.lines) > 1:
+            paragraph.text = _joined_text(paragraph.lines)
     return paragraphs
 
 
