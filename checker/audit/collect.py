@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Optional
 
 from .. import __version__
-from ..batch import Selection, default_jobs, discover, run_batch
+from ..batch import TRANSIENT_ERRORS, Selection, default_jobs, discover, run_batch
 from ..config import Configurator, Overrides
 from ..tomlfile import tomllib
 from .fingerprint import Fingerprints
@@ -39,7 +39,7 @@ if TYPE_CHECKING:
 
 DB_NAME = ".replylint-audit.sqlite"
 # errors that depend on the moment, not on the file's bytes: checked again next time
-_TRANSIENT = ("处理超过", "处理这个文件需要的内存")
+_TRANSIENT = TRANSIENT_ERRORS
 _MAX_SOURCE_LINES = 3  # offending lines kept per finding
 
 
