@@ -221,6 +221,10 @@ class _Worker:
         self.process = context.Process(target=_serve, args=(task_end, answer_end, overrides, seconds), daemon=True)
         try:
             self.process.start()
+        except BaseException:
+            self.tasks.close()
+            self.answers.close()
+            raise
         finally:
             task_end.close()  # only the worker's copies stay open: its death then shows as end of file
             answer_end.close()

@@ -127,7 +127,7 @@ def test_a_worker_killed_from_outside_costs_one_file(tmp_path):
     """A real ``replylint check --jobs 2``: kill one of its workers (found through /proc) as it runs."""
     import lettergen
 
-    count = 300
+    count = 1000  # a couple of seconds of work: the kill lands well before the end
     for i, text in enumerate(lettergen.generate_corpus(count, seed=9)):
         (tmp_path / f"{i:03d}.txt").write_text(text, encoding="utf-8")
     command = [sys.executable, "-c", "from checker.cli import main; main()",
@@ -140,7 +140,7 @@ def test_a_worker_killed_from_outside_costs_one_file(tmp_path):
             workers = children(cli.pid)
             time.sleep(0.02)
         assert workers, "the batch never started a worker process"
-        time.sleep(0.3)  # let it be in the middle of its files
+        time.sleep(0.1)  # let it be in the middle of its files
         os.kill(workers[0], signal.SIGKILL)
         out, err = cli.communicate(timeout=TIMEOUT)
     assert cli.returncode == 2, err.decode()  # a file that was not checked counts as unreadable
