@@ -135,16 +135,19 @@ def time_limit(seconds: float):
 def check_one(path: str, configurator: Configurator, seconds: float = DEFAULT_TIME_LIMIT) -> FileResult:
     """Check one file under the time limit and the memory budget; whatever goes wrong becomes its error."""
     from .api import check_file
+    from .gcpause import set_aside
     from .memory import memory_budget
     from .model import FileResult
 
+    set_aside()
     try:
         with memory_budget(), time_limit(seconds):  # the alarm is off before the budget is lifted
             return check_file(path, configurator)
     except Exception as exc:  # noqa: BLE001 - one file, whatever it does, must not end a batch of thousands
         error = failure_text(exc, seconds)
     # Out of the handler the traceback is gone, and with it the frames that held the file's data; what
-    # of it is cyclic the batch's paused collector would keep to the end, so collect it now.
+    # of it is cyclic the batch's paused collector would keep to the end, so collect it now (set aside,
+    # the results before it are not rescanned).
     gc.collect()
     return FileResult(path=path, error=error)
 

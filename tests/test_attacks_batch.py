@@ -258,6 +258,30 @@ def test_a_failing_file_becomes_its_own_error(monkeypatch, corpus, jobs, act, me
     assert resource.getrlimit(resource.RLIMIT_AS) == before  # the budget is lifted after each file
 
 
+def test_failures_in_a_long_batch_cost_time_in_proportion(monkeypatch, corpus):
+    """Each failure collects its file's garbage; that must not rescan every result the batch has kept."""
+    items = corpus[0]
+
+    def cyclic_failure() -> None:
+        hoard = [[i] for i in range(1000)]
+        hoard.append(hoard)
+        raise KeyError("defect")
+
+    poison(monkeypatch, range(0, LETTERS, 4), cyclic_failure)
+
+    def seconds_for(copies: int) -> float:
+        best = float("inf")
+        for _ in range(2):  # the better of two: a loaded machine only ever adds time
+            start = time.perf_counter()
+            results = run_batch(items * copies, isolated(), jobs=1)
+            best = min(best, time.perf_counter() - start)
+            assert sum(1 for r in results if r.error) == copies * LETTERS // 4
+        return best
+
+    small, large = seconds_for(3), seconds_for(12)
+    assert large < 8 * small  # 4x the files: about 4x the time (16x if each collection rescanned the batch)
+
+
 def test_the_budget_keeps_room_below_a_limit_set_from_outside():
     """Under ``ulimit -v`` the budget ends REPORT_ROOM short of it, so the handler has memory to work in."""
     code = (
