@@ -198,18 +198,31 @@ def check(paths, output_format, output_file, select, extend_select, ignore, prof
 
 @contextmanager
 def _progress(total: int):
-    """A progress bar on stderr for long runs in a terminal; nothing otherwise (CI logs, pipes)."""
-    from rich.console import Console
+    """A progress bar on stderr for long runs in a terminal; nothing otherwise (CI logs, pipes).
 
+    The bar is redrawn from the calls that advance it, not by a thread of its own: worker processes are
+    forked while it shows, and a fork copies a lock such a thread may hold (stderr's) as held forever."""
     if total < 200 or not sys.stderr.isatty():
         yield None
         return
+    import time
+
+    from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     with Progress(TextColumn("检查中"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                  console=Console(stderr=True), transient=True) as bar:
+                  console=Console(stderr=True), transient=True, auto_refresh=False) as bar:
         task = bar.add_task("check", total=total)
-        yield lambda n: bar.advance(task, n)
+        shown = [0.0]
+
+        def advance(n: int) -> None:
+            bar.advance(task, n)
+            now = time.monotonic()
+            if now - shown[0] >= 0.1:  # ten redraws a second at most: drawing costs more than a letter
+                shown[0] = now
+                bar.refresh()
+
+        yield advance
 
 
 def _show_config(configurator, path: str) -> None:
@@ -271,13 +284,14 @@ def parse(file: str, output_format: str) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    from .api import check_file
+    from . import batch
+    from .api import default_configurator
     from .model import FIELD_NAMES
     from .reporters.json_format import file_to_dict, header
     from .reporters.text import KIND_LABELS
     from .structure import FIELD_TO_ELEMENT
 
-    result = check_file(file)
+    result = batch.check_one(file, default_configurator(), batch.DEFAULT_TIME_LIMIT)  # the limits of `check`
     if output_format == "json":
         data = header() | file_to_dict(result)
         del data["diagnostics"]

@@ -6,6 +6,9 @@ import gc
 from contextlib import contextmanager
 
 
+_pauses: list[bool] = []  # one entry per batch_gc in force
+
+
 @contextmanager
 def batch_gc():
     """Pause automatic cyclic garbage collection for a batch.
@@ -16,9 +19,11 @@ def batch_gc():
     letter is cyclic, so nothing accumulates while the collector rests."""
     was_enabled = gc.isenabled()
     gc.disable()
+    _pauses.append(True)
     try:
         yield
     finally:
+        _pauses.pop()
         if was_enabled:
             # Everything allocated meanwhile still counts as "young": re-enabling as is would make the next
             # allocation scan it all at once (measured: ~80 µs per letter of the batch). Freezing then
@@ -26,6 +31,16 @@ def batch_gc():
             gc.freeze()
             gc.unfreeze()
             gc.enable()
+        elif not _pauses:
+            gc.unfreeze()  # what set_aside froze
 
 
-__all__ = ["batch_gc"]
+def set_aside() -> None:
+    """Within a batch, put everything made so far out of the collector's sight (the batch keeps it for the
+    report anyway), so that ``gc.collect()`` after a failed file scans that file's objects only, not the
+    whole batch's (measured: 300 ms after 2,000 letters). O(1); the end of ``batch_gc`` gives them back."""
+    if _pauses and not gc.isenabled():  # a worker process inherits the list, but collects as usual
+        gc.freeze()
+
+
+__all__ = ["batch_gc", "set_aside"]

@@ -30,10 +30,12 @@ def limit_memory(limit: int = MEMORY_LIMIT, file_size: int | None = None):
 
 
 def run_cli(*args: str, memory: int = MEMORY_LIMIT, timeout: float = TIMEOUT, cwd=None, env=None,
-            input: bytes | None = None, file_size: int | None = None) -> subprocess.CompletedProcess:
+            input: bytes | None = None, file_size: int | None = None,
+            program: str = "from checker.cli import main; main()") -> subprocess.CompletedProcess:
     """``replylint ARGS`` in a child process; output as bytes (a file name need not be UTF-8). ``file_size``
-    bounds every file the child writes (RLIMIT_FSIZE), to play a full disk."""
-    return subprocess.run([sys.executable, "-c", "from checker.cli import main; main()", *args],
+    bounds every file the child writes (RLIMIT_FSIZE), to play a full disk; ``program`` is the Python code that
+    runs the command (a test may set something up first)."""
+    return subprocess.run([sys.executable, "-c", program, *args],
                           capture_output=True, timeout=timeout, preexec_fn=limit_memory(memory, file_size),
                           cwd=cwd or CHECKER_HOME, env=env or CHILD_ENV, input=input,
                           stdin=None if input is not None else subprocess.DEVNULL)

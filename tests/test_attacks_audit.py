@@ -355,6 +355,25 @@ def test_a_full_disk_while_storing_is_one_message_and_the_store_stays_usable(tmp
     assert again.returncode == 1 and f"已检查 {8 * len(DEFECTIVE)} 封" in again.stdout.decode("utf-8")
 
 
+# The disk fills up once the store is written and closed, while the report is written: every file the process
+# writes from then on stops at 40 KiB (RLIMIT_FSIZE; Python ignores SIGXFSZ, so a write fails with EFBIG).
+REPORTS_ON_A_FULL_DISK = """
+import resource
+import checker.audit as audit
+
+def on_a_full_disk(write):
+    def limited(*args, **kwargs):
+        resource.setrlimit(resource.RLIMIT_FSIZE, (40 * 1024, 40 * 1024))
+        return write(*args, **kwargs)
+    return limited
+
+audit.write_html = on_a_full_disk(audit.write_html)
+audit.write_xlsx = on_a_full_disk(audit.write_xlsx)
+from checker.cli import main
+main()
+"""
+
+
 @pytest.mark.parametrize("option", ["--html", "--xlsx"])
 def test_a_full_disk_while_writing_a_report_is_one_message_and_no_partial_file(tmp_path, option):
     folder = findings_archive(tmp_path / "archive", copies=30)
@@ -364,7 +383,8 @@ def test_a_full_disk_while_writing_a_report_is_one_message_and_no_partial_file(t
     target = reports / f"report.{option[2:]}"
     assert audit_cli(folder, "--db", db, option, target).returncode == 1  # the store, and the report, once
     target.write_bytes(b"the previous report")
-    result = audit_cli(folder, "--db", db, option, target, file_size=40 * 1024)  # the report needs far more
+    result = run_cli("audit", "--jobs", "1", "--db", str(db), option, str(target),
+                     str(folder), timeout=QUICK, program=REPORTS_ON_A_FULL_DISK)
     no_trace(result)
     assert result.returncode == 2
     assert f"无法写入 {target}：磁盘空间不足" in stderr(result)

@@ -96,7 +96,7 @@ def test_time_limit_interrupts_a_stuck_file():
 def test_check_one_turns_a_timeout_into_an_error_result(monkeypatch, tmp_path):
     import checker.api
 
-    def stuck(path, configurator=None):
+    def stuck(path, configurator=None, data=None):
         while True:
             pass
 

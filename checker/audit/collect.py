@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Optional
 
 from .. import __version__
-from ..batch import Selection, default_jobs, discover, run_batch, time_limit
+from ..batch import TRANSIENT_ERRORS, Selection, default_jobs, discover, run_batch, time_limit
 from ..config import Configurator, Overrides
 from ..limits import MiB
 from ..names import printable_path
@@ -45,7 +45,7 @@ if TYPE_CHECKING:
 
 DB_NAME = ".replylint-audit.sqlite"
 # errors that depend on the moment, not on the file's bytes (time, memory, a dying worker): checked again next time
-_TRANSIENT = ("秒仍未完成", "内存", "进程")
+_TRANSIENT = TRANSIENT_ERRORS
 READ_SECONDS = 30.0  # reading one file's bytes: milliseconds, unless its disk or network share stopped answering
 MAX_WAITING_BYTES = 64 * MiB  # bytes read and waiting for their check: a first audit of a big archive goes in rounds
 _MAX_SOURCE_LINES = 3  # offending lines kept per finding
