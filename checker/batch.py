@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import errno
 import fnmatch
 import gc
 import os
@@ -68,9 +69,19 @@ def discover(paths: Iterable[str | Path], selection: Selection = Selection()) ->
         elif path.exists():
             yield name, None
         elif path.is_symlink():
-            yield name, "符号链接指向的文件不存在"
+            yield name, broken_link_problem(name)
         else:
             yield name, "文件或目录不存在"
+
+
+def broken_link_problem(path: str) -> str:
+    """Why a symbolic link leads to no file: its target is missing, or links lead round in a circle."""
+    try:
+        os.stat(path)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "符号链接形成循环（几个链接互相指向），没有可读的文件，已跳过"
+    return "符号链接指向的文件不存在"
 
 
 def _walk(root: Path, selection: Selection, suffixes: tuple[str, ...]) -> Iterator[tuple[str, Optional[str]]]:
@@ -105,7 +116,7 @@ def _walk(root: Path, selection: Selection, suffixes: tuple[str, ...]) -> Iterat
                     yield from visit(entry.path)
             elif selection.wanted(relative, entry.name, suffixes):
                 if entry.is_symlink() and not os.path.exists(entry.path):
-                    yield entry.path, "符号链接指向的文件不存在"
+                    yield entry.path, broken_link_problem(entry.path)
                 else:
                     yield entry.path, None
 

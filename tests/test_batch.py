@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import shutil
 import time
+from pathlib import Path
 
 import pytest
 
@@ -103,3 +104,14 @@ def test_check_one_turns_a_timeout_into_an_error_result(monkeypatch, tmp_path):
     monkeypatch.setattr(checker.api, "check_file", stuck)
     result = check_one(str(tmp_path / "x.txt"), Configurator(Overrides(isolated=True)), seconds=0.2)
     assert "超过" in result.error
+
+
+def test_links_that_point_at_each_other_are_reported_as_a_loop_not_as_missing(tmp_path):
+    (tmp_path / "a.txt").symlink_to(tmp_path / "b.txt")
+    (tmp_path / "b.txt").symlink_to(tmp_path / "a.txt")
+    (tmp_path / "gone.txt").symlink_to(tmp_path / "nowhere.txt")
+    found = {Path(path).name: problem for path, problem in discover([tmp_path])}
+    loop = "符号链接形成循环（几个链接互相指向），没有可读的文件，已跳过"
+    assert found == {"a.txt": loop, "b.txt": loop, "gone.txt": "符号链接指向的文件不存在"}
+    named = dict(discover([tmp_path / "a.txt", tmp_path / "gone.txt"]))  # named on the command line
+    assert named == {str(tmp_path / "a.txt"): loop, str(tmp_path / "gone.txt"): "符号链接指向的文件不存在"}
