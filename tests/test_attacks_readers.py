@@ -288,6 +288,11 @@ attack("shared-widths.pdf", "字符映射与宽度表")(lambda: _fonts_sharing(
 attack("shared-differences.pdf", "字符映射与宽度表")(lambda: _fonts_sharing(
     b"[0 " + b"/a " * 300_000 + b"]",
     b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding << /Differences 6 0 R >> >>"))
+attack("operators.pdf", "绘制指令")(lambda: one_page_pdf(b"0 0 Td " * 250_000 + SHOW_TEXT))
+attack("pages-sharing-a-stream.pdf", "绘制指令")(lambda: pdf(  # each of 150 pages draws the same 5,000 tokens
+    [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [%s] /Count 150 >>" % b" ".join(
+        b"%d 0 R" % (4 + i) for i in range(150)), stream(b"0 0 Td " * 1700)]
+    + [b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 3 0 R >>"] * 150))
 attack("text-flood.pdf", "字形")(lambda: one_page_pdf(b"BT /F1 1 Tf (" + b"A" * 600_000 + b") Tj ET"))
 
 

@@ -13,7 +13,7 @@ few hundred bytes, and the reader (``pdf.py``) runs it with these bounds in plac
   numerals) are not computed;
 * **parsers**: at most ``MAX_NESTING`` nested arrays/dictionaries and ``MAX_STACK_ITEMS`` items in one, and
   ``MAX_OBJECT_TOKENS`` tokens of document objects in all (an object stream of 64 MiB of ``0 `` would be
-  gigabytes of Python objects);
+  gigabytes of Python objects), and ``MAX_CONTENT_TOKENS`` tokens of all pages' content streams;
 * **fonts**: ToUnicode and embedded CMaps, ``/W`` widths and the cmap of an embedded TrueType font are
   expanded range by range in pdfminer, so each range is checked first (``<00000000> <FFFFFFFF>`` is four
   billion entries); these and every other per-font map (``/Widths``, ``/Differences``, a Type 1 font's
@@ -60,6 +60,10 @@ MAX_MISPLACED_SCAN = 10_000  # tokens skipped looking for a misplaced “N G obj
 MAX_NESTING = 100  # arrays and dictionaries inside one another
 MAX_STACK_ITEMS = 500_000  # items of one array or dictionary (a complete /W array has some 65 000)
 MAX_OBJECT_TOKENS = 2_000_000  # tokens of the document's objects, content streams not included
+# tokens of all pages' content streams (operators and operands): a page of a letter placed glyph by glyph
+# has a few thousand, so 200 pages fit; pdfminer takes some 5 µs a token, so this is seconds, not the
+# minutes of a stream of millions of “0 0 Td”, or of 200 pages that all draw one 60 MB stream
+MAX_CONTENT_TOKENS = 600_000
 MAX_CMAP_RANGE = 65_536  # codes in one CMap or widths range: a whole two-byte code space
 MAX_FONT_ENTRIES = 1_000_000  # entries of all per-font maps of one document (CMaps, widths, encodings …)
 MAX_UNICODE_BYTES = 512  # the destination of one ToUnicode entry (the PDF specification's own limit)
@@ -95,6 +99,7 @@ class _Budget(threading.local):
     active = False
     decoded = 0
     tokens = 0
+    content_tokens = 0
     font_entries = 0
 
 
@@ -105,6 +110,7 @@ _BUDGET = _Budget()
 def document_budget():
     """While reading one document, count what it decodes, parses and maps against the per-document bounds."""
     _BUDGET.active, _BUDGET.decoded, _BUDGET.tokens, _BUDGET.font_entries = True, 0, 0, 0
+    _BUDGET.content_tokens = 0
     try:
         yield
     finally:
@@ -646,6 +652,15 @@ def _counted_push(self, *objs) -> None:
     _bounded_push(self, *objs)
 
 
+def _counted_content_push(self, *objs) -> None:
+    """PDFContentParser's push: every token of the pages' content streams is counted."""
+    if _BUDGET.active:
+        _BUDGET.content_tokens += len(objs)
+        if _BUDGET.content_tokens > MAX_CONTENT_TOKENS:
+            raise PdfLimit(f"PDF 页面内容的绘制指令与参数超过 {MAX_CONTENT_TOKENS} 个")
+    _bounded_push(self, *objs)
+
+
 def _bounded_start_type(original):
     def start_type(self, pos, type) -> None:
         if len(self.context) >= MAX_NESTING:
@@ -708,6 +723,7 @@ def install() -> bool:
     PSStackParser.start_type = _bounded_start_type(PSStackParser.start_type)
     PDFParser.push = _counted_push  # PDFStreamParser (object streams) inherits it; content streams do not
     PDFContentParser.get_inline_data = _inline_data
+    PDFContentParser.push = _counted_content_push
     _INSTALLED.append(True)
     return True
 
