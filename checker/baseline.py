@@ -119,6 +119,8 @@ class Baseline:
             raise BaselineError(f"基线文件 {name} 不是有效的 JSON（第 {exc.lineno} 行第 {exc.colno} 列：{exc.msg}）") from None
         except RecursionError:
             raise BaselineError(f"基线文件 {name}：文件内容异常：JSON 嵌套层数过深，不是 replylint 生成的基线") from None
+        except ValueError:  # a number of more than 4300 digits (Python's bound on int conversion)
+            raise BaselineError(f"基线文件 {name}：文件内容异常：JSON 中的数字位数过多，不是 replylint 生成的基线") from None
         broken = BaselineError(f"基线文件 {name} 的内容不完整或已损坏（应为 replylint --write-baseline 生成的文件）")
         if not isinstance(data, dict):
             raise broken

@@ -64,11 +64,12 @@ def discover(paths: Iterable[str | Path], selection: Selection = Selection()) ->
             yield name, None
             continue
         path = Path(name)
-        if path.is_dir():
+        # os.path's tests, not Path's: they answer False where Path raises (a name too long for the system)
+        if os.path.isdir(name):
             yield from _walk(path, selection, SUPPORTED_SUFFIXES)
-        elif path.exists():
+        elif os.path.exists(name):
             yield name, None
-        elif path.is_symlink():
+        elif os.path.islink(name):
             yield name, broken_link_problem(name)
         else:
             yield name, "文件或目录不存在"

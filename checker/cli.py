@@ -7,6 +7,7 @@ read error (a file that could not be read counts: its letter was not checked).
 from __future__ import annotations
 
 import json
+import os
 import sys
 from contextlib import contextmanager
 from pathlib import Path
@@ -226,7 +227,7 @@ def _progress(total: int):
 
 
 def _show_config(configurator, path: str) -> None:
-    probe = path if path == "-" or not Path(path).is_dir() else str(Path(path) / "letter.txt")
+    probe = path if path == "-" or not os.path.isdir(path) else str(Path(path) / "letter.txt")
     effective = configurator.for_path(probe)
     settings = effective.settings
     data = {

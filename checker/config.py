@@ -228,7 +228,7 @@ def find_config(directory: str) -> Optional[Path]:
             candidate = folder / name
             if name == "replylint.toml" and os.path.lexists(candidate):  # whatever it is: reading it says what
                 return candidate
-            if name == "pyproject.toml" and candidate.is_file() and _concerns_us(candidate):
+            if name == "pyproject.toml" and os.path.isfile(candidate) and _concerns_us(candidate):
                 return candidate
     return None
 
@@ -265,7 +265,7 @@ class Configurator:
         self._settings: dict[Path, Optional[Settings]] = {}
         if overrides.config_file:
             path = Path(overrides.config_file)
-            if not path.is_file():
+            if not os.path.isfile(path):
                 raise ConfigError(f"配置文件 {printable_path(str(path))} 不存在或不是普通文件")
             self._fixed: Optional[Path] = path
         else:

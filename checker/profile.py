@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated
@@ -52,7 +53,7 @@ def builtin_profiles() -> list[str]:
 @lru_cache(maxsize=None)
 def builtin_profile(name: str = "national") -> Profile:
     path = data_dir("rules") / "profiles" / f"{name}.toml"
-    if not path.is_file():
+    if not os.path.isfile(path):  # not Path.is_file: a name too long for the system raises there
         raise ProfileError(f"没有名为 {name!r} 的档案；自带的档案有 {'、'.join(builtin_profiles())}"
                            f"（也可以给出档案文件的路径，以 .toml 结尾）")
     return load_profile_file(path)

@@ -91,6 +91,8 @@ def parse_toml(text: str, name: str, error: type[Exception]) -> dict:
         raise error(toml_error_text(name, exc)) from None
     except RecursionError:  # a very deep inline array or table
         raise error(f"{name}：不是有效的 TOML（嵌套过深）") from None
+    except ValueError:  # an integer of more than 4300 digits (Python's bound on int conversion)
+        raise error(f"{name}：不是有效的 TOML（数字位数过多）") from None
 
 
 def read_toml(path: Path, error: type[Exception], what: str = "文件") -> dict:

@@ -390,3 +390,16 @@ def test_a_full_disk_while_writing_a_report_is_one_message_and_no_partial_file(t
     assert f"无法写入 {target}：磁盘空间不足" in stderr(result)
     assert target.read_bytes() == b"the previous report"  # the old report stays whole
     assert sorted(p.name for p in reports.iterdir()) == [target.name]  # no temporary file left behind
+
+
+def test_a_file_dated_after_2262_is_audited_and_found_again(tmp_path):
+    """Its modification time in nanoseconds is past SQLite's 64-bit integers."""
+    folder = archive_of(tmp_path, "good.txt")
+    far = 41_024_448_000  # the year 3270
+    os.utime(folder / "good.txt", (far, far))
+    db = tmp_path / "audit.sqlite"
+    for _ in range(2):  # stored, then found again by its hash
+        result = audit_cli(folder, "--db", db)
+        no_trace(result)
+        assert result.returncode == 0, stderr(result)
+        assert "已检查 1 封" in result.stdout.decode("utf-8")

@@ -409,3 +409,73 @@ def test_baselines_that_would_hang_flood_or_recurse_are_refused_before_checking(
     result = check(tmp_path, "--isolated", "letter.txt", "--baseline", "base.json", timeout=30)
     assert_clean_failure(result, "base.json", expected)
     assert result.stdout == b""
+
+
+# ---- found by a second attack run: names too long, numbers too long, names that are controls ------------------
+
+LONG_NAME = "长" * 100 + "a" * 300  # past every file system's 255 bytes for one name
+
+
+@pytest.mark.parametrize("args, expected", [
+    ((LONG_NAME + ".txt",), "无法检查"),  # a letter named on the command line
+    (("--config", LONG_NAME + ".toml", "letter.txt"), "配置文件"),
+    (("--profile", LONG_NAME, "letter.txt"), "没有名为"),
+    (("--profile", LONG_NAME + ".toml", "letter.txt"), "档案"),
+    (("--baseline", LONG_NAME + ".json", "letter.txt"), "基线"),
+])
+def test_a_name_too_long_for_the_file_system_is_a_message(tmp_path, args, expected):
+    shutil.copy(COMPLIANT, tmp_path / "letter.txt")
+    result = check(tmp_path, *args)
+    text = result.stdout.decode("utf-8") + assert_clean_failure(result)
+    assert expected in text
+
+
+def test_a_name_too_long_in_a_config_file_or_for_audit_is_a_message(tmp_path):
+    shutil.copy(COMPLIANT, tmp_path / "letter.txt")
+    (tmp_path / "replylint.toml").write_text(f'profile = "{LONG_NAME}"\n', encoding="utf-8")
+    assert_clean_failure(check(tmp_path, "letter.txt"), "没有名为")
+    result = run_cli("audit", LONG_NAME, "--db", str(tmp_path / "audit.sqlite"), cwd=tmp_path, env=child_env())
+    assert result.returncode == 2 and b"Traceback" not in result.stderr
+
+
+def test_an_integer_of_thousands_of_digits_in_a_toml_file_is_a_message_where_it_concerns_us(tmp_path):
+    shutil.copy(COMPLIANT, tmp_path / "letter.txt")
+    (tmp_path / "replylint.toml").write_text("x = " + "9" * 5000 + "\n", encoding="utf-8")
+    assert_clean_failure(check(tmp_path, "letter.txt"), "replylint.toml", "数字位数过多")
+    profile = tmp_path / "profile.toml"
+    profile.write_text(NATIONAL.read_text(encoding="utf-8").replace("reply_months = 3", "reply_months = " + "9" * 5000),
+                       encoding="utf-8")
+    assert_clean_failure(check(tmp_path, "--profile", str(profile), "letter.txt"), "数字位数过多")
+
+
+def test_another_tools_pyproject_with_a_huge_integer_does_not_stop_the_run(tmp_path):
+    (tmp_path / "replylint.toml").unlink(missing_ok=True)
+    shutil.copy(COMPLIANT, tmp_path / "letter.txt")
+    (tmp_path / "pyproject.toml").write_text("[tool.black]\nx = " + "9" * 5000 + "\n", encoding="utf-8")
+    result = check(tmp_path, "--format", "json", "letter.txt")
+    assert result.returncode == 0, result.stderr.decode("utf-8")
+    assert json.loads(result.stdout)["files"][0]["error"] is None
+
+
+def test_a_baseline_with_a_number_of_thousands_of_digits_is_a_message(tmp_path):
+    shutil.copy(COMPLIANT, tmp_path / "letter.txt")
+    (tmp_path / "baseline.json").write_text('{"version": ' + "9" * 100_000 + "}", encoding="utf-8")
+    assert_clean_failure(check(tmp_path, "--baseline", "baseline.json", "letter.txt"), "数字位数过多")
+
+
+@pytest.mark.parametrize("name, shown", [
+    ("a\nb.txt", r"a\x0ab.txt"),  # would start a forged finding line of its own
+    ("\x1b[31mred.txt", r"\x1b[31mred.txt"),  # would colour the terminal
+    ("report\u202etxt.exe.txt", r"report\u202etxt.exe.txt"),  # would read backwards
+])
+@pytest.mark.parametrize("output_format", ["concise", "full", "github"])
+def test_control_characters_in_a_file_name_are_shown_escaped(tmp_path, name, shown, output_format):
+    shutil.copy(LETTER, tmp_path / name)
+    result = check(tmp_path, "--format", output_format, ".")
+    assert result.returncode == 1, result.stderr.decode("utf-8")
+    text = result.stdout.decode("utf-8")
+    assert shown in text
+    assert name not in text and "\x1b" not in text and "\u202e" not in text
+    if output_format == "concise":  # one line per finding, each naming the file
+        findings = [line for line in text.splitlines() if line.startswith("./")]
+        assert findings and all(line.startswith("./" + shown + ":") for line in findings)

@@ -111,7 +111,7 @@ def stored_rule_catalogue(store: Store, base: str) -> dict[str, dict]:
 
 def default_db_path(paths) -> Path:
     first = Path(str(paths[0]))
-    folder = first if first.is_dir() else first.parent
+    folder = first if os.path.isdir(first) else first.parent
     return folder / DB_NAME
 
 

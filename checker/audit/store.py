@@ -125,6 +125,14 @@ CREATE TABLE IF NOT EXISTS runs (
 """
 
 
+_INT64 = (-(1 << 63), (1 << 63) - 1)
+
+
+def _sqlite_int(value: int) -> int:
+    """``value`` within SQLite's 64-bit integers."""
+    return min(max(value, _INT64[0]), _INT64[1])
+
+
 class StoreError(Exception):
     """The database cannot be opened or written; the message says where and why."""
 
@@ -404,8 +412,11 @@ class Store:
         return _Transaction(self.db)
 
     def remember_files(self, rows: Iterable[tuple[str, int, int, int, str]]) -> None:
+        # a file dated after 2262 has a modification time past SQLite's 64-bit integers: stored clamped, it
+        # never matches, and the file is hashed again each time (its result is still found by its hash)
         self.db.executemany("INSERT OR REPLACE INTO files (path, size, mtime_ns, hashed_ns, sha256) VALUES (?, ?, ?, ?, ?)",
-                            ((path_key(row[0]), *row[1:]) for row in rows))
+                            ((path_key(path), size, _sqlite_int(mtime_ns), _sqlite_int(hashed_ns), digest)
+                             for path, size, mtime_ns, hashed_ns, digest in rows))
 
     def save_results(self, results: Iterable[Result], base: str) -> None:
         for r in results:
