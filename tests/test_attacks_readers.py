@@ -474,3 +474,21 @@ def test_odd_but_bounded_list_numbers_still_read():
         read_docx(many, "x.docx")
     letters = docx(paragraph("丙", True), numbering_xml(27, "lowerLetter", "(%1)"))
     assert read_docx(letters, "x.docx").lines == ["(aa)丙"]
+
+
+def test_a_table_row_of_one_long_cell_among_thousands_of_empty_ones_reads_in_linear_time():
+    """Line k of a row joins line k of each cell: asking every cell at every line was quadratic."""
+    def row(empty: int, lines: int) -> bytes:
+        cells = "<w:tc><w:p/></w:tc>" * empty + "<w:tc>" + paragraph("答复") * lines + "</w:tc>"
+        return docx(f"<w:tbl><w:tr>{cells}</w:tr></w:tbl>", stored=True)
+
+    from checker.sources import source_from_bytes
+
+    def seconds(data: bytes) -> float:
+        start = time.perf_counter()
+        source = source_from_bytes(data, "table.docx")
+        assert source.lines.count("答复") == len(source.lines) > 0
+        return time.perf_counter() - start
+
+    small, large = seconds(row(1_000, 2_000)), seconds(row(4_000, 8_000))
+    assert large < max(10 * small, 0.5)  # 4x the cells and lines: linear is 4x, quadratic 16x
