@@ -293,6 +293,9 @@ attack("pages-sharing-a-stream.pdf", "绘制指令")(lambda: pdf(  # each of 150
     [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [%s] /Count 150 >>" % b" ".join(
         b"%d 0 R" % (4 + i) for i in range(150)), stream(b"0 0 Td " * 1700)]
     + [b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 3 0 R >>"] * 150))
+attack("string-parentheses.pdf", "括号嵌套")(  # each “(” copied the string read so far: minutes
+    lambda: one_page_pdf(b"BT /F1 12 Tf (" + b"(" * 2_000_000 + b")" * 2_000_000 + b") Tj ET"))
+attack("string-pairs.pdf", "字符串超过")(lambda: one_page_pdf(b"BT /F1 12 Tf (" + b"()" * 2_000_000 + b") Tj ET"))
 attack("text-flood.pdf", "字形")(lambda: one_page_pdf(b"BT /F1 1 Tf (" + b"A" * 600_000 + b") Tj ET"))
 
 

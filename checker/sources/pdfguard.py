@@ -57,7 +57,8 @@ MAX_TREE_DEPTH = 64  # levels of the page tree (a balanced tree of 200 pages has
 MAX_TREE_NODES = 10_000  # page tree nodes visited
 MAX_FALLBACK_OBJECTS = 100_000  # objects tried when the page tree is missing
 MAX_MISPLACED_SCAN = 10_000  # tokens skipped looking for a misplaced “N G obj”
-MAX_NESTING = 100  # arrays and dictionaries inside one another
+MAX_NESTING = 100  # arrays and dictionaries inside one another (and parentheses inside a string)
+MAX_STRING_BYTES = 1 * MiB  # one string object: a line of text, a name, a date
 MAX_STACK_ITEMS = 500_000  # items of one array or dictionary (a complete /W array has some 65 000)
 MAX_OBJECT_TOKENS = 2_000_000  # tokens of the document's objects, content streams not included
 # tokens of all pages' content streams (operators and operands): a page of a letter placed glyph by glyph
@@ -661,6 +662,31 @@ def _counted_content_push(self, *objs) -> None:
     _bounded_push(self, *objs)
 
 
+def _linear_parse_string(original):
+    """PSBaseParser._parse_string appends to the string being read once per ``(``, ``)`` or ``\\`` in it, and
+    appending to ``bytes`` copies it: 2 M nested parentheses took minutes. The string is built in a
+    ``bytearray`` (appends in place) and made ``bytes`` again when it is added as a token."""
+
+    def parse_string(self, s: bytes, i: int) -> int:
+        token = self._curtoken
+        if type(token) is bytes:
+            token = self._curtoken = bytearray(token)
+        if self.paren > MAX_NESTING:
+            raise PdfLimit(f"PDF 中一个字符串里的括号嵌套超过 {MAX_NESTING} 层")
+        if len(token) > MAX_STRING_BYTES:
+            raise PdfLimit(f"PDF 中一个字符串超过 {MAX_STRING_BYTES // MiB} MiB")
+        return original(self, s, i)
+
+    return parse_string
+
+
+def _add_token_as_bytes(self, obj) -> None:
+    """PSBaseParser._add_token, giving pdfminer ``bytes`` as it expects, never the bytearray it was built in."""
+    if type(obj) is bytearray:
+        obj = bytes(obj)
+    self._tokens.append((self._curtokenpos, obj))
+
+
 def _bounded_start_type(original):
     def start_type(self, pos, type) -> None:
         if len(self.context) >= MAX_NESTING:
@@ -692,7 +718,7 @@ def install() -> bool:
     from pdfminer.encodingdb import EncodingDB
     from pdfminer.pdfinterp import PDFContentParser
     from pdfminer.pdfparser import PDFParser
-    from pdfminer.psparser import PSStackParser
+    from pdfminer.psparser import PSBaseParser, PSStackParser
 
     for module, name in _PATCHES:
         if not hasattr(importlib.import_module(module), name):
@@ -700,7 +726,8 @@ def install() -> bool:
     formats = [f"parse_cmap_format_{n}" for n in (2, 4, 6, 10, 12)]
     if (not all(hasattr(pdffont.TrueTypeFont, f) for f in formats) or not hasattr(PDFDocument, "_getobj_parse")
             or not hasattr(PDFContentParser, "get_inline_data")
-            or not hasattr(pdffont.Type1FontHeaderParser, "KEYWORD_PUT")):
+            or not hasattr(pdffont.Type1FontHeaderParser, "KEYWORD_PUT")
+            or not hasattr(PSBaseParser, "_parse_string") or not hasattr(PSBaseParser, "_add_token")):
         return False
     pdftypes.zlib = _BoundedZlib()
     pdftypes.lzwdecode = _bounded_lzw
@@ -720,6 +747,8 @@ def install() -> bool:
     EncodingDB.get_encoding = _counted_encoding(EncodingDB.get_encoding)
     pdffont.PDFFont.__init__ = _counted_font_init(pdffont.PDFFont.__init__)
     PSStackParser.push = _bounded_push
+    PSBaseParser._parse_string = _linear_parse_string(PSBaseParser._parse_string)
+    PSBaseParser._add_token = _add_token_as_bytes
     PSStackParser.start_type = _bounded_start_type(PSStackParser.start_type)
     PDFParser.push = _counted_push  # PDFStreamParser (object streams) inherits it; content streams do not
     PDFContentParser.get_inline_data = _inline_data
