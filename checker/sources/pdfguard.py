@@ -644,22 +644,19 @@ def _bounded_push(self, *objs) -> None:
         raise PdfLimit(f"PDF 中一个数组、字典或数据块的元素超过 {MAX_STACK_ITEMS} 个")
 
 
-def _counted_push(self, *objs) -> None:
-    """PDFParser's push: the tokens of the document's objects (kept in its cache) are counted."""
-    if _BUDGET.active:
-        _BUDGET.tokens += len(objs)
-        if _BUDGET.tokens > MAX_OBJECT_TOKENS:
-            raise PdfLimit(f"PDF 中的对象数据超过 {MAX_OBJECT_TOKENS} 个记号")
-    _bounded_push(self, *objs)
+def _counted_push(counter: str, limit: int, message: str):
+    """A parser's push whose tokens count against the document budget's ``counter``; past ``limit``, the
+    file stops with ``message``."""
 
+    def push(self, *objs) -> None:
+        if _BUDGET.active:
+            count = getattr(_BUDGET, counter) + len(objs)
+            setattr(_BUDGET, counter, count)
+            if count > limit:
+                raise PdfLimit(message)
+        _bounded_push(self, *objs)
 
-def _counted_content_push(self, *objs) -> None:
-    """PDFContentParser's push: every token of the pages' content streams is counted."""
-    if _BUDGET.active:
-        _BUDGET.content_tokens += len(objs)
-        if _BUDGET.content_tokens > MAX_CONTENT_TOKENS:
-            raise PdfLimit(f"PDF 页面内容的绘制指令与参数超过 {MAX_CONTENT_TOKENS} 个")
-    _bounded_push(self, *objs)
+    return push
 
 
 def _linear_parse_string(original):
@@ -750,9 +747,12 @@ def install() -> bool:
     PSBaseParser._parse_string = _linear_parse_string(PSBaseParser._parse_string)
     PSBaseParser._add_token = _add_token_as_bytes
     PSStackParser.start_type = _bounded_start_type(PSStackParser.start_type)
-    PDFParser.push = _counted_push  # PDFStreamParser (object streams) inherits it; content streams do not
+    # PDFStreamParser (object streams) inherits PDFParser's: the document's objects (kept in its cache)
+    PDFParser.push = _counted_push("tokens", MAX_OBJECT_TOKENS,
+                                   f"PDF 中的对象数据超过 {MAX_OBJECT_TOKENS} 个记号")
     PDFContentParser.get_inline_data = _inline_data
-    PDFContentParser.push = _counted_content_push
+    PDFContentParser.push = _counted_push("content_tokens", MAX_CONTENT_TOKENS,
+                                           f"PDF 页面内容的绘制指令与参数超过 {MAX_CONTENT_TOKENS} 个")
     _INSTALLED.append(True)
     return True
 
