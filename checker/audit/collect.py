@@ -44,8 +44,6 @@ if TYPE_CHECKING:
     from ..model import FileResult
 
 DB_NAME = ".replylint-audit.sqlite"
-# errors that depend on the moment, not on the file's bytes (time, memory, a dying worker): checked again next time
-_TRANSIENT = TRANSIENT_ERRORS
 READ_SECONDS = 30.0  # reading one file's bytes: milliseconds, unless its disk or network share stopped answering
 MAX_WAITING_BYTES = 64 * MiB  # bytes read and waiting for their check: a first audit of a big archive goes in rounds
 _MAX_SOURCE_LINES = 3  # offending lines kept per finding
@@ -131,7 +129,7 @@ def read_letter(path: str) -> bytes:
 def is_transient(error: Optional[str]) -> bool:
     """An error that depends on the moment (time, memory, a worker process that died), not on the bytes: it
     is not stored, and the file is checked again by the next audit."""
-    return bool(error) and any(mark in error for mark in _TRANSIENT)
+    return bool(error) and any(mark in error for mark in TRANSIENT_ERRORS)
 
 
 # ---- what a checked letter gives the store ------------------------------------------------------------------------
