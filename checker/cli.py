@@ -162,9 +162,11 @@ def check(paths, output_format, output_file, select, extend_select, ignore, prof
             baseline = Baseline.load(baseline_file)  # a broken baseline fails before the batch, not after it
         # what the run reads must never be replaced by what it writes (check letter.txt -o letter.txt)
         # (a baseline may be written over the one it replaces: that one was read in full above)
-        inputs = file_identities([*(path for path, _ in items), *paths, *configurator.sources(),
-                                  *([config_file] if config_file else [])])
-        protect = inputs | file_identities([baseline_file] if baseline_file else [])
+        inputs = protect = frozenset()  # nothing is written to a file without -o or --write-baseline
+        if output_file or write_baseline_file:
+            inputs = file_identities([*(path for path, _ in items), *paths, *configurator.sources(),
+                                      *([config_file] if config_file else [])])
+            protect = inputs | file_identities([baseline_file] if baseline_file else [])
         for what, target, protected in (("输出文件", output_file, protect), ("基线文件", write_baseline_file, inputs)):
             if target:
                 _check_output(what, target, protected)
