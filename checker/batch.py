@@ -148,7 +148,7 @@ def check_one(path: str, configurator: Configurator, seconds: float = DEFAULT_TI
               data: Optional[bytes] = None) -> FileResult:
     """Check one file under the time limit and the memory budget; whatever goes wrong becomes its error.
     ``data``: the file's bytes, when the caller has read them already (the audit hashes what it checks)."""
-    from .api import check_file
+    from .pipeline import check_file
     from .gcpause import set_aside
     from .memory import memory_budget
     from .model import FileResult

@@ -288,11 +288,11 @@ def parse(file: str, output_format: str) -> None:
     from rich.text import Text
 
     from . import batch
-    from .api import default_configurator
+    from .pipeline import default_configurator
     from .model import FIELD_NAMES
     from .reporters.json_format import file_to_dict, header
     from .reporters.text import KIND_LABELS
-    from .structure import FIELD_TO_ELEMENT
+    from .parser.structure import FIELD_TO_ELEMENT
 
     result = batch.check_one(file, default_configurator(), batch.DEFAULT_TIME_LIMIT)  # the limits of `check`
     if output_format == "json":

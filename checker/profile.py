@@ -9,7 +9,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from .config import EARLIEST_YEAR, LATEST_YEAR
+from .defaults import EARLIEST_YEAR, LATEST_YEAR
 from .resources import data_dir
 from .tomlfile import describe, read_toml
 

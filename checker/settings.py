@@ -8,7 +8,7 @@ from typing import Annotated, Literal, Optional
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
-from .config import DEFAULT_FAIL_ON, DEFAULT_PROFILE, ConfigError, checked_date
+from .defaults import DEFAULT_FAIL_ON, DEFAULT_PROFILE, ConfigError, checked_date
 from .tomlfile import describe, file_label, read_toml
 
 SeverityName = Literal["error", "warning", "info"]

@@ -4,7 +4,7 @@ limits.
 
 The hostile behaviour is real: worker processes that really exit, are really killed (from inside, and
 from outside through /proc), really block their alarm, and allocations that really hit the address-space
-limit. The in-process tests patch ``checker.api.check_file`` in this process; fork-started workers inherit
+limit. The in-process tests patch ``checker.pipeline.check_file`` in this process; fork-started workers inherit
 the patch. Every test is bounded: subprocesses by their timeout, in-process batches by ``watchdog``."""
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-import checker.api
+import checker.pipeline
 import checker.batch
 from checker.batch import died_text, discover, run_batch, timeout_text
 from checker.config import Configurator, Overrides
@@ -67,14 +67,14 @@ def isolated() -> Configurator:
 def poison(monkeypatch, victims, act) -> None:
     """Make checking any of ``victims`` (indices into the corpus) do ``act`` first."""
     names = {f"{i:03d}.txt" for i in victims}
-    original = checker.api.check_file
+    original = checker.pipeline.check_file
 
     def check_file(path, configurator=None, data=None):
         if os.path.basename(str(path)) in names:
             act()
         return original(path, configurator, data)
 
-    monkeypatch.setattr(checker.api, "check_file", check_file)
+    monkeypatch.setattr(checker.pipeline, "check_file", check_file)
 
 
 def abort_quietly() -> None:
@@ -397,7 +397,7 @@ def test_parse_has_the_time_limit_of_check(monkeypatch, mixed):
         while True:
             pass
 
-    monkeypatch.setattr(checker.api, "check_file", never_ends)
+    monkeypatch.setattr(checker.pipeline, "check_file", never_ends)
     monkeypatch.setattr(checker.batch, "DEFAULT_TIME_LIMIT", 1)
     start = time.monotonic()
     result = CliRunner().invoke(main, ["parse", "--format", "json", str(mixed / "00.txt")])

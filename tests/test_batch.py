@@ -95,13 +95,13 @@ def test_time_limit_interrupts_a_stuck_file():
 
 
 def test_check_one_turns_a_timeout_into_an_error_result(monkeypatch, tmp_path):
-    import checker.api
+    import checker.pipeline
 
     def stuck(path, configurator=None, data=None):
         while True:
             pass
 
-    monkeypatch.setattr(checker.api, "check_file", stuck)
+    monkeypatch.setattr(checker.pipeline, "check_file", stuck)
     result = check_one(str(tmp_path / "x.txt"), Configurator(Overrides(isolated=True)), seconds=0.2)
     assert "超过" in result.error
 

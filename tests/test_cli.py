@@ -146,7 +146,7 @@ def test_starting_the_command_loads_no_checking_stage():
     import sys
 
     probe = ("import sys, checker.cli; "
-             "print(sorted(m for m in ('lark', 'checker.model', 'checker.engine', 'checker.parse', 'checker.api', "
+             "print(sorted(m for m in ('lark', 'checker.model', 'checker.engine', 'checker.parser', 'checker.api', "
              "'pydantic', 'rich') if m in sys.modules))")
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
     assert done.stdout.strip() == "[]", done.stderr

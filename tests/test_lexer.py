@@ -2,8 +2,8 @@
 
 import pytest
 
-from checker.lexer import lex
-from checker.normalize import normalize
+from checker.parser.lexer import lex
+from checker.parser.normalize import normalize
 
 
 def kinds(*text_lines: str) -> list[str]:

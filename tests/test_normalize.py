@@ -1,6 +1,6 @@
 """Stage 2: clean-up that keeps a map back to the original line and column."""
 
-from checker.normalize import normalize
+from checker.parser.normalize import normalize
 
 
 def test_markdown_marks_are_removed_and_columns_still_point_at_the_source():

@@ -7,7 +7,7 @@ import pytest
 from lark import Lark
 
 from checker import check_text
-from checker.parse import _parser, parse_lines
+from checker.parser.build import _parser, parse_lines
 from checker.reporters.json_format import file_to_dict
 from checker.resources import data_dir
 from conftest import LETTERS
@@ -17,7 +17,7 @@ FIXTURES = sorted(LETTERS.glob("*.txt"))
 
 def test_grammar_is_lalr_without_conflicts():
     grammar = (data_dir("grammar") / "letter.lark").read_text(encoding="utf-8")
-    from checker.parse import _TokenFeed
+    from checker.parser.build import _TokenFeed
 
     Lark(grammar, parser="lalr", lexer=_TokenFeed, strict=True)  # strict raises on any shift/reduce conflict
     assert _parser().options.parser == "lalr"

@@ -8,36 +8,15 @@ grade their own findings (an order check standing early, a landline without area
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
-from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Optional
 
 from ..model import Element, Letter, Paragraph, Span
-from ..patterns import Quoted
-from ..structure import missing_anchor
+from ..parser.patterns import Quoted
+from ..parser.structure import missing_anchor
 from . import schema as S
+from .context import CheckFn, Context, Finding, body_span, joined_body
+from .named import compile_python
 
-
-@dataclass(slots=True)
-class Finding:
-    span: Span
-    params: dict = field(default_factory=dict)
-    severity: Optional[str] = None
-    element: Any = None  # the element the finding is about (for fix templates)
-    message: Optional[str] = None  # a message of its own (order checks standing early)
-
-
-@dataclass(slots=True)
-class Context:
-    """What a rule may know besides the letter."""
-
-    profile: Any
-    last_line: int
-    options: dict = field(default_factory=dict)
-    cache: dict = field(default_factory=dict)  # per-letter work rules share (the joined body text)
-
-
-CheckFn = Callable[[Letter, Context], list]
 
 ELEMENT_LABELS = {
     "grade": "办理结果", "disclosure": "公开属性", "secrecy": "密级", "urgency": "紧急程度", "copy_number": "份号",
@@ -222,27 +201,6 @@ def _single_line(span: Span) -> Callable[[int, int], Span]:
     return span_of
 
 
-def _body(letter: Letter, ctx: Context) -> tuple[str, list[int], list[Paragraph]]:
-    """All body paragraphs joined by newlines, made once per letter and shared by the rules that scan
-    prose: one regex pass over the body instead of one per paragraph."""
-    cached = ctx.cache.get("body")
-    if cached is None:
-        paragraphs = letter.paragraphs
-        starts, offset = [], 0
-        for p in paragraphs:
-            starts.append(offset)
-            offset += len(p.text) + 1
-        cached = ctx.cache["body"] = ("\n".join(p.text for p in paragraphs), starts, paragraphs)
-    return cached
-
-
-def _body_span(starts: list[int], paragraphs: list[Paragraph], start: int, end: int) -> Span:
-    """The source span of text[start:end] of the joined body."""
-    i = bisect_right(starts, start) - 1
-    base = starts[i]
-    return paragraphs[i].span_of(start - base, end - base)
-
-
 Matcher = Callable[[str], Iterable[tuple[int, int]]]  # text -> (start, end) of each offending stretch
 
 
@@ -268,8 +226,8 @@ def _scan(scope: str, skip_quoted: bool, matches: Matcher) -> CheckFn:
 
     if scope == "body":
         def run(letter: Letter, ctx: Context) -> list:
-            text, starts, paragraphs = _body(letter, ctx)
-            return findings(text, lambda start, end: _body_span(starts, paragraphs, start, end))
+            text, starts, paragraphs = joined_body(letter, ctx)
+            return findings(text, lambda start, end: body_span(starts, paragraphs, start, end))
         return run
 
     def run(letter: Letter, ctx: Context) -> list:
@@ -548,8 +506,6 @@ def compile_artifact(check: S.ArtifactCheck) -> CheckFn:
 
 
 def compile_check(check: Any) -> CheckFn:
-    from .named import compile_python
-
     compiler = {
         "required": compile_required, "pattern": compile_pattern, "enum": compile_enum, "forbidden": compile_forbidden, "repeated": compile_repeated,
         "compare": compile_compare, "sequence": compile_sequence, "order": compile_order,

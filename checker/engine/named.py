@@ -12,9 +12,9 @@ import re
 from typing import Callable
 
 from ..model import Kind, Letter, Span
-from ..patterns import CC_CPPCC_OFFICE, CC_NPC_OFFICE, FULLWIDTH_DIGITS, PHONE, Quoted
+from ..parser.patterns import CC_CPPCC_OFFICE, CC_NPC_OFFICE, FULLWIDTH_DIGITS, PHONE, Quoted
 from . import schema as S
-from .kinds import Finding, _body, _body_span
+from .context import Finding, body_span, joined_body
 
 NAMED: dict[str, Callable] = {}
 
@@ -69,7 +69,7 @@ def kind_term_mixed(letter: Letter, ctx, params) -> list:
     if letter.kind is Kind.UNKNOWN:
         return []
     other = "提案" if letter.kind is Kind.NPC else "建议"
-    if other not in _body(letter, ctx)[0]:
+    if other not in joined_body(letter, ctx)[0]:
         return []
     found = []
     targets = [p for p in letter.paragraphs if p.heading_level is not None]
@@ -262,7 +262,7 @@ def proposal_number_consistency(letter: Letter, ctx, params) -> list:
     title_number = letter.proposal_number
     if title_number is None:
         return []
-    text, starts, paragraphs = _body(letter, ctx)
+    text, starts, paragraphs = joined_body(letter, ctx)
     mentions = [m for m in _NUMBER_IN_BODY.finditer(text)]
     opening = letter.opening
     if opening is not None:  # “您提出的《关于……的建议》（第15号）收悉”: the number the opening cites
@@ -274,7 +274,7 @@ def proposal_number_consistency(letter: Letter, ctx, params) -> list:
     for m in sorted(mentions, key=lambda m: m.start()):
         number = m.group("number").translate(FULLWIDTH_DIGITS)
         if number != title_number.value:
-            found.append(Finding(_body_span(starts, paragraphs, m.start("number"), m.end("number")),
+            found.append(Finding(body_span(starts, paragraphs, m.start("number"), m.end("number")),
                                  {"found": number, "value": number, "expected": title_number.value,
                                   "line": title_number.span.line}))
     return found
@@ -292,7 +292,7 @@ def salutation_name_consistency(letter: Letter, ctx, params) -> list:
     sal = letter.salutation
     if sal is None or not sal.role:
         return []
-    text, starts, paragraphs = _body(letter, ctx)
+    text, starts, paragraphs = joined_body(letter, ctx)
     if "提" not in text:
         return []
     found = []
@@ -303,7 +303,7 @@ def salutation_name_consistency(letter: Letter, ctx, params) -> list:
         name = before.group(0)
         if name.endswith(sal.name) or sal.name.endswith(name) or name in ("您", "各位", "人大", "政协"):
             continue
-        found.append(Finding(_body_span(starts, paragraphs, before.start(), before.end()),
+        found.append(Finding(body_span(starts, paragraphs, before.start(), before.end()),
                              {"found": name, "value": name, "expected": sal.name, "line": sal.span.line}))
     return found
 

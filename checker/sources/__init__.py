@@ -73,9 +73,12 @@ def within_bounds(source: Source) -> Source:
 _KIND_NAMES = {".docx": "Word 文档", ".pdf": "PDF 文件", ".ofd": "OFD 文件", ".doc": "Word 文档", ".wps": "WPS 文档"}
 
 
-def _reader(suffix: str):
-    """The reader of a document format, imported on first use."""
-    if suffix == ".docx":
+def _reader(suffix: str, data: bytes):
+    """The reader of a document format, imported on first use. A .docx that is an OLE file (a .doc renamed,
+    or a password-protected package) goes to the legacy reader, which converts or explains it."""
+    from .safety import OLE_MAGIC
+
+    if suffix == ".docx" and not data.startswith(OLE_MAGIC):
         from .docx import read_docx
 
         return read_docx
@@ -89,7 +92,7 @@ def _reader(suffix: str):
         return read_ofd
     from .legacy import read_legacy
 
-    return read_legacy
+    return lambda data, path: read_legacy(data, path, claimed=suffix)
 
 
 def source_from_bytes(data: bytes, path: str, suffix: str | None = None) -> Source:
@@ -102,7 +105,7 @@ def source_from_bytes(data: bytes, path: str, suffix: str | None = None) -> Sour
         suffix = Path(path).suffix.lower() if path != "<stdin>" else ""
     if suffix in DOCUMENT_SUFFIXES:
         try:
-            return within_bounds(_reader(suffix)(data, path))
+            return within_bounds(_reader(suffix, data)(data, path))
         except (SourceError, TimeoutError, MemoryError, RecursionError):
             raise  # the batch words the last three itself
         except Exception as exc:  # noqa: BLE001 - a reader's defect must not end a batch of thousands of files

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from ..limits import MAX_CHARS, MAX_LINES
 from . import Source, SourceError, content_error, too_many_chars, too_many_lines
 from .locator import ParagraphLocator, preview
-from .safety import OLE_MAGIC, Deadline, SafeZip, ole_is_encrypted_package
+from .safety import Deadline, SafeZip
 
 WHAT = "Word 文档（.docx）"
 MAX_LIST_NUMBER = 32767  # a list counter (start value, override or count); a letter's lists count to ten or so
@@ -49,13 +49,8 @@ CELL_GAP = "    "  # between the cells of a table row, as a person aligns them i
 
 
 def read_docx(data: bytes, path: str) -> Source:
-    if data.startswith(OLE_MAGIC):
-        if ole_is_encrypted_package(data):  # how Word and WPS save a .docx with an opening password
-            raise SourceError(f"{WHAT}设置了打开密码（已加密），无法读取：请在 Word 或 WPS 中取消密码后另存，再检查")
-        # a .doc saved with the extension .docx: convert it like a .doc when LibreOffice is there
-        from .legacy import read_legacy
-
-        return read_legacy(data, path, claimed=".docx")
+    """Read a Word 2007+ package (a zip). A .docx that is really an OLE file (an encrypted package, or a .doc
+    renamed) is sent to ``legacy`` by ``sources.source_from_bytes`` before it gets here."""
     deadline = Deadline(what=WHAT)
     return deadline.guard(_read, data, path, deadline)
 

@@ -47,7 +47,9 @@ def read_legacy(data: bytes, path: str, claimed: str | None = None) -> Source:
         return read_docx(data, path)
     head = data[:2048].lstrip()
     if data.startswith(OLE_MAGIC):
-        if ole_is_encrypted_package(data):
+        if ole_is_encrypted_package(data):  # how Word and WPS save a .docx with an opening password
+            if claimed == ".docx":
+                raise SourceError("Word 文档（.docx）设置了打开密码（已加密），无法读取：请在 Word 或 WPS 中取消密码后另存，再检查")
             raise SourceError("这个文件设置了打开密码（已加密），无法读取：请在 Word 或 WPS 中取消密码后另存为 .docx，再检查")
         what = _NAMES.get(claimed, "旧版 Word/WPS 文档")
         suffix = ".wps" if claimed == ".wps" else ".doc"

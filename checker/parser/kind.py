@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from . import patterns as P
-from .model import Element, Kind, KindSignal, Letter, Span
+from ..model import Element, Kind, KindSignal, Letter, Span
 
 # (element, weight): the title is the most deliberate statement of what the letter answers
 _WEIGHTS = {"title": 3, "salutation": 2, "session": 0, "opening": 1, "cc": 1, "doc_number": 1}

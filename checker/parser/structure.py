@@ -11,8 +11,8 @@ Missing elements are the rule catalogue's ``required`` rules; ``missing_anchor``
 
 from __future__ import annotations
 
-from .model import Diagnostic, Severity, Span
-from .parse import ParseResult
+from ..model import Diagnostic, Severity, Span
+from .build import ParseResult
 
 ELEMENT_NAMES = {
     "GRADE": "办理结果", "FOOT_GRADE": "办理结果", "DISCLOSURE": "公开属性", "FOOT_DISCLOSURE": "公开属性",

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from . import patterns as P
-from .model import Artifact, Span
+from ..model import Artifact, Span
 from .normalize import Line
 
 

@@ -17,12 +17,12 @@ from lark.lexer import Lexer
 from . import elements as E
 from . import patterns as P
 from .kind import decide_kind
-from .limits import MAX_CHARS, MAX_LINES, content_error_text
+from ..limits import MAX_CHARS, MAX_LINES, content_error_text
 from .lexer import LineToken, lex
-from .model import Artifact, Element, Letter, LayoutEntry, Paragraph
+from ..model import Artifact, Element, Letter, LayoutEntry, Paragraph
 from .normalize import Line, normalize
-from .profile import Profile, builtin_profile
-from .resources import data_dir
+from ..profile import Profile, builtin_profile
+from ..resources import data_dir
 
 
 class _TokenFeed(Lexer):

@@ -10,7 +10,7 @@ import re
 
 from . import patterns as P
 from .lexer import LineToken
-from .model import (
+from ..model import (
     CcList,
     DateElement,
     Disclosure,
@@ -26,7 +26,7 @@ from .model import (
     Span,
 )
 from .normalize import Line
-from .profile import Profile
+from ..profile import Profile
 
 _CN_VALUES = {"〇": 0, "零": 0, "○": 0, "Ｏ": 0, "O": 0, "0": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5,
               "六": 6, "七": 7, "八": 8, "九": 9}

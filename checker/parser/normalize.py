@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .model import Artifact, Span
+from ..model import Artifact, Span
 
 _PAGE_NUMBER = re.compile(
     r"^(?:\d{1,3}"  # 40
