@@ -356,13 +356,13 @@ def compact(result: FileResult) -> tuple:
         for d in result.diagnostics
     )
     fields = fields_dict(result.letter) if result.letter is not None else None
-    return (result.path, result.kind.value, result.error, fields, diagnostics, result.source_lines)
+    return (result.path, result.kind.value, result.role, result.error, fields, diagnostics, result.source_lines)
 
 
 def expand(record: tuple) -> FileResult:
     from .model import Diagnostic, FileResult, Fix, Kind, Severity, Span
 
-    path, kind, error, fields, diagnostics, source_lines = record
+    path, kind, role, error, fields, diagnostics, source_lines = record
     out = []
     for code, rule, severity, line, column, end_line, end_column, message, fix, location in diagnostics:
         span = Span.trusted(line=line, column=column, end_line=end_line, end_column=end_column)
@@ -373,7 +373,7 @@ def expand(record: tuple) -> FileResult:
                                   span=Span.trusted(line=fl, column=fc, end_line=fel, end_column=fec))
         out.append(Diagnostic.trusted(code=code, rule=rule, severity=Severity(severity), span=span, message=message,
                                       fix=fix_obj, location=location))
-    return FileResult.trusted(path=path, kind=Kind(kind), error=error, letter=None, fields=fields, diagnostics=out,
+    return FileResult.trusted(path=path, kind=Kind(kind), role=role, error=error, letter=None, fields=fields, diagnostics=out,
                               source_lines=source_lines)
 
 

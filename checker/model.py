@@ -100,12 +100,18 @@ class Span(_Model):
 _SPAN_FIELDS = {"line", "column", "end_line", "end_column"}
 
 
+Source = Literal["letter", "metadata"]
+
+
 class Element(_Model):
-    """One element of the letter: normalized value, source text, place in the source."""
+    """One element of the letter: normalized value, source text, place in the source. ``source`` is
+    ``metadata`` for a value found only in a publishing system's metadata (a portal's 发文字号 or 成文日期
+    field), which fills an element the letter itself does not give."""
 
     value: str
     raw: str
     span: Span
+    source: Source = "letter"
 
 
 class ListElement(_Model):
@@ -114,6 +120,7 @@ class ListElement(_Model):
     value: list[str]
     raw: str
     span: Span
+    source: Source = "letter"
 
 
 class CcList(ListElement):
@@ -160,14 +167,25 @@ class Disclosure(Element):
     bracketed: bool
 
 
-class Salutation(Element):
-    """主送 / 称呼: value is name + role (王某某委员); role is 代表, 委员, or None for an organ."""
+Addressee = Literal["person", "organisation", "unit", "placeholder", "greeting"]
 
-    name: str
+
+class Salutation(Element):
+    """主送 / 称呼: value is what addresses the reader, without 尊敬的, the colon and spaces (王某某委员,
+    周某、李某代表, 市住房和城乡建设局). ``names`` lists the people named (empty for an organisation, a unit,
+    a placeholder such as ×××代表 or a bare greeting); ``role`` is 代表, 委员 or None; ``addressee`` says
+    who is addressed: a person (one or several members), an organisation (a party committee, 工商联: a
+    集体提案), a unit (a government unit: the lead unit of a 会办/协办 letter), a placeholder left by a
+    publisher or a template, or only a greeting (您好：)."""
+
+    name: str  # the names joined by "、", or the organisation's name; "" for a placeholder or greeting
     role: Optional[str]
     honorific: bool  # 尊敬的
     colon: str  # the colon as written ("：", ":" or "")
     trailing: str  # text after the colon on the same line (您好！), normally ""
+    names: list[str] = []
+    addressee: Addressee = "person"
+    form: str = ""  # what is wrong with the form as written ("同志", "missing-de" …), "" when nothing is
 
 
 class Session(Element):
@@ -230,7 +248,8 @@ class Artifact(_Model):
     """Something the normalizer removed or repaired: a page number, a page break inside a sentence,
     markdown marks, a seal placeholder. Rules report these; the parser ignores them."""
 
-    kind: Literal["page-number", "page-break", "markdown", "leading-whitespace", "trailing-whitespace"]
+    kind: Literal["page-number", "page-break", "markdown", "leading-whitespace", "trailing-whitespace",
+                  "publication"]
     text: str
     span: Span
 
@@ -252,11 +271,18 @@ class LayoutEntry(_Model):
     zone: Literal["header", "title", "salutation", "body", "closing"]
 
 
+Role = Literal["reply", "co-handling"]
+
+
 class Letter(_Model):
-    """A reply letter as the parser understood it. Absent elements are None (or empty lists)."""
+    """A reply letter as the parser understood it. Absent elements are None (or empty lists).
+
+    ``role`` is ``reply`` for a letter answering the member, ``co-handling`` for a 会办/协办 letter to the
+    lead unit, and None for a text that is not a reply letter at all (a news item, a 交办 notice)."""
 
     kind: Kind = Kind.UNKNOWN
     kind_signals: list[KindSignal] = []
+    role: Optional[Role] = "reply"
     # 版头
     copy_number: Optional[Element] = None  # 份号
     secrecy: Optional[Element] = None  # 密级和保密期限
@@ -344,6 +370,7 @@ class FileResult(_Model):
 
     path: str
     kind: Kind = Kind.UNKNOWN
+    role: Optional[Role] = None  # the letter's role (reply, co-handling; None: not a reply letter, or not read)
     error: Optional[str] = None
     letter: Optional[Letter] = None
     # the JSON "fields" of the letter, when the letter itself was not kept (results from worker processes)

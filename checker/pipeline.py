@@ -59,7 +59,7 @@ def check_source(source: Source, effective: Effective | None = None) -> FileResu
         for d in diagnostics:
             d.location = describe(d.span.line)
     return FileResult.trusted(
-        path=source.path, kind=letter.kind, error=None, letter=letter, diagnostics=diagnostics,
+        path=source.path, kind=letter.kind, role=letter.role, error=None, letter=letter, diagnostics=diagnostics,
         source_lines=source.lines,
     )
 

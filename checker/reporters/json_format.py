@@ -29,9 +29,13 @@ def _field(letter: Letter, name: str):
     if element is None:
         return None
     out = {"value": element.value, "raw": element.raw, "line": element.span.line, "column": element.span.column}
+    if element.source != "letter":  # found only in a publishing system's metadata
+        out["source"] = element.source
     if name == "salutation":
         out["name"] = element.name
         out["role"] = element.role
+        out["names"] = element.names
+        out["addressee"] = element.addressee
     return out
 
 
@@ -64,6 +68,7 @@ def file_to_dict(result: FileResult) -> dict:
     return {
         "path": printable_path(result.path),  # valid UTF-8 whatever the file name's bytes
         "kind": result.kind.value,
+        "role": result.role,  # reply, co-handling; None: not a reply letter, or not read
         "error": result.error,
         "fields": fields,
         "diagnostics": [diagnostic_to_dict(d) for d in result.diagnostics],
