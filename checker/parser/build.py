@@ -17,7 +17,7 @@ from lark.lexer import Lexer
 from . import elements as E
 from . import patterns as P
 from . import publication
-from .kind import decide_kind
+from .kind import decide_kind, is_reply_letter
 from ..limits import MAX_CHARS, MAX_LINES, content_error_text
 from .lexer import LineToken, classify, lex
 from ..model import Artifact, Element, Letter, LayoutEntry, Paragraph
@@ -299,6 +299,8 @@ class _Builder:
             artifacts=sorted(artifacts, key=lambda a: (a.span.line, a.span.column)),
         )
         letter.kind, letter.kind_signals = decide_kind(letter)
+        if not is_reply_letter(letter):
+            letter.role = None
         return letter
 
 

@@ -5,6 +5,8 @@
 * ``element-out-of-place`` (RL002): a recognised element standing where the letter's structure does not
   allow it (a 签发人 under the date, a second salutation inside the body …).
 * ``element-duplicated`` (RL003): an element given twice (two 文号, two dates …).
+* ``not-a-reply-letter`` (RL004): the text is no reply letter at all (a news item, a 交办 notice, a table);
+  it is then the only finding.
 
 Missing elements are the rule catalogue's ``required`` rules; ``missing_anchor`` says where they point.
 """
@@ -52,6 +54,12 @@ def _line_span(token) -> Span:
 
 
 def structural_diagnostics(result: ParseResult) -> list[Diagnostic]:
+    if result.letter.role is None:  # not a reply letter: no element of one is misplaced or missing
+        return [Diagnostic.trusted(
+            code="RL004", rule="not-a-reply-letter", severity=Severity.WARNING, span=Span.at(1, 1, 1, 1), fix=None,
+            message="这份文本看起来不是建议、提案的答复函（没有称呼、答复开头语，也没有答复标题），"
+                    "未按答复函逐项检查",
+        )]
     out: list[Diagnostic] = []
     for record in result.misplaced:
         token = record.token
