@@ -20,7 +20,7 @@ from . import publication
 from .kind import decide_kind, is_reply_letter
 from ..limits import MAX_CHARS, MAX_LINES, content_error_text
 from .lexer import LineToken, classify, lex
-from ..model import Artifact, Element, Letter, LayoutEntry, Paragraph
+from ..model import Artifact, Element, Kind, Letter, LayoutEntry, Paragraph
 from .normalize import Line, normalize
 from ..profile import Profile, builtin_profile
 from ..resources import data_dir
@@ -299,8 +299,8 @@ class _Builder:
             artifacts=sorted(artifacts, key=lambda a: (a.span.line, a.span.column)),
         )
         letter.kind, letter.kind_signals = decide_kind(letter)
-        if not is_reply_letter(letter):
-            letter.role = None
+        if not is_reply_letter(letter):  # a news item, a notice, a table: no reply, so no kind of reply
+            letter.role, letter.kind = None, Kind.UNKNOWN
         return letter
 
 
