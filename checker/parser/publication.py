@@ -1,16 +1,9 @@
 """Stage 2b, publication: the lines a publishing system wrapped around the letter → artifacts and metadata.
 
-Letters copied from a portal page, a PDF export or an office system carry lines their author never wrote:
-a page title repeating the letter title, ``发布时间/来源/浏览次数`` lines, metadata tables (``索引号 | 发文字号 |
-成文日期 …`` in pipes, tabs or ``键：值`` lists), breadcrumbs (``首页 > 政务公开 > …``), ``【字体：大 中 小】``,
-``打印本页``, ``关闭窗口``, ``分享到：``. Only whole lines in a run at the top or at the bottom of the text count,
-never a line inside the letter that merely contains one of those words. They leave the token stream and are
-kept as ``publication`` artifacts; the values of the metadata fields a letter can lack (发文字号, 成文日期,
-公开方式) are handed to the builder, which fills an element with them only when the letter has none.
-
-A metadata line holding only a disclosure key (``公开方式：主动公开``) could equally be the letter's own
-公开属性, so it counts as publication only between lines that cannot be the letter's; a ``发文字号：`` or
-``成文日期：`` line is the portal's at the top, but at the bottom it may be a labelled footer of the letter.
+Page titles, ``发布时间/来源/浏览次数`` lines, metadata tables (pipes, tabs, ``键：值``), breadcrumbs and print/close/
+share links, as whole lines in a run at the top or the bottom of the text (never a letter line that merely
+contains such a word), leave the token stream as ``publication`` artifacts. The values of 发文字号, 成文日期 and
+公开方式 are handed to the builder, which uses them only for an element the letter itself lacks.
 """
 
 from __future__ import annotations
@@ -227,7 +220,9 @@ def split(lines: list[Line]) -> Publication:
                      and not _title_like(lines[0])):
         return Publication(lines)  # the common case: a letter as its author wrote it
     readings: dict[int, _Reading] = {}
-    # the top: publication lines, with at most two title lines among them; a line that is neither ends it
+    # the top: publication lines, with at most two title lines among them; a line that is neither ends it.
+    # A line of disclosure keys only (公开方式：主动公开) may be the letter's own 公开属性: it is publication
+    # only above a line that cannot be the letter's.
     top_end = -1
     titles: list[int] = []
     for i, line in enumerate(lines[:_SCAN]):
