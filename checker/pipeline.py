@@ -42,7 +42,9 @@ def check_source(source: Source, effective: Effective | None = None) -> FileResu
         compiled = rules.by_name.get(d.rule)
         if compiled is not None:
             d.severity = compiled.severity
-    found = parser_findings + run_rules(effective.rules_for(letter.kind), letter, context)
+    found = parser_findings
+    if letter.role is not None:  # a text that is no reply letter gets not-a-reply-letter alone
+        found = found + run_rules(effective.rules_for(letter.kind), letter, context)
     enabled = effective.enabled_names
     ignored = effective.ignored_for(source.path)
     severities = effective.severities

@@ -61,8 +61,8 @@ def compile_condition(cond: S.Condition) -> Callable[[Letter], bool]:
             return False
         if not tests_value:
             return True
-        if not present:
-            return False
+        if not present:  # an absent element matches nothing, so it holds "not_match" alone
+            return match_re is None
         value = attr(element, attribute)
         text = "" if value is None else str(value)
         if match_re is not None and not match_re.search(text):

@@ -50,7 +50,8 @@ def _check_field(name: str) -> str:
 
 
 class Condition(_Strict):
-    """A test on one element: present or absent, or its attribute matching a regex."""
+    """A test on one element: present or absent, or its attribute matching a regex. An absent element
+    fails ``match`` and passes ``not_match`` (no title is no title of a 会办意见)."""
 
     field: str
     attribute: str = "value"
@@ -233,7 +234,7 @@ class ParserCheck(_Strict):
     """Findings the parser makes itself (structure.py); the rule file gives them a code, docs and config."""
 
     kind: Literal["parser"]
-    finding: Literal["unrecognised-text", "element-out-of-place", "element-duplicated"]
+    finding: Literal["unrecognised-text", "element-out-of-place", "element-duplicated", "not-a-reply-letter"]
 
 
 Check = Annotated[

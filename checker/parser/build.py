@@ -16,10 +16,11 @@ from lark.lexer import Lexer
 
 from . import elements as E
 from . import patterns as P
-from .kind import decide_kind
+from . import publication
+from .kind import decide_kind, is_reply_letter
 from ..limits import MAX_CHARS, MAX_LINES, content_error_text
-from .lexer import LineToken, lex
-from ..model import Artifact, Element, Letter, LayoutEntry, Paragraph
+from .lexer import LineToken, classify, lex
+from ..model import Artifact, Element, Kind, Letter, LayoutEntry, Paragraph
 from .normalize import Line, normalize
 from ..profile import Profile, builtin_profile
 from ..resources import data_dir
@@ -81,7 +82,18 @@ def parse_lines(raw_lines: list[str], profile: Profile | None = None) -> ParseRe
     refuse_oversized(raw_lines)
     profile = profile or builtin_profile()
     lines, artifacts = normalize(raw_lines)
-    tokens = lex(lines, artifacts)
+    wrapped = publication.split(lines)
+    repaired: list[Artifact] = []  # the page breaks the lexer joins, apart in case the letter is lexed again
+    tokens = lex(wrapped.lines, repaired)
+    page_title = wrapped.page_title
+    if page_title is not None and not any(token.kind == "TITLE" for token in tokens):
+        # no title of its own: the page title is the letter's title, if it reads as one where it stands
+        retried: list[Artifact] = []
+        retokens = lex(wrapped.with_page_title(), retried)
+        if any(token.kind == "TITLE" and token.first is page_title for token in retokens):
+            wrapped.keep_page_title()
+            tokens, repaired = retokens, retried
+    artifacts += wrapped.artifacts + repaired
     feed = [_grammar_token(tok.kind, i) for i, tok in enumerate(tokens)]
     skipped: list[int] = []
 
@@ -99,6 +111,8 @@ def parse_lines(raw_lines: list[str], profile: Profile | None = None) -> ParseRe
     builder = _Builder(tokens, lines, profile)
     builder.walk(tree)
     builder.place_misplaced(skipped)
+    for name, element in _metadata_elements(wrapped.metadata).items():
+        builder.fields.setdefault(name, element)  # the letter's own element, when it has one, comes first
     letter = builder.finish(artifacts)
     return ParseResult(letter=letter, misplaced=builder.misplaced, duplicates=builder.duplicates,
                        paragraphs_text=letter.paragraphs)
@@ -285,6 +299,8 @@ class _Builder:
             artifacts=sorted(artifacts, key=lambda a: (a.span.line, a.span.column)),
         )
         letter.kind, letter.kind_signals = decide_kind(letter)
+        if not is_reply_letter(letter):  # a news item, a notice, a table: no reply, so no kind of reply
+            letter.role, letter.kind = None, Kind.UNKNOWN
         return letter
 
 
@@ -315,6 +331,37 @@ TERMINAL_ELEMENT = {
 # itself is what is out of place (a stray paragraph, a lone title line).
 _NO_HARVEST = {"paragraph", "heading", "title"}
 _FIELD_OF = {"contact": "contact_person", "printed": "print_date"}
+
+
+_METADATA_TOKENS = {"doc_number": "DOC_NUMBER", "date": "DATE", "disclosure": "DISCLOSURE"}
+
+
+def _metadata_elements(values: list[publication.MetadataValue]) -> dict[str, Element]:
+    """The elements a publication's metadata gives (the first value of each field), built by the same
+    builders as the letter's own lines so that the rules judge their form; spans cover the value only.
+    A value no builder recognises (an empty 发文字号, "无") fills nothing."""
+    out: dict[str, Element] = {}
+    for value in values:
+        if value.field in out:
+            continue
+        kind = _METADATA_TOKENS[value.field]
+        token = classify(value.value)
+        if token.kind != kind and value.field == "disclosure":  # 公开方式：公开 is known only with its label
+            token = classify(value.cell)
+        if token.kind != kind:
+            continue
+        if kind == "DOC_NUMBER":
+            element = E.doc_number(token)[0]
+        elif kind == "DATE":
+            element = E.date(token)
+        else:
+            element = E.disclosure(token)
+            if token.first is value.cell:
+                element.span = value.value.span()
+                element.raw = E.raw_of(value.value, element.span)
+        element.source = "metadata"
+        out[value.field] = element
+    return out
 
 
 def _opening(body: list[Paragraph]) -> tuple[Element, Paragraph] | None:

@@ -65,3 +65,34 @@ def decide_kind(letter: Letter) -> tuple[Kind, list[KindSignal]]:
 
 
 __all__ = ["decide_kind", "Element"]
+
+
+# ---- is it a reply letter at all -------------------------------------------------------------------------
+# the title of a reply (…的答复, …答复意见, …的复函, …会办意见, …协办意见的函) that names what it answers
+_REPLY_TITLE_END = re.compile(r"(?:答复(?:意见|函)?|回复|复函|(?:会办|协办|办理)意见|的函)$")
+_REPLY_TITLE_ITEM = re.compile(r"建议|提案|议案|号")
+# the title of another kind of document: its 文号 does not make it a reply (a 交办 notice, minutes, a table)
+_OTHER_DOCUMENT_TITLE = re.compile(r"(?:通知|通报|纪要|决定|报告|请示|公告|公示|简报|方案|办法|统计表|一览表|情况表|汇总表)"
+                                   r"(?:[（(][^）)]{0,10}[）)])?$")
+# a reply's opening, also without 您 (…建议收悉, 现将我局协办意见函告如下)
+_REPLY_OPENING = re.compile(r"收悉|(?:答复|函告|回复)如下|现(?:予以)?答复")
+
+
+def is_reply_letter(letter: Letter) -> bool:
+    """Does the text read as a reply letter at all? It does with a salutation, a reply opening, the title of
+    a reply, or a 文号 on a text with more than that line. A title naming another kind of document (a 交办
+    notice has a 文号 and is addressed to units too) leaves only a member's salutation or a reply opening.
+    A news item about 建议办理, a statistics table or a lone word is no letter."""
+    if letter.opening is not None:
+        return True
+    title = letter.title.value if letter.title is not None else ""
+    other_document = bool(title) and _OTHER_DOCUMENT_TITLE.search(title) is not None
+    salutation = letter.salutation
+    if salutation is not None and (salutation.role or not other_document):
+        return True
+    if title and _REPLY_TITLE_END.search(title) and _REPLY_TITLE_ITEM.search(title):
+        return True
+    prose = [p.text for p in letter.paragraphs if p.heading_level is None][:3]
+    if any(_REPLY_OPENING.search(text) for text in prose):
+        return True
+    return letter.doc_number is not None and bool(title or letter.paragraphs) and not other_document

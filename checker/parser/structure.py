@@ -5,6 +5,8 @@
 * ``element-out-of-place`` (RL002): a recognised element standing where the letter's structure does not
   allow it (a 签发人 under the date, a second salutation inside the body …).
 * ``element-duplicated`` (RL003): an element given twice (two 文号, two dates …).
+* ``not-a-reply-letter`` (RL004): the text is no reply letter at all (a news item, a 交办 notice, a table);
+  it is then the only finding.
 
 Missing elements are the rule catalogue's ``required`` rules; ``missing_anchor`` says where they point.
 """
@@ -52,6 +54,12 @@ def _line_span(token) -> Span:
 
 
 def structural_diagnostics(result: ParseResult) -> list[Diagnostic]:
+    if result.letter.role is None:  # not a reply letter: no element of one is misplaced or missing
+        return [Diagnostic.trusted(
+            code="RL004", rule="not-a-reply-letter", severity=Severity.WARNING, span=Span.at(1, 1, 1, 1), fix=None,
+            message="这份文本看起来不是建议、提案的答复函（没有称呼、答复开头语，也没有答复标题），"
+                    "未按答复函逐项检查",
+        )]
     out: list[Diagnostic] = []
     for record in result.misplaced:
         token = record.token
@@ -80,23 +88,54 @@ def structural_diagnostics(result: ParseResult) -> list[Diagnostic]:
 
 
 def missing_anchor(letter, field: str, last_line: int) -> Span:
-    """Where to point when ``field`` is absent: the place it should have stood (a point, not a range)."""
+    """Where to point when ``field`` is absent: the place it should have stood (a point, not a range).
+    Never at a value taken from publication metadata: that line is not the letter's."""
     paragraphs = letter.paragraphs
     first_body = paragraphs[0] if paragraphs else None
     last_body = paragraphs[-1] if paragraphs else None
-    header = letter.doc_number or letter.organ_mark or letter.grade
-    candidates = _ANCHORS.get(field)
-    elements = (
-        [getattr(letter, name) if name not in ("first_body", "last_body", "header") else
-         {"first_body": first_body, "last_body": last_body, "header": header}[name] for name in candidates]
-        if candidates else [header]
-    )
-    for element in elements:
-        if element is not None:
+    named = {"first_body": first_body, "last_body": last_body}
+    candidates = _ANCHORS.get(field) or ("doc_number", "header")
+    for name in candidates:
+        if name == "header":
+            span = _header_anchor(letter)
+            if span is not None:
+                return span
+            continue
+        element = named[name] if name in named else getattr(letter, name)
+        if element is not None and getattr(element, "source", "letter") != "metadata":
             span = element.span
             return Span.at(span.line, span.column, span.line, span.column + 1)
-    line = max(1, last_line) if field in _AT_END else 1
+    if field in _AT_END:
+        line = max(1, last_line)
+        return Span.at(line, 1, line, 1)
+    line = _first_line_of_letter(letter)
     return Span.at(line, 1, line, 1)
+
+
+_HEADER_ELEMENTS = frozenset({"copy_number", "secrecy", "urgency", "grade", "disclosure", "organ_mark", "doc_number",
+                              "signer"})
+
+
+def _header_anchor(letter) -> Span | None:
+    """The first element standing in the letter's 版头, or None when it has no 版头."""
+    entries = [entry for entry in letter.layout if entry.zone == "header" and entry.element in _HEADER_ELEMENTS]
+    if not entries:
+        return None
+    first = min(entries, key=lambda entry: entry.line)
+    element = getattr(letter, first.element, None)
+    if element is not None and element.span.line == first.line:
+        span = element.span
+        return Span.at(span.line, span.column, span.line, span.column + 1)
+    return Span.at(first.line, 1, first.line, 1)
+
+
+def _first_line_of_letter(letter) -> int:
+    """The first line of the letter proper (its title, salutation or first body line): publication lines
+    are neither elements nor paragraphs."""
+    lines = [entry.line for entry in letter.layout]
+    if letter.paragraphs:
+        lines.append(letter.paragraphs[0].span.line)
+    return min(lines, default=1)
 
 
 # the elements (in order of preference) next to which a missing element should have stood
@@ -112,6 +151,7 @@ _ANCHORS = {
     "print_date": ("cc", "date", "last_body"),
     "print_organ": ("print_date", "cc", "date"),
     "opening": ("first_body", "salutation"),
+    "proposal_number": ("title", "first_body"),
     "closing": ("last_body",),
 }
 _AT_END = {"cc", "date", "signature_organ", "contact_person", "contact_phone", "print_date"}
