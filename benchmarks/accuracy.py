@@ -388,9 +388,15 @@ class Counts:
     def recall(self) -> Optional[float]:
         return self._ratio(self.findings_matched, self.findings_expected)
 
+    @property
+    def false_alarms_per_letter(self) -> Optional[float]:
+        """Reported findings nobody expected, per letter (issue 9 aims at fewer than 0.5 on real letters)."""
+        return self._ratio(self.findings_reported - self.findings_matched, self.letters)
+
     def as_dict(self) -> dict:
         return {
             "letters": self.letters,
+            "false_alarms_per_letter": self.false_alarms_per_letter,
             "elements": {"agree": self.elements_agree, "total": self.elements_total, "score": self.elements},
             "kind": {"correct": self.kind_correct, "total": self.letters, "score": self.kind},
             "role": {"correct": self.role_correct, "total": self.letters, "score": self.role},
@@ -660,9 +666,15 @@ def render_text(scores: Scores, check_floors: bool = False) -> str:
              f"(isolated settings, built-in profile, every rule)", ""]
     for row in [header, *rows]:
         lines.append("  ".join(cell.ljust(w) if i == 0 else cell.rjust(w) for i, (cell, w) in enumerate(zip(row, widths))))
-    lines += ["", _floors_line(scores, check_floors)]
+    lines += ["", _false_alarms_line(scores), _floors_line(scores, check_floors)]
     lines += [""] + _listing_lines(scores)
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _false_alarms_line(scores: Scores) -> str:
+    rate = scores.overall.false_alarms_per_letter
+    unexpected = scores.overall.findings_reported - scores.overall.findings_matched
+    return "false alarms: —" if rate is None else f"false alarms: {rate:.2f} per letter ({unexpected} unexpected findings)"
 
 
 def _floors_line(scores: Scores, check_floors: bool) -> str:
@@ -716,6 +728,7 @@ def print_report(scores: Scores, check_floors: bool = False, console=None) -> No
     for row in score_rows(scores):
         table.add_row(*row)
     console.print(table)
+    console.print(escape(_false_alarms_line(scores)))
     console.print(escape(_floors_line(scores, check_floors)))
     console.print()
     for line in _listing_lines(scores):

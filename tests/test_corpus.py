@@ -172,6 +172,7 @@ def test_an_unexpected_finding_lowers_precision_and_not_recall_and_shows_its_mes
                          result([finding("doc-number-brackets", 4), finding("printed-by-missing", 22),
                                  finding("title-template", 6, "标题不符合写法")]))
     assert score.counts.precision == pytest.approx(2 / 3) and score.counts.recall == 1.0
+    assert score.counts.false_alarms_per_letter == 1.0
     (d,) = score.disagreements
     assert (d.name, d.line, d.expected, d.message) == ("title-template", 6, "not reported", "标题不符合写法")
 
