@@ -18,16 +18,17 @@ import pytest
 from pydantic import BaseModel
 from rich.console import Console
 
-from checker.api import check_text, check_texts
+from checker.api import check_file, check_text, check_texts
 from checker.config import Configurator, Overrides
 from checker.engine import load_rules
-from checker.limits import MAX_CHARS, MAX_LINES
+from checker.limits import MAX_CHARS, MAX_LINES, MiB
 from checker.model import Diagnostic, FileResult, Fix, Kind, Report, Severity, Span
 from checker.parser.build import LetterTooLarge, parse_lines
 from checker.parser.patterns import KIND_QUOTES, QUOTES, Quoted
 from checker.reporters.text import WHOLE_LINE_LIMIT, display_width, render_concise, render_full
 from conftest import EXAMPLES, letter_fixtures
 from hostile import run_cli
+from line_kinds import EVERY_LINE, LINE_KINDS
 
 NPC = (EXAMPLES / "npc-compliant.txt").read_text(encoding="utf-8")
 TITLE = "关于对市九届人大四次会议第15号建议的答复"
@@ -130,13 +131,13 @@ PUSHED = (" ", "\u3000", "1", "的", "人大")
 ENDINGS = ("", "x" * 40, "\nx")  # kept after the rest of the line, or (the first two) in place of it
 
 
-def families(pattern: re.Pattern):
+def families(pattern: re.Pattern, seeds: tuple[str, ...] = SEED_LINES, generic: bool = True):
     """(description, line of about n characters) makers: generic runs in contexts, then runs pushed into
     the lines the pattern matches."""
-    for atom in atoms_for(pattern):
+    for atom in atoms_for(pattern) if generic else ():
         for prefix, tail in CONTEXTS:
             yield f"{prefix!r} + {atom!r}… + {tail!r}", (lambda n, p=prefix, a=atom, t=tail: p + a * max(1, n // len(a)) + t)
-    for seed in [seed for seed in SEED_LINES if pattern.search(seed)][:SEEDS_PER_PATTERN]:
+    for seed in [seed for seed in seeds if pattern.search(seed)][:SEEDS_PER_PATTERN]:
         for at in range(len(seed) + 1):
             for atom in dict.fromkeys((*PUSHED, seed[at - 1:at] or " ")):
                 for rest in {seed[at:] + ending for ending in ENDINGS} | set(ENDINGS[1:]):
@@ -144,12 +145,12 @@ def families(pattern: re.Pattern):
                            lambda n, s=seed[:at], a=atom, r=rest: s + a * max(1, n // len(a)) + r)
 
 
-def superlinear(pattern: re.Pattern) -> str | None:
+def superlinear(pattern: re.Pattern, seeds: tuple[str, ...] = SEED_LINES, generic: bool = True) -> str | None:
     """The first adversarial line on which ``finditer`` grows faster than linearly, described; else None."""
     def scan(text: str):
         return lambda: sum(1 for _ in pattern.finditer(text))
 
-    for described, line in families(pattern):
+    for described, line in families(pattern, seeds, generic):
         small = best_time(scan(line(SMALL)))
         if small > HOPELESS and best_time(scan(line(SMALL)), 3) > HOPELESS:  # not a pause of a loaded machine
             return f"{small:.2f} s on {SMALL} characters of {described}"
@@ -179,6 +180,15 @@ def test_pipeline_pattern_runs_in_linear_time(label, pattern):
     assert superlinear(pattern) is None, f"{label} {pattern.pattern!r}: {superlinear(pattern)}"
 
 
+@pytest.mark.parametrize("label, pattern", rule_patterns() + module_patterns(),
+                         ids=lambda v: v if isinstance(v, str) else "")
+def test_pattern_runs_in_linear_time_in_the_lines_of_published_letters(label, pattern):
+    """The same attack, pushed into the lines portals and office systems add (metadata tables, glued grades,
+    salutations with several names, labelled footers, new date forms: tests/line_kinds.py)."""
+    found = superlinear(pattern, EVERY_LINE, generic=False)
+    assert found is None, f"{label} {pattern.pattern!r}: {found}"
+
+
 def test_the_timing_guard_catches_a_backtracking_pattern():
     """The guard itself can fail: the old title-template pattern, and a textbook quadratic one."""
     old_title_template = re.compile(r"^(?:.+?)?(?:关于)?对?.*?(?:人大|政协|人民代表大会|政治协商会议).*?第?“?[0-9A-Za-z\-－]+”?号”?"
@@ -186,6 +196,8 @@ def test_the_timing_guard_catches_a_backtracking_pattern():
     assert superlinear(old_title_template) is not None
     assert superlinear(re.compile(r"人大.*?(?:代表|选工委)")) is not None
     assert superlinear(re.compile(r"人大(?:代表|选工委)")) is None
+    # and in the lines of published letters: the names joined by 、 before 代表, as a careless pattern reads them
+    assert superlinear(re.compile(r"、.*?代表："), EVERY_LINE, generic=False) is not None
 
 
 def test_quoted_stretches_are_what_the_regex_found():
@@ -293,6 +305,119 @@ def test_the_cli_checks_a_letter_of_200000_characters_in_seconds(tmp_path):
     assert time.perf_counter() - start < 30.0
     assert done.returncode in (0, 1), done.stderr.decode(errors="replace")
     assert "检查了 1 个文件".encode() in done.stdout
+
+
+# ---- the lines of published letters, to the parser's bounds (issue 9, "Bad input") ------------------------
+
+def timed_check(text: str) -> tuple[float, FileResult]:
+    start = time.perf_counter()
+    result = check_text(text, "hostile.txt", ISOLATED)
+    return time.perf_counter() - start, result
+
+
+def growth(small: str, large: str) -> tuple[float, float, FileResult]:
+    """Seconds to check ``small`` (best of two) and ``large``, and the result of ``large``. A large time
+    beyond the linear bound is measured once more: a pause of a loaded machine is not a quadratic parser."""
+    base = check_seconds(small, 2)
+    seconds, result = timed_check(large)
+    if not linear(base, seconds):
+        seconds = min(seconds, timed_check(large)[0])
+    return base, seconds, result
+
+
+def linear(base: float, large: float) -> bool:
+    """From n to 4n characters or lines: far below ×16, under half a minute."""
+    return large < 30.0 and large < 10 * max(base, 0.1)
+
+
+def one_megabyte_line(examples, room: int) -> str:
+    """The examples of a line kind repeated on one line up to 1 MiB of UTF-8, or ``room`` characters when
+    that comes first (a line of 1 MiB of digits would be beyond MAX_CHARS: refused, tested below)."""
+    unit = "  ".join(examples) + "  "
+    line = unit * (room // len(unit) + 1)
+    size = 0
+    for length, character in enumerate(line[:room]):
+        size += len(character.encode("utf-8"))
+        if size >= MiB:
+            return line[: length + 1]
+    return line[:room]
+
+
+def above_the_letter(line: str) -> str:
+    return line + "\n" + NPC
+
+
+def before_the_cc(line: str) -> str:
+    return NPC.replace("抄送：", line + "\n\n抄送：", 1)
+
+
+PLACES = {"alone": lambda text: text, "above the letter": above_the_letter, "in the body": in_body,
+          "before the 抄送": before_the_cc}
+ROOM = MAX_CHARS - len(NPC) - 1_000  # characters left for the hostile part, inside the bound
+
+
+@pytest.mark.parametrize("kind", LINE_KINDS)
+def test_a_line_of_one_megabyte_is_checked_in_linear_time(kind):
+    """A metadata table, a breadcrumb, a glued grade, a salutation … written over and over on one line of
+    1 MiB (or as many characters as the bound allows), in each place of a letter."""
+    line = one_megabyte_line(LINE_KINDS[kind], ROOM)
+    quarter = line[: len(line) // 4]
+    assert len(line.encode("utf-8")) >= MiB or len(line) == ROOM, "the line is not as long as promised"
+    for place, put in PLACES.items():
+        base, large, result = growth(put(quarter), put(line))
+        assert linear(base, large), \
+            f"{kind} {place}: {base:.2f} s → {large:.2f} s from {len(quarter)} to {len(line)} characters"
+        assert result.error is None and result.letter is not None, (kind, place, result.error)
+
+
+SHORT_LINES = tuple(line for line in EVERY_LINE if len(line) <= 12)
+
+
+def short_lines(count: int) -> str:
+    return "\n".join(SHORT_LINES[i % len(SHORT_LINES)] for i in range(count))
+
+
+def test_the_short_lines_fill_the_bounds_of_a_letter():
+    """The test below is as large as the bounds allow: as many lines as a letter may have, in fewer characters."""
+    assert len(SHORT_LINES) >= 20 and {"周立新、马海燕代表：", "乙类", "20211026", "分享到："} <= set(SHORT_LINES)
+    assert len(short_lines(MAX_LINES).replace("\n", "")) < MAX_CHARS - len(NPC)
+
+
+@pytest.mark.parametrize("place", ["alone", "above the letter", "in the body"])
+def test_as_many_short_lines_as_the_bounds_allow_are_checked_in_linear_time(place):
+    put = PLACES[place]
+    count = MAX_LINES - (0 if place == "alone" else len(NPC.split("\n")) + 2)
+    base, large, result = growth(put(short_lines(count // 4)), put(short_lines(count)))
+    assert linear(base, large), f"{place}: {base:.2f} s → {large:.2f} s from {count // 4} to {count} lines"
+    assert result.error is None and result.letter is not None and len(result.source_lines) <= MAX_LINES
+
+
+REFUSED = {
+    "a line of 1 MiB of digits": lambda: "2" * MiB,
+    "a line of salutation names beyond the characters allowed": lambda: ("周立新、" * (MAX_CHARS // 4 + 1)) + "代表：",
+    "a metadata table beyond the characters allowed": lambda: one_megabyte_line(LINE_KINDS["metadata-pipes"], 2 * MAX_CHARS) * 2,
+    "100,000 short lines": lambda: short_lines(100_000),
+    "100,000 empty lines around a letter": lambda: "\n" * 50_000 + NPC + "\n" * 50_000,
+}
+
+
+@pytest.mark.parametrize("name", REFUSED)
+def test_an_input_beyond_the_bounds_is_refused_at_once(name, tmp_path):
+    """Refused with the per-file message before any parsing: in a moment, from text and from a file."""
+    text = REFUSED[name]()
+    assert len(text) > MAX_CHARS or text.count("\n") >= MAX_LINES
+    start = time.perf_counter()
+    result = check_text(text, "big.txt", ISOLATED)
+    seconds = time.perf_counter() - start
+    assert result.error is not None and result.error.startswith("文件内容异常") and result.letter is None
+    assert seconds < 1.0, f"{name}: {seconds:.2f} s to refuse"
+    path = tmp_path / "big.txt"
+    path.write_text(text, encoding="utf-8")
+    start = time.perf_counter()
+    result = check_file(path, ISOLATED)
+    seconds = time.perf_counter() - start
+    assert result.error is not None and result.error.startswith("文件内容异常") and result.letter is None
+    assert seconds < 1.0, f"{name}: {seconds:.2f} s to refuse the file"
 
 
 # ---- the parser's own bounds --------------------------------------------------------------------------------

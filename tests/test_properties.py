@@ -7,11 +7,13 @@ import random
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from pydantic import BaseModel
 
 import lettergen
+from line_kinds import EVERY_LINE
 from checker import check_text
 from checker.api import check_file
-from checker.model import FIELD_NAMES, FileResult
+from checker.model import FIELD_NAMES, FileResult, Span
 from checker.sources import SourceError, source_from_bytes
 from checker.sources.text import split_lines
 
@@ -47,6 +49,28 @@ def assert_spans_inside(result: FileResult, text: str) -> None:
                     assert source[element.span.column - 1 : element.span.end_column - 1] == element.raw, name
     for artifact in letter.artifacts:
         inside(artifact.span)
+    for d in result.diagnostics:
+        if d.fix is not None:
+            inside(d.fix.span)
+    for span in every_span(letter):  # the elements outside the JSON fields too: paragraphs, opening, signals …
+        inside(span)
+    for entry in letter.layout:
+        assert 1 <= entry.line <= max(1, len(lines)), entry
+    for paragraph in letter.paragraphs:
+        for _, line, column in paragraph.pieces:
+            assert 1 <= line <= len(lines) and 1 <= column <= len(lines[line - 1]) + 1, (paragraph.pieces, line)
+
+
+def every_span(value, depth: int = 0):
+    """Every span held anywhere in a model (a letter, its elements, their lists)."""
+    if isinstance(value, Span):
+        yield value
+    elif isinstance(value, list) and depth < 4:
+        for item in value:
+            yield from every_span(item, depth + 1)
+    elif isinstance(value, BaseModel) and depth < 4:
+        for name in type(value).model_fields:
+            yield from every_span(getattr(value, name), depth + 1)
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -129,3 +153,190 @@ def test_file_reader_survives_any_file(tmp_path):
         path.write_bytes(bytes(rng.randrange(256) for _ in range(rng.randrange(0, 300))))
         result = check_file(path)
         assert result.error or result.letter is not None
+
+
+# ---- the line kinds of published letters (issue 9, "Bad input") ---------------------------------------------
+# Metadata tables (pipes, tabs, 键：值), portal chrome, grades glued to the 文号 or the 签发人, salutations with
+# several names, labelled footers, dates in Chinese numerals or digit runs: made from parts, so that hypothesis
+# varies every piece, then mixed with random lines and noise.
+
+NAMES = st.sampled_from(["周立新", "马海燕", "李文涛", "何晓芸", "欧阳春华", "王某", "×××", "xx", "***", "××", ""])
+ORGANS = st.sampled_from(["澜州市交通运输局", "华川市教育局", "平溪县住房和城乡建设局", "青川市城市管理局",
+                          "民盟澜州市委员会", "市工商联", "城建股", ""])
+SPACES = st.sampled_from(["", " ", "  ", "    ", "\t", "\u3000", "\u3000\u3000", "            "])
+COLONS = st.sampled_from(["：", ":", "", " ：", "： "])
+GRADE_LETTERS = st.sampled_from(list("ABCDE甲乙丙丁ＡＢ"))
+DIGITS = st.text(alphabet="0123456789", min_size=0, max_size=10)
+CN_DIGITS = st.text(alphabet="〇零一二三四五六七八九十0", min_size=0, max_size=5)
+
+
+@st.composite
+def doc_numbers(draw) -> str:
+    code = draw(st.sampled_from(["华川交复", "平溪交复函", "澜交复", "华教提复", "东湖城管发", "", "澜政办函"]))
+    opening, closing = draw(st.sampled_from([("〔", "〕"), ("[", "]"), ("（", "）"), ("(", ")"), ("【", "】"), ("", ""),
+                                             ("〔", ""), ("", "〕")]))
+    return f"{code}{opening}{draw(DIGITS)}{closing}{draw(st.sampled_from(['', '第']))}{draw(DIGITS)}" \
+           f"{draw(st.sampled_from(['号', '', '號']))}"
+
+
+@st.composite
+def dates(draw) -> str:
+    form = draw(st.integers(0, 4))
+    if form == 0:  # Chinese numerals, mixed with digits
+        return f"{draw(CN_DIGITS)}年{draw(CN_DIGITS)}月{draw(CN_DIGITS)}日"
+    if form == 1:  # a digit run
+        return draw(DIGITS)
+    if form == 2:  # unfilled
+        return f"{draw(DIGITS)}年{draw(SPACES)}月{draw(SPACES)}日"
+    if form == 3:  # separators, a portal timestamp
+        sep = draw(st.sampled_from([".", "-", "/", "—", "．"]))
+        clock = draw(st.sampled_from(["", " 09:32:11", " 9:32", "09:32"]))
+        return f"{draw(DIGITS)}{sep}{draw(DIGITS)}{sep}{draw(DIGITS)}{clock}"
+    return f"{draw(DIGITS)}年{draw(DIGITS)}月{draw(DIGITS)}日"
+
+
+VALUES = st.one_of(doc_numbers(), dates(), ORGANS, NAMES, DIGITS, st.sampled_from(["主动公开", "交通", "建议提案办理"]))
+METADATA_KEYS = st.sampled_from(["索引号", "发文字号", "文号", "成文日期", "发文日期", "发布日期", "发布时间", "公开方式",
+                                 "主题分类", "信息分类", "发布机构", "来源", "浏览次数", ""])
+
+
+@st.composite
+def metadata_lines(draw) -> str:
+    cells = draw(st.lists(st.tuples(METADATA_KEYS, COLONS, VALUES), min_size=1, max_size=6))
+    separator = draw(st.sampled_from([" | ", "|", "｜", "\t", "    ", "\u3000", " ", ""]))
+    tabbed = separator == "\t" and draw(st.booleans())  # key and value in cells of their own
+    text = separator.join(f"{k}\t{v}" if tabbed else f"{k}{c}{v}" for k, c, v in cells)
+    return draw(st.sampled_from(["", "| ", "|"])) + text + draw(st.sampled_from(["", " |", "|"]))
+
+
+@st.composite
+def chrome_lines(draw) -> str:
+    form = draw(st.integers(0, 3))
+    if form == 0:
+        return (f"发布时间{draw(COLONS)}{draw(dates())}{draw(SPACES)}来源{draw(COLONS)}{draw(ORGANS)}{draw(SPACES)}"
+                f"浏览次数{draw(COLONS)}{draw(DIGITS)}")
+    if form == 1:
+        crumbs = draw(st.lists(st.sampled_from(["首页", "政务公开", "建议提案办理", "信息公开", "当前位置：首页", ""]),
+                               min_size=1, max_size=5))
+        return draw(st.sampled_from([" > ", ">", ">>", " » ", "/"])).join(crumbs)
+    if form == 2:
+        parts = draw(st.lists(st.sampled_from(["【字体：大 中 小】", "打印本页", "关闭窗口", "【打印】", "【关闭】", "分享到：",
+                                               "[打印]", "返回顶部"]), min_size=1, max_size=4))
+        return draw(SPACES).join(parts)
+    return draw(st.sampled_from(["分享到：", "打印本页", "关闭窗口", "扫一扫在手机打开当前页"]))
+
+
+@st.composite
+def glued_grade_lines(draw) -> str:
+    grade = draw(GRADE_LETTERS)
+    suffix = draw(st.sampled_from(["类", "", "级"]))
+    bracket = draw(st.sampled_from([("(", ")"), ("（", "）"), ("", ""), ("【", "】"), ("(", "")]))
+    glued = f"{bracket[0]}{grade}{suffix}{bracket[1]}"
+    word = draw(st.sampled_from(["", "已经解决", "基本解决", "正在解决", "列入计划解决", "留作参考", "（正在解决）"]))
+    form = draw(st.integers(0, 4))
+    if form == 0:
+        return f"{draw(doc_numbers())}{draw(SPACES)}{glued}"
+    if form == 1:
+        return f"签发人{draw(COLONS)}{draw(NAMES)}{draw(SPACES)}{glued}"
+    if form == 2:
+        return f"{draw(doc_numbers())}{draw(SPACES)}签发人{draw(COLONS)}{draw(NAMES)}{draw(SPACES)}{glued}"
+    if form == 3:
+        label = draw(st.sampled_from(["办理结果", "答复类别", "办复类别", "类别", ""]))
+        return f"{label}{draw(COLONS)}{grade}{suffix}{word}"
+    return f"{glued}{draw(SPACES)}{word}"
+
+
+@st.composite
+def salutation_lines(draw) -> str:
+    if draw(st.integers(0, 5)) == 0:
+        return draw(st.sampled_from(["您好：", "民盟澜州市委员会：", "市住房和城乡建设局：", "市工商联：", "各位代表："]))
+    names = draw(st.lists(NAMES, min_size=1, max_size=6))
+    joiner = draw(st.sampled_from(["、", "，", ",", " ", "  ", ""]))
+    honorific = draw(st.sampled_from(["", "尊敬的", "尊敬", "尊敬的 "]))
+    role = draw(st.sampled_from(["代表", "委员", "同志", "", "代表委员"]))
+    group = draw(st.sampled_from(["", "等", f"等{draw(st.integers(0, 99))}位", "等同志"]))
+    order = draw(st.booleans())  # 何晓芸委员等 or 周立新等5位代表
+    tail = f"{role}{group}" if order else f"{group}{role}"
+    return f"{honorific}{joiner.join(names)}{draw(SPACES)}{tail}{draw(COLONS)}{draw(st.sampled_from(['', '您好！']))}"
+
+
+FOOTER_LABELS = st.sampled_from(["承办单位", "单位负责人", "承办人及联系电话", "答复单位", "答复日期", "主管领导人姓名",
+                                 "具体经办人姓名", "邮政编码", "分管领导", "分管单位", "承办人", "联系人", "联系电话",
+                                 "办复类别", "答复类别", "签发人", "联系单位及电话", "经办人"])
+PHONES = st.one_of(
+    st.builds(lambda a, sep, b: f"{a}{sep}{b}", DIGITS, st.sampled_from(["-", "—", "－", " ", "", "–"]), DIGITS),
+    st.builds(lambda a, b, c: f"{a} {b} {c}", DIGITS, DIGITS, DIGITS),
+    st.builds(lambda a, b: f"({a}){b}", DIGITS, DIGITS),
+    st.builds(lambda a, b: f"{a}、{b}", DIGITS, DIGITS),
+    st.just("010-5893xxxx"),
+)
+
+
+@st.composite
+def footer_lines(draw) -> str:
+    cells = draw(st.lists(st.tuples(FOOTER_LABELS, COLONS, st.one_of(NAMES, ORGANS, PHONES, dates(), glued_grade_lines())),
+                          min_size=1, max_size=4))
+    text = draw(SPACES).join(f"{label}{colon}{value}" for label, colon, value in cells)
+    opening, closing = draw(st.sampled_from([("", ""), ("（", "）"), ("(", ")"), ("（", "")]))
+    return f"{opening}{text}{closing}"
+
+
+NEW_LINE_KINDS = st.one_of(metadata_lines(), chrome_lines(), glued_grade_lines(), salutation_lines(), footer_lines(),
+                           dates(), st.builds(lambda p: f"联系电话：{p}", PHONES), st.sampled_from(EVERY_LINE))
+
+
+@st.composite
+def noisy(draw, lines) -> str:
+    """A line of a new kind, sometimes cut or with a stray character."""
+    line = draw(lines)
+    action = draw(st.integers(0, 3))
+    if action == 1 and line:
+        return line[: draw(st.integers(0, len(line)))]
+    if action == 2:
+        at = draw(st.integers(0, len(line)))
+        return line[:at] + draw(ALPHABET) + line[at:]
+    return line
+
+
+def assert_checked(text: str) -> None:
+    result = check_text(text)
+    assert result.error is None and result.letter is not None, result.error
+    assert isinstance(result.diagnostics, list)
+    assert_spans_inside(result, text)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.one_of(noisy(NEW_LINE_KINDS), LINE_STRATEGY), max_size=30))
+def test_lines_of_published_letters_never_raise_and_spans_stay_inside(lines):
+    assert_checked("\n".join(lines))
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(min_value=0, max_value=2**32),
+       st.lists(st.tuples(st.floats(min_value=0, max_value=1), st.booleans(), noisy(NEW_LINE_KINDS)), max_size=8))
+def test_lines_of_published_letters_inside_a_realistic_letter_never_raise(seed, changes):
+    """Each new line goes into a generated letter at some place, added there or replacing the line."""
+    lines = lettergen.generate_letter(random.Random(seed), defect_rate=0.3).split("\n")
+    for place, replace, line in changes:
+        at = min(len(lines) - 1, int(place * len(lines)))
+        if replace:
+            lines[at] = line
+        else:
+            lines.insert(at, line)
+    assert_checked("\n".join(lines))
+
+
+def test_every_example_line_kind_in_every_zone_of_a_letter(compliant_npc):
+    """Each example line alone, at the top of a letter, as its salutation, among its body, after its date and
+    after its 抄送: a model, findings and spans inside every time."""
+    lines = compliant_npc.split("\n")
+    salutation = next(i for i, line in enumerate(lines) if line.endswith("代表："))
+    body = salutation + 2
+    date = next(i for i, line in enumerate(lines) if line.startswith("2025年"))
+    cc = next(i for i, line in enumerate(lines) if line.startswith("抄送"))
+    for example in EVERY_LINE:
+        assert_checked(example)
+        for at, replace in ((0, False), (salutation, True), (body, False), (date + 1, False), (cc + 1, False)):
+            changed = list(lines)
+            changed[at : at + replace] = [example]
+            assert_checked("\n".join(changed))
