@@ -42,7 +42,7 @@ def check_source(source: Source, effective: Effective | None = None) -> FileResu
         compiled = rules.by_name.get(d.rule)
         if compiled is not None:
             d.severity = compiled.severity
-    found = parser_findings + run_rules(effective.rules_for(letter.kind), letter, context)
+    found = parser_findings + run_rules(effective.rules_for(letter.kind, letter.role), letter, context)
     enabled = effective.enabled_names
     ignored = effective.ignored_for(source.path)
     severities = effective.severities
