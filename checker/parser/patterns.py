@@ -60,12 +60,13 @@ ORGAN = re.compile(rf"^(?P<organ>[{HAN}（）()·、\s]{{2,60}}(?:{_ORGAN_SUFFIX
 
 # ---- 标题, 主送 ----------------------------------------------------------------------------------------
 # 主送 to people: 周立新代表： / 尊敬的周立新、马海燕代表： / 周立新等5位代表： / 何晓芸委员等： / ×××代表： / 尊敬的周立新同志：
-# (the lexer reads the names and judges the form: see lexer._salutation). The names are a lazy run of at most
-# 60 characters, so each of its ends is tried once, and the line is anchored at both ends.
+# (the lexer reads the names and judges the form: see lexer.classify_salutation). The names are a lazy run
+# of at most 40 characters, each after at most 3 blanks taken possessively: a row of blanks is scanned once,
+# not once for every place the run might end inside it; the line is anchored at both ends.
 PLACEHOLDER_CHARS = "×xXＸｘ*＊○□〇某"
 _SALUTATION_CHARS = rf"{HAN}·•・×xXＸｘ*＊○□〇"
 SALUTATION = re.compile(
-    rf"^(?P<hon>尊敬的|尊敬)?\s*+(?P<name>[{_SALUTATION_CHARS}][{_SALUTATION_CHARS}、，,\s]{{0,60}}?)\s*+"
+    rf"^(?P<hon>尊敬的|尊敬)?\s*+(?P<name>[{_SALUTATION_CHARS}](?:\s{{0,3}}+[{_SALUTATION_CHARS}、，,]){{0,40}}?)\s*+"
     rf"(?P<others>等\s*+(?:(?P<count>[0-9０-９一二三四五六七八九十]{{1,3}})\s*+[位名]\s*+)?)?"
     rf"(?P<role>代表|委员|同志|先生|女士)(?:们)?\s*+(?P<etc>等)?\s*+"
     rf"(?:(?P<colon>[:：，,])\s*+(?P<rest>.{{0,20}})|(?P<bare>))$"
