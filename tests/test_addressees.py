@@ -144,6 +144,12 @@ SALUTATIONS = [
     ("周立新代表", npc, "周立新代表", "周立新", ["周立新"], "代表", "person", "colon", False, None, FORMAT),
     ("尊敬的周立新代表：您好！", npc, "周立新代表", "周立新", ["周立新"], "代表", "person", "trailing-text", False, None, FORMAT),
     ("尊敬的各位代表：", npc, "各位代表", "", [], "代表", "person", "", False, None, []),
+    ("周立新代表、马海燕代表：", npc, "周立新代表、马海燕代表", "周立新、马海燕", ["周立新", "马海燕"], "代表", "person", "", False,
+     None, []),
+    ("周 立 新代表：", npc, "周立新代表", "周立新", ["周立新"], "代表", "person", "spaced", False, None, FORMAT),
+    ("周立新代表，您好！", npc, "周立新代表", "周立新", ["周立新"], "代表", "person", "colon", False, None, FORMAT),
+    # deputies and members addressed together: no one role, so no role to check against the kind
+    ("各位代表、委员：", npc, "各位代表、委员", "", [], None, "person", "", False, None, []),
 ]
 
 

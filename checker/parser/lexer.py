@@ -142,7 +142,8 @@ def _classify_han(text: str) -> LineToken | None:
             hit = _try("ORGAN_MARK", P.ORGAN_MARK, text)
             if hit:
                 return hit
-        if text[-1] in "：:员表志生士等" or "：" in text[:30] or ":" in text[:30] or (first in "您你" and n <= 6):
+        if (text[-1] in "：:员表志生士等" or "：" in text[:30] or ":" in text[:30] or (first in "您你" and n <= 6)
+                or "代表，" in text[:30] or "委员，" in text[:30]):
             hit = classify_salutation(text)
             if hit:
                 return hit
@@ -163,11 +164,13 @@ _DOTS = "·•・"
 _NOT_A_NAME = ("关于", "对")
 
 
-def _name_pieces(written: str) -> tuple[list[str], bool] | None:
-    """The names of a salutation's name run, and whether a name is letter-spaced (周 立 新); None when a
-    piece is too long to be a name (the line is prose, not a salutation)."""
+def _name_pieces(written: str) -> tuple[list[str], bool, set[str]] | None:
+    """The names of a salutation's name run, whether a name is letter-spaced (周 立 新), and the roles
+    written after single names (周某代表、马某代表); None when a piece is too long to be a name (the line
+    is prose, not a salutation)."""
     pieces: list[str] = []
     spaced = False
+    roles: set[str] = set()
     for group in _NAME_GROUPS.split(written):
         parts = _WHITE.split(group.strip())
         if len(parts) > 1 and all(len(part) == 1 for part in parts):  # 周 立 新: one name, letter-spaced
@@ -177,6 +180,7 @@ def _name_pieces(written: str) -> tuple[list[str], bool] | None:
             for suffix in _ROLE_SUFFIXES:
                 if part.endswith(suffix) and len(part) > len(suffix):
                     part = part[: -len(suffix)]
+                    roles.add(suffix[-2:])
                     break
             for body in _BODY_WORDS:
                 if part.endswith(body) and len(part) > len(body):
@@ -190,7 +194,7 @@ def _name_pieces(written: str) -> tuple[list[str], bool] | None:
             if len(part) > 12:
                 return None
             pieces.append(part)
-    return pieces, spaced
+    return pieces, spaced, roles
 
 
 def _is_placeholder(name: str) -> bool:
@@ -201,7 +205,7 @@ def _person_salutation(text: str, m: re.Match) -> dict | None:
     read = _name_pieces(m.group("name"))
     if read is None:
         return None
-    pieces, spaced = read
+    pieces, spaced, roles_written = read
     hon = m.group("hon") or ""
     if hon and text[m.end("hon"):m.start("name")].strip() != text[m.end("hon"):m.start("name")]:
         spaced = True  # 尊敬的 周立新代表
@@ -227,7 +231,9 @@ def _person_salutation(text: str, m: re.Match) -> dict | None:
     end = m.end("etc") if m.group("etc") else m.end("role")
     return {
         "value": _WHITE.sub("", text[m.start("name"):end]), "name": "、".join(names), "names": names,
-        "role": word if word in _ROLE_WORDS else None, "addressee": "placeholder" if placeholder else "person",
+        # 各位代表、委员: deputies and members together have no one role
+        "role": word if word in _ROLE_WORDS and roles_written <= {word} else None,
+        "addressee": "placeholder" if placeholder else "person",
         "form": form, "honorific": bool(hon), "colon": colon, "trailing": rest,
         "others": bool(m.group("others") or m.group("etc")), "count": m.group("count"),
     }
