@@ -94,13 +94,13 @@ class Effective:
             self._enabled_names = frozenset(r.rule.name for r in self.enabled)
         return self._enabled_names
 
-    def rules_for(self, kind) -> list[CompiledRule]:
-        """The enabled rules that apply to a letter kind (computed once per kind)."""
-        rules = self._by_kind.get(kind)
+    def rules_for(self, kind, role=None) -> list[CompiledRule]:
+        """The enabled rules that apply to a letter kind and role (computed once per kind and role)."""
+        rules = self._by_kind.get((kind, role))
         if rules is None:
             from .engine import applicable
 
-            rules = self._by_kind[kind] = applicable(self.enabled, kind)
+            rules = self._by_kind[kind, role] = applicable(self.enabled, kind, role)
         return rules
 
     def ignored_for(self, path: str) -> set[str]:

@@ -172,20 +172,25 @@ Addressee = Literal["person", "organisation", "unit", "placeholder", "greeting"]
 
 class Salutation(Element):
     """主送 / 称呼: value is what addresses the reader, without 尊敬的, the colon and spaces (王某某委员,
-    周某、李某代表, 市住房和城乡建设局). ``names`` lists the people named (empty for an organisation, a unit,
-    a placeholder such as ×××代表 or a bare greeting); ``role`` is 代表, 委员 or None; ``addressee`` says
-    who is addressed: a person (one or several members), an organisation (a party committee, 工商联: a
-    集体提案), a unit (a government unit: the lead unit of a 会办/协办 letter), a placeholder left by a
-    publisher or a template, or only a greeting (您好：)."""
+    周某、李某代表, 周某等5位代表, 市住房和城乡建设局). ``names`` lists the people named (empty for an
+    organisation, a unit, a placeholder such as ×××代表 or a bare greeting); ``role`` is 代表, 委员 or None;
+    ``addressee`` says who is addressed: a person (one or several members), an organisation (a party
+    committee, 工商联, a 政协 committee: a 集体提案), a unit (a government unit: the lead unit of a 会办/协办
+    letter), a placeholder left by a publisher or a template, or only a greeting (您好：)."""
 
     name: str  # the names joined by "、", or the organisation's name; "" for a placeholder or greeting
     role: Optional[str]
-    honorific: bool  # 尊敬的
-    colon: str  # the colon as written ("：", ":" or "")
+    honorific: bool  # 尊敬的 (or 尊敬, which ``form`` reports)
+    colon: str  # the colon as written ("：", ":", "，" or "")
     trailing: str  # text after the colon on the same line (您好！), normally ""
     names: list[str] = []
     addressee: Addressee = "person"
-    form: str = ""  # what is wrong with the form as written ("同志", "missing-de" …), "" when nothing is
+    # what is wrong with the form as written, "" when nothing is: 同志 / 先生 / 女士 (a person not addressed
+    # as 代表 or 委员), missing-de (尊敬周某代表), spaced (周某  委员), colon (not a full-width ：),
+    # trailing-text (周某代表：您好！), greeting (您好： instead of a salutation)
+    form: str = ""
+    others: bool = False  # 等 written: more members are addressed than named (周某等5位代表, 何某委员等)
+    count: Optional[int] = None  # the N of 等N位, when written
 
 
 class Session(Element):

@@ -44,7 +44,7 @@ def check_source(source: Source, effective: Effective | None = None) -> FileResu
             d.severity = compiled.severity
     found = parser_findings
     if letter.role is not None:  # a text that is no reply letter gets not-a-reply-letter alone
-        found = found + run_rules(effective.rules_for(letter.kind), letter, context)
+        found = found + run_rules(effective.rules_for(letter.kind, letter.role), letter, context)
     enabled = effective.enabled_names
     ignored = effective.ignored_for(source.path)
     severities = effective.severities

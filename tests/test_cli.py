@@ -29,7 +29,7 @@ def test_json_output_has_the_documented_shape():
     assert set(data["summary"]) == {"files", "error", "warning", "info", "unreadable", "with_findings", "suppressed_by_baseline"}
     (file,) = data["files"]
     assert set(file) == {"path", "kind", "role", "error", "fields", "diagnostics"}
-    assert file["kind"] == "npc-suggestion" and file["error"] is None
+    assert file["kind"] == "npc-suggestion" and file["role"] == "reply" and file["error"] is None
     assert set(file["fields"]) == FIELD_NAMES
     assert {"value", "raw", "line", "column"} <= set(file["fields"]["doc_number"])
     assert isinstance(file["fields"]["cc"]["value"], list) and isinstance(file["fields"]["contact_phone"]["value"], list)

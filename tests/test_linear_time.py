@@ -167,7 +167,7 @@ def superlinear(pattern: re.Pattern, seeds: tuple[str, ...] = SEED_LINES, generi
 def test_every_pattern_of_the_rule_set_is_found_by_the_walk():
     labels = {label.split(".")[0] for label, _ in rule_patterns()}
     assert {"RL202", "RL108", "RL605", "RL606", "RL309", "RL311"} <= labels
-    assert len(rule_patterns()) >= 25
+    assert len(rule_patterns()) >= 20  # the catalogue holds 23 (salutation-format became a named check)
 
 
 @pytest.mark.parametrize("label, pattern", rule_patterns(), ids=lambda v: v if isinstance(v, str) else "")

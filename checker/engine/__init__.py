@@ -30,6 +30,7 @@ class CompiledRule:
     run: Callable[[Letter, Context], list]
     kinds: frozenset  # the letter kinds it applies to (unknown letters get every rule)
     severity: Severity
+    roles: frozenset = frozenset(("reply", "co-handling"))  # the letter roles it applies to
 
 
 class _Params(dict):
@@ -59,16 +60,22 @@ class RuleSet:
         return self.by_name.get(key) or self.by_code.get(key.upper())
 
     def run(self, letter: Letter, ctx: Context, enabled: Optional[Iterable[CompiledRule]] = None) -> list[Diagnostic]:
-        """Run the rules (all, or ``enabled``) that apply to the letter's kind."""
-        return run_rules(applicable(self.rules if enabled is None else enabled, letter.kind), letter, ctx)
+        """Run the rules (all, or ``enabled``) that apply to the letter's kind and role."""
+        return run_rules(applicable(self.rules if enabled is None else enabled, letter.kind, letter.role), letter, ctx)
 
 
-def applicable(rules: Iterable[CompiledRule], kind: Kind) -> list[CompiledRule]:
-    """The rules for a letter kind. A letter of unknown kind gets the rules for both kinds, not those of
-    one kind (which would contradict each other: "copy the 人大 body" and "copy the 政协 body")."""
+def applicable(rules: Iterable[CompiledRule], kind: Kind, role: Optional[str] = None) -> list[CompiledRule]:
+    """The rules for a letter kind and role. A letter of unknown kind gets the rules for both kinds, not
+    those of one kind (which would contradict each other: "copy the 人大 body" and "copy the 政协 body").
+    A co-handling letter skips the rules for replies only (no grade, no thanks to the member); a letter of
+    no role (None) is not filtered by role."""
     if kind is Kind.UNKNOWN:
-        return [r for r in rules if len(r.kinds) > 1]
-    return [r for r in rules if kind in r.kinds]
+        rules = [r for r in rules if len(r.kinds) > 1]
+    else:
+        rules = [r for r in rules if kind in r.kinds]
+    if role is None:
+        return rules
+    return [r for r in rules if role in r.roles]
 
 
 def run_rules(rules: list[CompiledRule], letter: Letter, ctx: Context) -> list[Diagnostic]:
@@ -183,7 +190,8 @@ def load_rules_from(paths: Iterable[Path]) -> RuleSet:
                                         f"{value} is already used in {seen[value]}")
                 seen[value] = path
             compiled.append(CompiledRule(rule=rule, group=rule_file.group, run=guarded(compile_check(rule.check), rule.when),
-                                         kinds=_KINDS[rule.applies_to], severity=Severity(rule.severity)))
+                                         kinds=_KINDS[rule.applies_to], severity=Severity(rule.severity),
+                                         roles=frozenset(rule.roles)))
     compiled.sort(key=lambda r: r.rule.code)
     return RuleSet(compiled)
 

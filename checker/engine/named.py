@@ -280,6 +280,18 @@ def proposal_number_consistency(letter: Letter, ctx, params) -> list:
     return found
 
 
+@named
+def salutation_form(letter: Letter, ctx, params) -> list:
+    """One finding for a salutation written in a wrong form (the parser's ``form``: 同志, a missing 的, a
+    greeting instead of a salutation, a half-width or missing colon …), worded by ``params``: the form →
+    what is wrong. Placeholders, organisations, units, several names and 等N位 are not wrong forms."""
+    sal = letter.salutation
+    if sal is None or not sal.form:
+        return []
+    found = params.get(sal.form) or params.get("other", "")
+    return [Finding(sal.span, {"raw": sal.raw, "value": sal.value, "found": found}, element=sal)]
+
+
 # the role and verb first, so the regex engine jumps between the rare characters 代/委; the name is read
 # backwards from there (up to four characters)
 _PROPOSER = re.compile(r"(?:代表|委员)(?:领衔)?(?:提出|所提)")
@@ -290,21 +302,24 @@ _NAME_BEFORE = re.compile(r"[\u4e00-\u9fff·]{2,4}$")
 def salutation_name_consistency(letter: Letter, ctx, params) -> list:
     """A proposer named in the body (××代表提出的) is the addressee of the salutation."""
     sal = letter.salutation
-    if sal is None or not sal.role:
+    # no name to compare with (a placeholder, an organisation, a unit, 各位代表), or members left unnamed
+    # (周某等5位代表: the proposer may be one of the others)
+    if sal is None or not sal.role or not sal.names or sal.others:
         return []
     text, starts, paragraphs = joined_body(letter, ctx)
     if "提" not in text:
         return []
+    names = sal.names
     found = []
     for m in _PROPOSER.finditer(text):
         before = _NAME_BEFORE.search(text, max(0, m.start() - 4), m.start())
         if before is None:
             continue
         name = before.group(0)
-        if name.endswith(sal.name) or sal.name.endswith(name) or name in ("您", "各位", "人大", "政协"):
+        if name in ("您", "各位", "人大", "政协") or any(name.endswith(n) or n.endswith(name) for n in names):
             continue
         found.append(Finding(body_span(starts, paragraphs, before.start(), before.end()),
-                             {"found": name, "value": name, "expected": sal.name, "line": sal.span.line}))
+                             {"found": name, "value": name, "expected": "、".join(names), "line": sal.span.line}))
     return found
 
 

@@ -18,6 +18,9 @@ from ..model import FIELD_NAMES, Letter
 
 Severity = Literal["error", "warning", "info"]
 AppliesTo = Literal["npc-suggestion", "cppcc-proposal", "both"]
+# the letter roles a rule applies to: a reply to the member, or a 会办/协办 letter to the lead unit
+LetterRole = Literal["reply", "co-handling"]
+LETTER_ROLES: tuple[str, ...] = ("reply", "co-handling")
 
 # Fields a rule may name: the Letter's elements (not its bookkeeping lists).
 RULE_FIELDS = tuple(
@@ -294,6 +297,9 @@ class Rule(_Strict):
     name: str = Field(pattern=r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
     severity: Severity
     applies_to: AppliesTo = "both"
+    # the roles of letter it applies to: a rule about what only a reply to the member has (a grade, thanks to
+    # the member, the 抄送 to 人大/政协) says roles = ["reply"], and a 会办/协办 letter skips it
+    roles: list[LetterRole] = Field(default_factory=lambda: list(LETTER_ROLES), min_length=1)
     message: str
     description: str
     source: str
@@ -301,6 +307,13 @@ class Rule(_Strict):
     when: Optional[Condition] = None  # the rule runs only when this holds
     fix: Optional[Fix] = None
     examples: Examples
+
+    @field_validator("roles")
+    @classmethod
+    def _distinct_roles(cls, v):
+        if len(set(v)) != len(v):
+            raise ValueError(f"a role is listed twice: {v}")
+        return v
 
     @model_validator(mode="after")
     def _messages(self):

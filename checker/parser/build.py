@@ -17,7 +17,7 @@ from lark.lexer import Lexer
 from . import elements as E
 from . import patterns as P
 from . import publication
-from .kind import decide_kind, is_reply_letter
+from .kind import decide_kind, decide_role, is_reply_letter
 from ..limits import MAX_CHARS, MAX_LINES, content_error_text
 from .lexer import LineToken, classify, lex
 from ..model import Artifact, Element, Kind, Letter, LayoutEntry, Paragraph
@@ -299,6 +299,7 @@ class _Builder:
             artifacts=sorted(artifacts, key=lambda a: (a.span.line, a.span.column)),
         )
         letter.kind, letter.kind_signals = decide_kind(letter)
+        letter.role = decide_role(letter)
         if not is_reply_letter(letter):  # a news item, a notice, a table: no reply, so no kind of reply
             letter.role, letter.kind = None, Kind.UNKNOWN
         return letter
@@ -369,14 +370,18 @@ def _opening(body: list[Paragraph]) -> tuple[Element, Paragraph] | None:
     candidates = [p for p in body[:4] if p.heading_level is None]
     for i, paragraph in enumerate(candidates[:3]):
         text = paragraph.text
-        if P.OPENING.search(text):
+        # a 会办/协办 letter opens on its own 意见 (现将我局协办意见函告如下), often without any 您
+        cohandling = "办" in text and P.COHANDLING_OPENING.search(text) is not None
+        if cohandling or P.OPENING.search(text):
             parts = [paragraph]
             following = candidates[i + 1].text if i + 1 < len(candidates) else ""
+            if cohandling and i > 0 and len(text) <= 40 and P.OPENING_REPLY.search(candidates[i - 1].text):
+                parts.insert(0, candidates[i - 1])  # "…第57号建议收悉。" / "现将我局协办意见函告如下："
             # "…建议收悉。" / "现答复如下：" written as two paragraphs is one opening
-            if following and P.OPENING_ANSWER.search(following) and not P.OPENING_ANSWER.search(text) and len(following) <= 40:
+            elif following and P.OPENING_ANSWER.search(following) and not P.OPENING_ANSWER.search(text) and len(following) <= 40:
                 parts.append(candidates[i + 1])
             joined_text = "".join(p.text for p in parts)
-            if not P.OPENING_REPLY.search(joined_text):
+            if not cohandling and not P.OPENING_REPLY.search(joined_text):
                 continue
             span = parts[0].span.model_copy(update={"end_line": parts[-1].span.end_line,
                                                     "end_column": parts[-1].span.end_column})

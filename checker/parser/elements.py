@@ -223,13 +223,16 @@ def session(text: Paragraph) -> Session | None:
 
 
 def salutation(token: LineToken) -> Salutation:
-    m = token.match
+    """The salutation as the lexer read it (lexer.classify_salutation put names, role, addressee and form
+    into the token's notes)."""
+    notes = token.notes
     line, span, raw = _whole(token)
-    role = m.group("role") or None
-    name = m.group("name")
+    count = notes["count"]
     return Salutation.trusted(
-        value=name + (role or ""), raw=raw, span=span, name=name, role=role, honorific=bool(m.group("hon")),
-        colon=m.group("colon"), trailing=m.group("rest").strip(),
+        value=notes["value"], raw=raw, span=span, name=notes["name"], role=notes["role"],
+        honorific=notes["honorific"], colon=notes["colon"], trailing=notes["trailing"], names=list(notes["names"]),
+        addressee=notes["addressee"], form=notes["form"], others=notes["others"],
+        count=chinese_number(count.translate(P.FULLWIDTH_DIGITS)) if count else None,
     )
 
 

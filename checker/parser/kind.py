@@ -1,8 +1,11 @@
-"""Which kind of letter this is: a reply to a 人大代表建议 or to a 政协委员提案.
+"""Which kind of letter this is (a reply to a 人大代表建议 or to a 政协委员提案), and which role it plays (a
+reply to the member, or a 会办/协办 letter to the lead unit).
 
-Decided only from the letter's own frame: title (session body and item noun), salutation role, opening,
-CC recipients and the 文号's organ code. Text inside quotation marks or 《》 is the proposal's own title and
-does not count, and the body is never read: a 人大 reply may well mention a 政协 document.
+Decided only from the letter's own frame: the title (session body and item noun), the salutation role,
+the 抄送 recipients and the 文号's organ code, with the opening as a weaker signal. Text inside quotation
+marks or 《》 is the proposal's own title and does not count, nor does a phrase that names both kinds at
+once (建议提案, 人大代表建议和政协委员提案); the body is never read: a 人大 reply may well mention a 政协
+document.
 """
 
 from __future__ import annotations
@@ -10,7 +13,7 @@ from __future__ import annotations
 import re
 
 from . import patterns as P
-from ..model import Element, Kind, KindSignal, Letter, Span
+from ..model import Element, Kind, KindSignal, Letter, Role, Span
 
 # (element, weight): the title is the most deliberate statement of what the letter answers
 _WEIGHTS = {"title": 3, "salutation": 2, "session": 0, "opening": 1, "cc": 1, "doc_number": 1}
@@ -26,9 +29,11 @@ def _signal(signals: list, element: str, kind: Kind, text: str, span: Span) -> N
 
 
 def _scan(signals: list, element: str, text: str, span: Span) -> None:
-    outside_quotes = P.Quoted(text, P.KIND_QUOTES).outside(text)
+    own_words = P.Quoted(text, P.KIND_QUOTES).outside(text)
+    if "人大" in own_words or "建议" in own_words or "议案" in own_words:  # only then can a phrase name both
+        own_words = P.KIND_NEUTRAL.sub("", own_words)
     for pattern, kind in ((_NPC_BODY, Kind.NPC), (_CPPCC_BODY, Kind.CPPCC), (_NPC_NOUN, Kind.NPC), (_CPPCC_NOUN, Kind.CPPCC)):
-        m = pattern.search(outside_quotes)
+        m = pattern.search(own_words)
         if m:
             _signal(signals, element, kind, m.group(0), span)
 
@@ -37,9 +42,10 @@ def decide_kind(letter: Letter) -> tuple[Kind, list[KindSignal]]:
     signals: list[KindSignal] = []
     if letter.title is not None:
         _scan(signals, "title", letter.title.value, letter.title.span)
-    if letter.salutation is not None and letter.salutation.role:
-        role = letter.salutation.role
-        _signal(signals, "salutation", Kind.NPC if role == "代表" else Kind.CPPCC, role, letter.salutation.span)
+    salutation = letter.salutation
+    if salutation is not None and salutation.role:
+        role = salutation.role
+        _signal(signals, "salutation", Kind.NPC if role == "代表" else Kind.CPPCC, role, salutation.span)
     if letter.opening is not None:
         _scan(signals, "opening", letter.opening.value, letter.opening.span)
     if letter.cc is not None:
@@ -61,10 +67,33 @@ def decide_kind(letter: Letter) -> tuple[Kind, list[KindSignal]]:
         return Kind.NPC, signals
     if score[Kind.CPPCC] > score[Kind.NPC]:
         return Kind.CPPCC, signals
+    if not signals and salutation is not None and salutation.addressee == "organisation":
+        # a 集体提案 comes from a party, a people's organisation or a 政协 committee (a 人大 代表团 makes
+        # a 集体建议): the weakest cue, taken only when nothing else in the frame says anything
+        kind = Kind.NPC if P.ADDRESSEE_NPC.search(salutation.name) else Kind.CPPCC
+        _signal(signals, "salutation", kind, salutation.name, salutation.span)
+        return kind, signals
     return Kind.UNKNOWN, signals
 
 
-__all__ = ["decide_kind", "Element"]
+def decide_role(letter: Letter) -> Role:
+    """``co-handling`` (a 会办/协办 letter to the lead unit) when the title, the addressee or the opening
+    says so, whichever of them the letter has; else ``reply``. Any one cue is enough: a letter published
+    without its title is still recognised by its addressee or its opening."""
+    title = letter.title
+    if title is not None and ("办" in title.value):
+        own_words = P.Quoted(title.value, P.KIND_QUOTES).outside(title.value)
+        if P.COHANDLING_TITLE.search(own_words):
+            return "co-handling"
+    salutation = letter.salutation
+    if salutation is not None and salutation.addressee == "unit":
+        return "co-handling"
+    opening_zone = [p for p in letter.paragraphs[:4] if p.heading_level is None][:3]
+    for paragraph in opening_zone:
+        if "办" in paragraph.text and P.COHANDLING_OPENING.search(paragraph.text):
+            return "co-handling"
+    return "reply"
+
 
 
 # ---- is it a reply letter at all -------------------------------------------------------------------------
@@ -96,3 +125,6 @@ def is_reply_letter(letter: Letter) -> bool:
     if any(_REPLY_OPENING.search(text) for text in prose):
         return True
     return letter.doc_number is not None and bool(title or letter.paragraphs) and not other_document
+
+
+__all__ = ["decide_kind", "decide_role", "is_reply_letter", "Element"]

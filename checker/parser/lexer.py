@@ -142,17 +142,128 @@ def _classify_han(text: str) -> LineToken | None:
             hit = _try("ORGAN_MARK", P.ORGAN_MARK, text)
             if hit:
                 return hit
-        if text[-1] in "：:员表" or "：" in text[:20] or ":" in text[:20]:
-            hit = _try("SALUTATION", P.SALUTATION, text)
-            if hit and (hit.match.group("colon") or not hit.match.group("rest")):
-                return hit
-            hit = _try("SALUTATION", P.SALUTATION_ORGAN, text)
+        if (text[-1] in "：:员表志生士等" or "：" in text[:30] or ":" in text[:30] or (first in "您你" and n <= 6)
+                or "代表，" in text[:30] or "委员，" in text[:30]):
+            hit = classify_salutation(text)
             if hit:
-                hit.notes["organ"] = True
                 return hit
         hit = _try("ORGAN", P.ORGAN, text)
         if hit:
             return hit
+    return None
+
+
+# ---- 主送 ----------------------------------------------------------------------------------------------
+_NAME_GROUPS = re.compile(r"[、，,]")
+_WHITE = re.compile(r"\s+")
+_COLLECTIVE = ("各位", "全体", "诸位", "各位人大", "各位政协")
+_ROLE_WORDS = ("代表", "委员")
+_BODY_WORDS = ("人大", "政协")  # 周立新人大代表: the body is not part of the name
+_ROLE_SUFFIXES = ("人大代表", "政协委员", "代表", "委员")  # 周立新代表、马海燕代表：each name with its role
+_DOTS = "·•・"
+_NOT_A_NAME = ("关于", "对")
+
+
+def _name_pieces(written: str) -> tuple[list[str], bool, set[str]] | None:
+    """The names of a salutation's name run, whether a name is letter-spaced (周 立 新), and the roles
+    written after single names (周某代表、马某代表); None when a piece is too long to be a name (the line
+    is prose, not a salutation)."""
+    pieces: list[str] = []
+    spaced = False
+    roles: set[str] = set()
+    for group in _NAME_GROUPS.split(written):
+        parts = _WHITE.split(group.strip())
+        if len(parts) > 1 and all(len(part) == 1 for part in parts):  # 周 立 新: one name, letter-spaced
+            parts = ["".join(parts)]
+            spaced = True
+        for part in parts:
+            for suffix in _ROLE_SUFFIXES:
+                if part.endswith(suffix) and len(part) > len(suffix):
+                    part = part[: -len(suffix)]
+                    roles.add(suffix[-2:])
+                    break
+            for body in _BODY_WORDS:
+                if part.endswith(body) and len(part) > len(body):
+                    part = part[: -len(body)]
+            if not part or part in _COLLECTIVE:
+                continue
+            if part.startswith(_NOT_A_NAME):  # 关于对周某代表: a title line wrapped after the name
+                return None
+            if len(part) > 5 and not any(dot in part for dot in _DOTS) and not _is_placeholder(part):
+                return None
+            if len(part) > 12:
+                return None
+            pieces.append(part)
+    return pieces, spaced, roles
+
+
+def _is_placeholder(name: str) -> bool:
+    return all(ch in P.PLACEHOLDER_CHARS for ch in name)
+
+
+def _person_salutation(text: str, m: re.Match) -> dict | None:
+    read = _name_pieces(m.group("name"))
+    if read is None:
+        return None
+    pieces, spaced, roles_written = read
+    hon = m.group("hon") or ""
+    if hon and text[m.end("hon"):m.start("name")].strip() != text[m.end("hon"):m.start("name")]:
+        spaced = True  # 尊敬的 周立新代表
+    if any(ch.isspace() for ch in text[m.end("name"):m.start("role")]):
+        spaced = True  # 周立新  委员, 周立新等 5 位代表
+    names = [piece for piece in pieces if not _is_placeholder(piece)]
+    placeholder = bool(pieces) and not names
+    word = m.group("role")
+    colon = m.group("colon") or ""
+    rest = (m.group("rest") or "").strip()
+    if word not in _ROLE_WORDS:
+        form = word  # 同志, 先生, 女士: a person, but not addressed as a deputy or member
+    elif hon == "尊敬":
+        form = "missing-de"
+    elif spaced:
+        form = "spaced"
+    elif colon != "：":
+        form = "colon"
+    elif rest:
+        form = "trailing-text"
+    else:
+        form = ""
+    end = m.end("etc") if m.group("etc") else m.end("role")
+    return {
+        "value": _WHITE.sub("", text[m.start("name"):end]), "name": "、".join(names), "names": names,
+        # 各位代表、委员: deputies and members together have no one role
+        "role": word if word in _ROLE_WORDS and roles_written <= {word} else None,
+        "addressee": "placeholder" if placeholder else "person",
+        "form": form, "honorific": bool(hon), "colon": colon, "trailing": rest,
+        "others": bool(m.group("others") or m.group("etc")), "count": m.group("count"),
+    }
+
+
+def classify_salutation(text: str) -> LineToken | None:
+    """A salutation in any form (one or several names, 等N位, a placeholder, an organisation or a unit, a
+    wrong form such as 同志 or a missing 的, a bare greeting), with what it says in the token's notes."""
+    first = text[0]
+    if first in "您你" and len(text) <= 6:
+        m = P.GREETING.match(text)
+        if m:
+            return LineToken("SALUTATION", [], m, notes={
+                "value": m.group("name"), "name": "", "names": [], "role": None, "addressee": "greeting",
+                "form": "greeting", "honorific": False, "colon": m.group("colon"), "trailing": "",
+                "others": False, "count": None})
+    m = P.SALUTATION.match(text)
+    if m and (m.group("colon") is not None or len(text) <= 24):
+        notes = _person_salutation(text, m)
+        if notes is not None:
+            return LineToken("SALUTATION", [], m, notes=notes)
+    m = P.SALUTATION_ORGAN.match(text) if text[-1] in "：:" else None
+    if m:
+        name = _WHITE.sub("", m.group("name"))
+        organisation = P.ADDRESSEE_ORGANISATION.search(name) is not None
+        return LineToken("SALUTATION", [], m, notes={
+            "value": name, "name": name, "names": [], "role": None,
+            "addressee": "organisation" if organisation else "unit",
+            "form": "" if m.group("colon") == "：" else "colon", "honorific": bool(m.group("hon")),
+            "colon": m.group("colon"), "trailing": "", "others": False, "count": None})
     return None
 
 
@@ -168,6 +279,8 @@ def classify(line: Line) -> LineToken:
         hit = _classify_digit(text)
     elif first in "ABCDＡＢＣＤ" and len(text) <= 4:
         hit = _try("GRADE", P.GRADE_BARE, text)
+    elif first in P.PLACEHOLDER_CHARS and len(text) < 64:  # ×××代表： / xx委员： / ***代表：
+        hit = classify_salutation(text)
     else:
         hit = None
     if hit is None:

@@ -96,7 +96,7 @@ def normalize(raw_lines: list[str]) -> tuple[list[Line], list[Artifact]]:
                 col0 += m.end()
                 text = text[m.end():]
         cuts: tuple[tuple[int, int], ...] = ((0, col0),)
-        if "**" in text:
+        if "**" in text and "***" not in text:  # a row of three is a name left out (***代表：), not bold
             markdown = True
             pieces = text.split("**")
             cut_list = []

@@ -59,10 +59,43 @@ _ORGAN_SUFFIX = (
 ORGAN = re.compile(rf"^(?P<organ>[{HAN}（）()·、\s]{{2,60}}(?:{_ORGAN_SUFFIX}))$")
 
 # ---- 标题, 主送 ----------------------------------------------------------------------------------------
+# 主送 to people: 周立新代表： / 尊敬的周立新、马海燕代表： / 周立新等5位代表： / 何晓芸委员等： / ×××代表： / 尊敬的周立新同志：
+# (the lexer reads the names and judges the form: see lexer.classify_salutation). The names are a lazy run
+# of at most 40 characters, each after at most 3 blanks taken possessively: a row of blanks is scanned once,
+# not once for every place the run might end inside it; the line is anchored at both ends.
+PLACEHOLDER_CHARS = "×xXＸｘ*＊○□〇某"
+_SALUTATION_CHARS = rf"{HAN}·•・×xXＸｘ*＊○□〇"
 SALUTATION = re.compile(
-    rf"^(?P<hon>尊敬的)?\s*+(?P<name>[{HAN}·•]{{1,12}}?)\s*+(?P<role>代表|委员)(?:们)?\s*+(?P<colon>[:：]?)\s*+(?P<rest>.{{0,20}})$"
+    rf"^(?P<hon>尊敬的|尊敬)?\s*+(?P<name>[{_SALUTATION_CHARS}](?:\s{{0,3}}+[{_SALUTATION_CHARS}、，,]){{0,40}}?)\s*+"
+    rf"(?P<others>等\s*+(?:(?P<count>[0-9０-９一二三四五六七八九十]{{1,3}})\s*+[位名]\s*+)?)?"
+    rf"(?P<role>代表|委员|同志|先生|女士)(?:们)?\s*+(?P<etc>等)?\s*+"
+    rf"(?:(?P<colon>[:：，,])\s*+(?P<rest>.{{0,20}})|(?P<bare>))$"
 )
-SALUTATION_ORGAN = re.compile(rf"^(?P<hon>)(?P<name>[{HAN}（）()、]{{2,40}}(?:{_ORGAN_SUFFIX}))(?P<role>)\s*+(?P<colon>[:：])(?P<rest>)$")
+# 主送 to an organisation or a unit: 民盟澜州市委员会： / 市工商联： / 市住房和城乡建设局、市交通运输局：
+_ADDRESSEE_SUFFIX = _ORGAN_SUFFIX + "|联|协|团|盟|学社|党委|党组|小组|界别|支部|总支"
+SALUTATION_ORGAN = re.compile(
+    rf"^(?P<hon>尊敬的)?\s*+(?P<name>[{HAN}（）()、·×xXＸｘ*＊○\s]{{2,40}}(?:{_ADDRESSEE_SUFFIX}))\s*+(?P<colon>[:：])\s*+$"
+)
+# what makes an addressed organ an organisation (a party, a people's organisation, a 政协 or 人大 body: the
+# author of a 集体提案 / 集体建议) rather than a government unit (the lead unit of a 会办/协办 letter)
+ADDRESSEE_ORGANISATION = re.compile(
+    r"民革|民盟|民建(?!设)|民进|农工党|农工民主党|致公党|九三学社|台盟|工商联|共青团|团[省市县区]委|妇联|妇女联合会|工会|科协|"
+    r"侨联|台联|青联|文联|社科联|残联|红十字会|政协|人大|代表团|代表小组|党派|界别"
+)
+ADDRESSEE_NPC = re.compile(r"人大|代表团|代表小组")  # else an organisation is a 政协 cue
+# a greeting standing where the salutation belongs
+GREETING = re.compile(r"^(?P<name>您好|你好|您们好|你们好)\s*+(?P<colon>[:：！!，,]?)$")
+# 会办 / 协办 letters (to the lead unit): …协办意见的函, …的会办意见 in the title; 现将我单位协办意见函告如下 in
+# the opening (only the letter's own 意见 followed by 如下: "结合市财政局的会办意见，现答复如下" is a reply)
+COHANDLING_TITLE = re.compile(r"(?:会办|协办)(?:单位)?的?(?:意见|函)")
+COHANDLING_OPENING = re.compile(r"(?:会办|协办)(?:意见|情况)(?:函告|答复|报告|反馈|说明|提供|回复|提出)?如下")
+# phrases that name both kinds at once (建议提案, 建议和提案, 人大代表建议和政协委员提案, 人大、政协): they say
+# nothing about which one a letter answers, and are taken out before the kind decision reads a text
+KIND_NEUTRAL = re.compile(
+    r"(?:人大(?:代表)?)?(?:建议|议案)[和与及、或/]?(?:政协(?:委员)?)?提案"
+    r"|(?:政协(?:委员)?)?提案[和与及、或/]?(?:人大(?:代表)?)?(?:建议|议案)"
+    r"|人大(?:代表)?[和与及、]?政协(?:委员)?|政协(?:委员)?[和与及、]?人大(?:代表)?"
+)
 PROPOSAL_NUMBER = re.compile(r"第\s*+(?P<number>[0-9A-Za-z０-９][0-9A-Za-z０-９\-－]{0,11})\s*+号")
 SESSION = re.compile(
     rf"(?:第\s*+)?(?P<term>[{CN_DIGITS}\d]{{1,4}})\s*+届\s*+(?P<mid>[{HAN}]{{0,14}}?)\s*+(?:第\s*+)?"
@@ -114,10 +147,14 @@ CONTACT_LABEL = re.compile(
 PHONE = re.compile(r"(?<![\d\-])(?:[（(]0\d{2,3}[）)]\s*+[-－—]?\s*+|0\d{2,3}(?:\s*+[-－—]\s*+|\s++))?\d{6,13}(?!\d)")
 PERSON_NAME = re.compile(rf"[{HAN}·]{{2,5}}")
 CC = re.compile(r"^(?P<label>抄\s*+送|抄\s*+报)\s*+(?P<colon>[:：]?)\s*+(?P<value>.*)$")
-# A CC recipient that is the 人大 deputies' office (选工委, 代表工委 …) or the 政协 proposals committee: read by
-# the kind decision and by the cc rules alike. Only whether one matches counts, so each searches from the
-# first 人大 / 政协 of a recipient (between separators) only.
-CC_NPC_OFFICE = re.compile(r"(?:^|(?<=[，,、；;]))(?>[^，,、；;]*?人大)[^，,、；;]*?(?:代表|选工委|人代|选任|选举|人事)|代表工委|选工委")
+# A CC recipient that is the 人大 deputies' office (选工委, 代表工委, 代工委, 人代工委, 选联工委, 联工委, the
+# 人大常委会办公室/办公厅 …) or the 政协 proposals committee (政协提案委, 提案委): read by the kind decision and by
+# the cc rules alike. Only whether one matches counts, so each searches from the first 人大 / 政协 of a
+# recipient (between separators) only.
+CC_NPC_OFFICE = re.compile(
+    r"(?:^|(?<=[，,、；;]))(?>[^，,、；;]*?人大)[^，,、；;]*?(?:代表|选工委|人代|选任|选举|人事|代工委|联工委|办公室|办公厅)"
+    r"|代表工委|选工委|代工委|联工委"
+)
 CC_CPPCC_OFFICE = re.compile(r"(?:^|(?<=[，,、；;]))(?>[^，,、；;]*?政协)[^，,、；;]*?提案|提案委")
 COPY_COUNT = re.compile(r"[（(]\s*+(?:各\s*+)?[\d一二三四五六七八九十]++\s*+份\s*+[）)]")
 

@@ -14,6 +14,15 @@ from ..formats import SEVERITY_LABELS
 
 APPLIES = {"both": "建议、提案", "npc-suggestion": "人大代表建议", "cppcc-proposal": "政协委员提案"}
 BASE_NAMES = {"npc": "合规的人大建议答复范例", "cppcc": "合规的政协提案答复范例"}
+ROLES = {"reply": "答复函", "co-handling": "会办、协办函"}
+
+
+def _roles_note(compiled: CompiledRule) -> str:
+    """" · 只查答复函" for a rule that a 会办/协办 letter skips (and the reverse); "" for a rule of both."""
+    roles = compiled.rule.roles
+    if len(roles) == len(ROLES):
+        return ""
+    return " · 只查" + "、".join(ROLES[r] for r in roles)
 
 
 def _check_summary(compiled: CompiledRule) -> str:
@@ -54,6 +63,7 @@ def rule_to_dict(compiled: CompiledRule) -> dict:
     rule = compiled.rule
     return {
         "code": rule.code, "name": rule.name, "severity": rule.severity, "applies_to": rule.applies_to,
+        "roles": list(rule.roles),
         "group": compiled.group, "kind": rule.check.kind, "message": rule.message,
         "description": rule.description.strip(), "source": rule.source, "check": _check_summary(compiled),
         "fixable": rule.fix is not None,
@@ -102,8 +112,8 @@ def rule_markdown_lines(compiled: CompiledRule) -> list[str]:
     """One rule's section of docs/rules.md below its heading: code, level, description, source, message and
     the pass/fail examples (also the SARIF ``help.markdown`` of the rule)."""
     rule = compiled.rule
-    out = [f"**{rule.code}** · {SEVERITY_LABELS[rule.severity]} · {APPLIES[rule.applies_to]} · `{_check_summary(compiled)}`"
-           + (" · 可自动修正" if rule.fix else ""), "",
+    out = [f"**{rule.code}** · {SEVERITY_LABELS[rule.severity]} · {APPLIES[rule.applies_to]}{_roles_note(compiled)} · "
+           f"`{_check_summary(compiled)}`" + (" · 可自动修正" if rule.fix else ""), "",
            rule.description.strip(), "", f"依据：{rule.source}", "", f"提示信息：{rule.message}", ""]
     for title, examples in (("正确示例", rule.examples.pass_), ("错误示例", rule.examples.fail)):
         out.append(f"{title}：")
@@ -127,7 +137,8 @@ def rule_markdown(compiled: CompiledRule) -> str:
 def _explain_parts(compiled: CompiledRule) -> list[Text]:
     rule = compiled.rule
     parts = [
-        Text.assemble((f"{rule.code} {rule.name}", "bold"), f"  {SEVERITY_LABELS[rule.severity]} · {APPLIES[rule.applies_to]}"),
+        Text.assemble((f"{rule.code} {rule.name}", "bold"),
+                      f"  {SEVERITY_LABELS[rule.severity]} · {APPLIES[rule.applies_to]}{_roles_note(compiled)}"),
         Text(""),
         Text(rule.description.strip()),
         Text(""),
