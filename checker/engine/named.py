@@ -60,7 +60,11 @@ _OTHER_NOUN = {Kind.NPC: re.compile(r"提案"), Kind.CPPCC: re.compile(r"建议"
 _OWN_NOUN = {Kind.NPC: "建议", Kind.CPPCC: "提案"}
 # "建议" is also an ordinary verb/noun (建议区政府…, 宝贵建议); only "您(提出)的建议", "此建议", "该建议", "建议答复"
 # name the submission itself
-_SUBMISSION_NOUN = re.compile(r"(?:您(?:提出|所提)?的|此|该|本|这一|这个|贵)(?:件)?(?P<noun>建议|提案)|(?P<noun2>建议|提案)(?:答复|办理)")
+# the member's item named by a noun: 您提出的建议, 该提案, 提案答复, and the two nouns run together (建议提案收悉),
+# which calls the item by both names, so the other kind's one is always there (建议提案办理工作 is the generic
+# term for the work, not a name of this item: only 建议提案（第N号）收悉 counts)
+_SUBMISSION_NOUN = re.compile(r"(?:您(?:提出|所提)?的|此|该|本|这一|这个|贵)(?:件)?(?P<noun>建议|提案)|(?P<noun2>建议|提案)(?:答复|办理)"
+                              r"|(?P<both>建议提案|提案建议)(?:[（(][^（()）]{0,12}[）)])?收悉")
 
 
 @named
@@ -83,8 +87,15 @@ def kind_term_mixed(letter: Letter, ctx, params) -> list:
         seen.add(id(p))
         quoted = Quoted(p.text)
         for m in _SUBMISSION_NOUN.finditer(p.text):
+            if m.start() in quoted:
+                continue
+            if m.group("both"):
+                start = m.start("both") + m.group("both").index(other)
+                found.append(Finding(p.span_of(start, start + 2),
+                                     {"found": m.group(0), "value": m.group(0), "expected": _OWN_NOUN[letter.kind]}))
+                continue
             noun_group = "noun" if m.group("noun") else "noun2"
-            if m.group(noun_group) != other or m.start() in quoted:
+            if m.group(noun_group) != other:
                 continue
             found.append(Finding(p.span_of(m.start(noun_group), m.end(noun_group)),
                                  {"found": m.group(0), "value": m.group(0), "expected": _OWN_NOUN[letter.kind]}))
@@ -337,6 +348,7 @@ def grade_body_consistency(letter: Letter, ctx, params) -> list:
     for p in letter.paragraphs:
         m = pattern.search(p.text)
         if m:
-            return [Finding(grade.span, {"value": grade.value, "found": m.group(0), "line": p.position(m.start())[0],
-                                         "raw": grade.raw}, element=grade)]
+            # pointed at the words that contradict the grade: that is where the reader decides which is wrong
+            return [Finding(p.span_of(m.start(), m.end()), {"value": grade.value, "found": m.group(0),
+                                                            "line": grade.span.line, "raw": grade.raw}, element=grade)]
     return []
