@@ -24,6 +24,9 @@ class LineToken:
     match: re.Match | None = None
     level: int = 0  # heading level 1–4, 0 otherwise
     notes: dict = field(default_factory=dict)
+    # elements written on the same line after this one (a 文号 with its grade, a 签发人 with the grade):
+    # each a token of its own over its part of the line, which the builder adds after this one's element
+    parts: list["LineToken"] = field(default_factory=list)
 
     @property
     def text(self) -> str:
@@ -50,9 +53,63 @@ def _classify_doc_number(text: str) -> LineToken | None:
     if not m:
         return None
     rest = m.group("rest")
-    if rest and not P.SIGNER_AFTER_NUMBER.match(rest):
-        return None
-    return LineToken("DOC_NUMBER", [], m)
+    token = LineToken("DOC_NUMBER", [], m)
+    if rest:  # a 签发人 or a grade glued after the number: split off in classify()
+        if _glued_parts_end(text, m.start("rest")) is None:
+            return None
+        token.notes["tail"] = m.start("rest")
+    return token
+
+
+def _signer_names_end(text: str, m: re.Match) -> int:
+    """Where the names of a 签发人 match end: before a 甲乙丙丁 grade the name class took in (周立新 乙类)."""
+    end = m.end("names")
+    names = text[m.start("names"):end]
+    if len(names) > 3 and names[-1] == "类" and names[-2] in P.CN_GRADE_LETTERS and names[-3].isspace():
+        end -= 2
+        while text[end - 1].isspace():
+            end -= 1
+    return end
+
+
+def _glued_parts_end(text: str, at: int, signer: bool = True) -> list[tuple[str, int, int]] | None:
+    """The elements glued on a line from ``at`` on: (kind, start, end) for each 签发人 (at most one) and
+    grade, white space between them skipped; None when the rest of the line is anything else."""
+    parts = []
+    n = len(text)
+    while True:
+        while at < n and text[at].isspace():
+            at += 1
+        if at == n:
+            return parts
+        if signer and text[at] == "签":
+            m = P.SIGNER_PART.match(text, at)
+            if m:
+                end = _signer_names_end(text, m)
+                parts.append(("SIGNER", at, end))
+                at, signer = end, False
+                continue
+        m = P.GRADE_PART.match(text, at)
+        if m is None or m.end() == at:
+            return None
+        end = m.end()
+        while text[end - 1].isspace():  # the spaces before what follows are not the grade's
+            end -= 1
+        parts.append(("GRADE", at, end))
+        at = end
+
+
+_PART_PATTERNS = {"SIGNER": P.SIGNER, "GRADE": P.GRADE_LINE}
+
+
+def _split_glued(token: LineToken, line: Line, at: int) -> None:
+    """Give a token the elements glued after its own on the line, each over its own part of the line."""
+    for kind, start, end in _glued_parts_end(line.text, at) or ():
+        part_line = line.slice(start, end)
+        part = LineToken(kind, [part_line], _PART_PATTERNS[kind].match(part_line.text))
+        if kind == "SIGNER" and token.kind == "DOC_NUMBER":
+            part.notes["on_doc_number_line"] = True
+        token.parts.append(part)
 
 
 def _try(kind: str, pattern: re.Pattern, text: str) -> LineToken | None:
@@ -73,7 +130,7 @@ def _classify_bracketed(text: str) -> LineToken | None:
         _try("SEAL", P.SEAL, text)
         or _try("NO_BODY", P.NO_BODY_MARKER, text)
         or _try("DISCLOSURE", P.DISCLOSURE_BRACKETED, text)
-        or _try("GRADE", P.GRADE_BARE, text)
+        or (_try("GRADE", P.GRADE_LINE, text) if len(text) <= 24 else None)
         or (_try("CONTACT", P.CONTACT, text) if len(text) < 120 else None)
         or (_try("DISCLOSURE", P.DISCLOSURE_LABELLED, text) if len(text) < 40 else None)
         or _classify_heading(text)
@@ -98,11 +155,20 @@ def _classify_han(text: str) -> LineToken | None:
         if hit and (hit.match.group("colon") or hit.match.group("value")):
             return hit
     if first == "签" and n < 60:
-        hit = _try("SIGNER", P.SIGNER, text)
+        hit = _classify_signer(text)
         if hit:
             return hit
-    if n < 40 and first in "办答落结":
+    if n < 40 and first in "办答落结类":
         hit = _try("GRADE", P.GRADE_LABELLED, text)
+        # "类别：" alone is a grade only with a grade for its value (类别：B)
+        if hit and (hit.match.group("label") != "类别" or P.GRADE_LINE.match(hit.match.group("value").strip())):
+            return hit
+    if n <= 24 and first in P.CN_GRADE_LETTERS:
+        hit = _try("GRADE", P.GRADE_LINE, text)
+        if hit:
+            return hit
+    if first == "年" and n < 16:
+        hit = _try("DATE", P.DATE_LINE, text)
         if hit:
             return hit
     if n < 40 and first in "信公主依不全摘":
@@ -113,7 +179,7 @@ def _classify_han(text: str) -> LineToken | None:
         hit = _try("SECRECY", P.SECRECY, text) or _try("URGENCY", P.URGENCY, text)
         if hit:
             return hit
-    if n < 120 and first in "联经承邮电手传办通":
+    if n < 120 and first in _FIELD_LABEL_FIRST:
         hit = _try("CONTACT", P.CONTACT, text)
         if hit:
             return hit
@@ -133,10 +199,18 @@ def _classify_han(text: str) -> LineToken | None:
             hit = _try("DATE", P.DATE_LINE, text)
             if hit:
                 return hit
-    if n < 80 and text.endswith(("号", "印发")) or (n < 80 and "签" in text and "号" in text):
-        hit = _classify_doc_number(text) or (_try("PRINT", P.PRINT_LINE, text.translate(P.FULLWIDTH_DIGITS)) if text.endswith("印发") else None)
-        if hit:
-            return hit
+    if n < 80:
+        last = text[-1]
+        # a 文号, maybe with a 签发人 or a grade glued after it, or without its 号 (华川交复〔2023〕7)
+        if (last == "号" or ("号" in text and (last in _GLUED_LAST or "签" in text))
+                or ((last.isdigit() or "签" in text) and not _OPEN_BRACKETS.isdisjoint(text[:24]))):
+            hit = _classify_doc_number(text)
+            if hit:
+                return hit
+        if text.endswith("印发"):
+            hit = _try("PRINT", P.PRINT_LINE, text.translate(P.FULLWIDTH_DIGITS))
+            if hit:
+                return hit
     if n < 64:
         if text.endswith("文件"):
             hit = _try("ORGAN_MARK", P.ORGAN_MARK, text)
@@ -153,7 +227,37 @@ def _classify_han(text: str) -> LineToken | None:
         hit = _try("ORGAN", P.ORGAN, text)
         if hit:
             return hit
+    if n < 100 and ("：" in text[:9] or ":" in text[:9]):
+        # a footer line whose first label is not one we know (负责同志：周立新  联系人：马海燕): the known
+        # labels after it still make it a line of fields
+        m = P.LEADING_LABEL.match(text)
+        if m and P.CONTACT_LABEL.search(text, m.end()):
+            return LineToken("CONTACT", [], m)
     return None
+
+
+# the first characters of the footer field labels (patterns.FIELD_LABELS): a cheap guard before the regex
+_FIELD_LABEL_FIRST = frozenset(label[0] for label in P.FIELD_LABELS)
+# how a 文号 line with a grade glued after it may end: 7号(B类), 19号B类, 7号 B
+_GLUED_LAST = frozenset("类）)]】ABCDＡＢＣＤ")
+_OPEN_BRACKETS = frozenset("〔[［【(（﹝〖〘")  # a 文号 without its 号 still has its year in brackets
+
+
+def _classify_signer(text: str) -> LineToken | None:
+    """签发人：周立新, or with a grade glued after the names (签发人：周立新 (A类), 签发人：周立新 乙类)."""
+    m = P.SIGNER_PART.match(text)
+    if m is None:
+        return None
+    end = _signer_names_end(text, m)
+    if end == m.end("names") and P.SIGNER.match(text):
+        return LineToken("SIGNER", [], P.SIGNER.match(text))
+    parts = _glued_parts_end(text, end, signer=False)
+    if not parts:
+        return None
+    token = LineToken("SIGNER", [], m)
+    token.notes["end"] = end
+    token.notes["tail"] = end
+    return token
 
 
 def classify(line: Line) -> LineToken:
@@ -166,13 +270,15 @@ def classify(line: Line) -> LineToken:
         hit = _classify_bracketed(text)
     elif first.isdigit():
         hit = _classify_digit(text)
-    elif first in "ABCDＡＢＣＤ" and len(text) <= 4:
-        hit = _try("GRADE", P.GRADE_BARE, text)
+    elif first in "ABCDＡＢＣＤ" and len(text) <= 24:
+        hit = _try("GRADE", P.GRADE_LINE, text)
     else:
         hit = None
     if hit is None:
         hit = LineToken("TEXT", [])
     hit.lines = [line]
+    if "tail" in hit.notes:
+        _split_glued(hit, line, hit.notes.pop("tail"))
     return hit
 
 
@@ -199,17 +305,118 @@ def assign_zones(tokens: list[LineToken]) -> None:
             body_start = i
             break
     front_end = salutation if salutation is not None else body_start
-    for token in tokens[:front_end]:
-        if token.kind == "TEXT":
-            token.kind = "TITLE"
-        elif token.kind == "ORGAN":
+    front = tokens[:front_end]
+    for token in front:
+        if token.kind == "ORGAN":
             token.kind = "ORGAN_MARK"
+    choose_title(front)
     for token in tokens[body_start:]:
         kind = token.kind
         if kind in ("TEXT", "SALUTATION"):  # a second salutation-like line is body text
             token.kind = "PARA"
-        elif kind in ("GRADE", "DISCLOSURE"):
-            token.kind = "FOOT_" + kind
+        elif kind == "GRADE":  # below the salutation a grade is out of place (the grammar does not take it)
+            token.kind = "FOOT_GRADE"
+        elif kind == "DISCLOSURE":
+            # （此件公开发布） is the 附注 that belongs below the date; a 公开属性 field there is out of place
+            token.kind = "NOTE_DISCLOSURE" if "此件" in token.text[:4] else "FOOT_DISCLOSURE"
+
+
+def _title_start(text: str) -> bool:
+    return text[0] == "对" or "关于" in text[:40]
+
+
+def _title_piece(text: str) -> bool:
+    """A line that may carry on a title begun or ended on the line next to it (市十五届人大三次会议)."""
+    return len(text) <= 60 and P.TITLE_PIECE.match(text) is not None and P.TITLE_WORDS.search(text) is not None
+
+
+def _pattern_title(front: list[LineToken], runs: list[list[int]]) -> list[int] | None:
+    """The title's lines, chosen by what a title looks like: from a line that starts as one (关于…, 对…,
+    an organ name before 关于) to a line that ends with its 文种, over at most four lines."""
+    texts = {i: front[i].text for run in runs for i in run}
+    ends = {i for i, text in texts.items() if P.TITLE_END.search(text)}
+    for run in runs:
+        for k, i in enumerate(run):
+            if _title_start(texts[i]):
+                for m, j in enumerate(run[k:k + 4]):
+                    if j in ends:
+                        return run[k:k + m + 1]
+    for run in runs:  # no 关于: a line ending with a 文种, with the session on the lines just above it
+        for k, i in enumerate(run):
+            if i in ends and not P.DOCTYPE_LINE.match(texts[i]):
+                first = k
+                while first > 0 and k - first < 3 and _title_piece(texts[run[first - 1]]):
+                    first -= 1
+                return run[first:k + 1]
+    for run in runs:  # 关于… without a 文种 (…的情况说明): the title is still the title
+        for k, i in enumerate(run):
+            if _title_start(texts[i]):
+                last = k
+                while last + 1 < len(run) and last - k < 3 and _title_piece(texts[run[last + 1]]):
+                    last += 1
+                return run[k:last + 1]
+    return None
+
+
+def _fallback_title(front: list[LineToken], runs: list[list[int]]) -> list[int] | None:
+    """No line reads as a title: the lines just above the salutation are the title if they are title text
+    (not a label line such as 类别：B, not a word such as 急件)."""
+    run = runs[-1][-4:]
+    text = "".join(front[i].text for i in run)
+    if len(text) < 6 or P.LEADING_LABEL.match(front[run[0]].text) or any(mark in text for mark in "。！？；!?;"):
+        return None
+    return run
+
+
+def choose_title(front: list[LineToken]) -> None:
+    """Among the lines before the salutation that are nothing else, the title is chosen by its pattern,
+    not by its position: the other lines become STRAY (one unrecognised-text finding for a row of them),
+    and a letter-spaced 文种 line (答    复) that is not part of the title is the 文种 line (DOCTYPE)."""
+    runs: list[list[int]] = []  # runs of consecutive text lines
+    for i, token in enumerate(front):
+        if token.kind == "TEXT":
+            if runs and runs[-1][-1] == i - 1:
+                runs[-1].append(i)
+            else:
+                runs.append([i])
+    if not runs:
+        return
+    title = set(_pattern_title(front, runs) or _fallback_title(front, runs) or ())
+    for run in runs:
+        for i in run:
+            token = front[i]
+            if i in title:
+                token.kind = "TITLE"
+            elif title and P.DOCTYPE_LINE.match(token.text):
+                token.kind = "DOCTYPE"
+            else:
+                token.kind = "STRAY"
+
+
+def mark_field_blocks(tokens: list[LineToken]) -> None:
+    """A row of contact lines that gives the 署名, the 签发人 or the 成文日期 as labelled fields
+    (承办单位：…  单位负责人：…) is a form-style footer: every line of the row is a line of fields."""
+    row: list[LineToken] = []
+    form = False
+    for token in (*tokens, None):
+        if token is not None and token.kind == "CONTACT":
+            labels = list(P.CONTACT_LABEL.finditer(token.first.text))
+            token.notes["labels"] = labels
+            form = form or any(P.FIELD_LABELS.get(squeeze_label(m.group("label"))) in _FORM_FIELDS for m in labels)
+            row.append(token)
+            continue
+        if form:
+            for member in row:
+                member.notes["form"] = True
+        row, form = [], False
+
+
+_FORM_FIELDS = {"organ", "signer", "date"}
+
+
+def squeeze_label(label: str) -> str:
+    """A label without the spaces written between its characters (联 系 人 → 联系人)."""
+    return "".join(label.split()) if " " in label or "\u3000" in label or "\t" in label else label
 
 
 @dataclass(slots=True)
@@ -285,6 +492,10 @@ def merge(tokens: list[LineToken], artifacts: list[Artifact]) -> list[LineToken]
             prev.lines.extend(token.lines)
             whole.add(token.text)
             continue
+        if prev is not None and token.kind == "STRAY" and prev.kind == "STRAY":  # a row of them: one finding
+            prev.lines.extend(token.lines)
+            whole.add(token.text)
+            continue
         out.append(token)
         whole = _Joined()
         whole.add(token.text)
@@ -294,4 +505,6 @@ def merge(tokens: list[LineToken], artifacts: list[Artifact]) -> list[LineToken]
 def lex(lines: list[Line], artifacts: list[Artifact]) -> list[LineToken]:
     tokens = [classify(line) for line in lines]
     assign_zones(tokens)
-    return merge(tokens, artifacts)
+    tokens = merge(tokens, artifacts)
+    mark_field_blocks(tokens)
+    return tokens
