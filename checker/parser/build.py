@@ -152,6 +152,8 @@ class _Builder:
                     for t in toks:
                         self.zone_of[id(t)] = zone
                     self.add("title", toks, zone)
+                    for part in (part for t in toks for part in t.parts):  # a grade beside the title
+                        self.add(TERMINAL_ELEMENT[part.kind], part, zone)
                     below_title = True
                 else:
                     self._walk_zone(child, zone, below_title and child.data == "front")
@@ -241,6 +243,9 @@ class _Builder:
     def _doctype(self, token):
         """The letter-spaced 文种 line (答    复) standing apart from the title: recognised, nothing to keep."""
 
+    def _repeated_title(self, token):
+        """A line above the letter repeating its title (a portal's page title): no second title."""
+
     def _signer(self, token):
         self._set("signer", E.signer(token), token)
 
@@ -275,13 +280,11 @@ class _Builder:
 
     def _contact(self, token):
         fields = E.contact(token)
-        if token.notes.get("form"):  # a form-style footer: its line is no 附注, its fields fill elements
-            self.footer_fields.append(fields.line)
-            for name, value in (("signature_organ", fields.organ), ("signer", fields.signer), ("date", fields.date)):
-                if value is not None:
-                    self.field_values.append((name, value))
-        else:
-            self.contact_lines.append(fields.line)
+        # a line giving the 署名 or the date stands for the 落款 (a line of fields); any other is the 附注
+        (self.footer_fields if token.notes.get("form") else self.contact_lines).append(fields.line)
+        for name, value in (("signature_organ", fields.organ), ("signer", fields.signer), ("date", fields.date)):
+            if value is not None:
+                self.field_values.append((name, value))
         if fields.person is not None and "contact_person" not in self.fields:
             self.fields["contact_person"] = fields.person
         self.phones.extend(fields.phones)
@@ -351,7 +354,7 @@ TERMINAL_ELEMENT = {
     "DOC_NUMBER": "doc_number", "SIGNER": "signer", "TITLE": "title", "SALUTATION": "salutation",
     "PARA": "paragraph", "HEADING": "heading", "ATTACH": "attachment", "ORGAN": "signature_organ", "SEAL": "seal",
     "DATE": "date", "CONTACT": "contact", "CC": "cc", "PRINT": "printed", "NO_BODY": "no_body_marker",
-    "NOTE_DISCLOSURE": "disclosure", "DOCTYPE": "doctype",
+    "NOTE_DISCLOSURE": "disclosure", "DOCTYPE": "doctype", "REPEATED_TITLE": "repeated_title",
 }
 # A misplaced token still fills its element when the element is otherwise absent, except where the text
 # itself is what is out of place (a stray paragraph, a lone title line).

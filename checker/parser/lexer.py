@@ -61,20 +61,31 @@ def _classify_doc_number(text: str) -> LineToken | None:
     return token
 
 
+# what may follow a 签发人's names on its line after a space, and is no further name: a 甲乙丙丁 grade, or a
+# labelled grade or 公开属性 (签发人：周立新    办理结果：B)
+_AFTER_NAMES = ("甲类", "乙类", "丙类", "丁类", "办理结果", "答复类别", "办复类别", "公开属性", "信息公开")
+
+
 def _signer_names_end(text: str, m: re.Match) -> int:
-    """Where the names of a 签发人 match end: before a 甲乙丙丁 grade the name class took in (周立新 乙类)."""
-    end = m.end("names")
-    names = text[m.start("names"):end]
-    if len(names) > 3 and names[-1] == "类" and names[-2] in P.CN_GRADE_LETTERS and names[-3].isspace():
-        end -= 2
-        while text[end - 1].isspace():
-            end -= 1
-    return end
+    """Where the names of a 签发人 match end: before a grade or a label the name class took in."""
+    start, end = m.start("names"), m.end("names")
+    at = start
+    while True:
+        space = next((i for i in range(at, end) if text[i].isspace()), None)
+        if space is None:
+            return end
+        word = space
+        while word < end and text[word].isspace():
+            word += 1
+        if text.startswith(_AFTER_NAMES, word):
+            return space
+        at = word
 
 
 def _glued_parts_end(text: str, at: int, signer: bool = True) -> list[tuple[str, int, int]] | None:
     """The elements glued on a line from ``at`` on: (kind, start, end) for each 签发人 (at most one) and
-    grade, white space between them skipped; None when the rest of the line is anything else."""
+    grade, and last a labelled grade or 公开属性 (whose value runs to the end of the line), white space
+    between them skipped; None when the rest of the line is anything else."""
     parts = []
     n = len(text)
     while True:
@@ -82,13 +93,20 @@ def _glued_parts_end(text: str, at: int, signer: bool = True) -> list[tuple[str,
             at += 1
         if at == n:
             return parts
-        if signer and text[at] == "签":
+        first = text[at]
+        if signer and first == "签":
             m = P.SIGNER_PART.match(text, at)
             if m:
                 end = _signer_names_end(text, m)
                 parts.append(("SIGNER", at, end))
                 at, signer = end, False
                 continue
+        if first in "办答公信" and n - at < 40:  # a labelled field is the last thing on its line
+            rest = text[at:]
+            if P.GRADE_LABELLED.match(rest):
+                return [*parts, ("GRADE_LABELLED", at, n)]
+            if P.DISCLOSURE_LABELLED.match(rest):
+                return [*parts, ("DISCLOSURE", at, n)]
         m = P.GRADE_PART.match(text, at)
         if m is None or m.end() == at:
             return None
@@ -99,14 +117,17 @@ def _glued_parts_end(text: str, at: int, signer: bool = True) -> list[tuple[str,
         at = end
 
 
-_PART_PATTERNS = {"SIGNER": P.SIGNER, "GRADE": P.GRADE_LINE}
+# the pattern each kind of part is read with, over its own part of the line, and the kind it becomes
+_PART_PATTERNS = {"SIGNER": ("SIGNER", P.SIGNER), "GRADE": ("GRADE", P.GRADE_LINE),
+                  "GRADE_LABELLED": ("GRADE", P.GRADE_LABELLED), "DISCLOSURE": ("DISCLOSURE", P.DISCLOSURE_LABELLED)}
 
 
 def _split_glued(token: LineToken, line: Line, at: int) -> None:
     """Give a token the elements glued after its own on the line, each over its own part of the line."""
-    for kind, start, end in _glued_parts_end(line.text, at) or ():
+    for found, start, end in _glued_parts_end(line.text, at) or ():
         part_line = line.slice(start, end)
-        part = LineToken(kind, [part_line], _PART_PATTERNS[kind].match(part_line.text))
+        kind, pattern = _PART_PATTERNS[found]
+        part = LineToken(kind, [part_line], pattern.match(part_line.text))
         if kind == "SIGNER" and token.kind == "DOC_NUMBER":
             part.notes["on_doc_number_line"] = True
         token.parts.append(part)
@@ -175,7 +196,7 @@ def _classify_han(text: str) -> LineToken | None:
         hit = _try("DISCLOSURE", P.DISCLOSURE_LABELLED, text) or _try("DISCLOSURE", P.DISCLOSURE_BARE, text)
         if hit:
             return hit
-    if n < 20 and first in "绝机秘特加平":
+    if n < 20 and first in "绝机秘特加平急":
         hit = _try("SECRECY", P.SECRECY, text) or _try("URGENCY", P.URGENCY, text)
         if hit:
             return hit
@@ -202,7 +223,7 @@ def _classify_han(text: str) -> LineToken | None:
     if n < 80:
         last = text[-1]
         # a 文号, maybe with a 签发人 or a grade glued after it, or without its 号 (华川交复〔2023〕7)
-        if (last == "号" or ("号" in text and (last in _GLUED_LAST or "签" in text))
+        if (last == "号" or ("号" in text and (last in _GLUED_LAST or "签" in text or "：" in text))
                 or ((last.isdigit() or "签" in text) and not _OPEN_BRACKETS.isdisjoint(text[:24]))):
             hit = _classify_doc_number(text)
             if hit:
@@ -330,27 +351,47 @@ def _title_piece(text: str) -> bool:
     return len(text) <= 60 and P.TITLE_PIECE.match(text) is not None and P.TITLE_WORDS.search(text) is not None
 
 
-def _pattern_title(front: list[LineToken], runs: list[list[int]]) -> list[int] | None:
+def _glued_grade_start(text: str) -> int | None:
+    """Where a grade written at the end of a title line starts (…建议的答复      B类: the grade printed at the
+    title's top right), or None."""
+    if len(text) < 8 or text[-1] not in _GLUED_LAST:
+        return None
+    space = len(text)
+    while space > 0 and not text[space - 1].isspace():
+        space -= 1
+    if space == 0 or space < len(text) - 10 or not P.GRADE_LINE.match(text[space:]):
+        return None
+    return space
+
+
+def _pattern_title(front: list[LineToken], runs: list[list[int]], texts: dict[int, str]) -> list[int] | None:
     """The title's lines, chosen by what a title looks like: from a line that starts as one (关于…, 对…,
-    an organ name before 关于) to a line that ends with its 文种, over at most four lines."""
-    texts = {i: front[i].text for run in runs for i in run}
+    an organ name before 关于) to a line that ends with its 文种, over at most four lines. Of several, the
+    last: the letter's title stands just above the salutation, a page title repeating it at the top."""
     ends = {i for i, text in texts.items() if P.TITLE_END.search(text)}
+    blocks = []
     for run in runs:
-        for k, i in enumerate(run):
-            if _title_start(texts[i]):
-                for m, j in enumerate(run[k:k + 4]):
-                    if j in ends:
-                        return run[k:k + m + 1]
-    for run in runs:  # no 关于: a line ending with a 文种, with the session on the lines just above it
-        for k, i in enumerate(run):
+        k = 0
+        while k < len(run):
+            if _title_start(texts[run[k]]):
+                end = next((m for m in range(k, min(k + 4, len(run))) if run[m] in ends), None)
+                if end is not None:
+                    blocks.append(run[k:end + 1])
+                    k = end
+            k += 1
+    if blocks:
+        return blocks[-1]
+    for run in reversed(runs):  # no 关于: a line ending with a 文种, with the session on the lines just above it
+        for k in range(len(run) - 1, -1, -1):
+            i = run[k]
             if i in ends and not P.DOCTYPE_LINE.match(texts[i]):
                 first = k
                 while first > 0 and k - first < 3 and _title_piece(texts[run[first - 1]]):
                     first -= 1
                 return run[first:k + 1]
-    for run in runs:  # 关于… without a 文种 (…的情况说明): the title is still the title
-        for k, i in enumerate(run):
-            if _title_start(texts[i]):
+    for run in reversed(runs):  # 关于… without a 文种 (…的情况说明): the title is still the title
+        for k in range(len(run) - 1, -1, -1):
+            if _title_start(texts[run[k]]):
                 last = k
                 while last + 1 < len(run) and last - k < 3 and _title_piece(texts[run[last + 1]]):
                     last += 1
@@ -371,7 +412,8 @@ def _fallback_title(front: list[LineToken], runs: list[list[int]]) -> list[int] 
 def choose_title(front: list[LineToken]) -> None:
     """Among the lines before the salutation that are nothing else, the title is chosen by its pattern,
     not by its position: the other lines become STRAY (one unrecognised-text finding for a row of them),
-    and a letter-spaced 文种 line (答    复) that is not part of the title is the 文种 line (DOCTYPE)."""
+    a letter-spaced 文种 line (答    复) that is not part of the title is the 文种 line (DOCTYPE), and a line
+    repeating the title (a portal's page title) is no second title (REPEATED_TITLE)."""
     runs: list[list[int]] = []  # runs of consecutive text lines
     for i, token in enumerate(front):
         if token.kind == "TEXT":
@@ -381,37 +423,41 @@ def choose_title(front: list[LineToken]) -> None:
                 runs.append([i])
     if not runs:
         return
-    title = set(_pattern_title(front, runs) or _fallback_title(front, runs) or ())
+    grades = {i: at for run in runs for i in run if (at := _glued_grade_start(front[i].text)) is not None}
+    texts = {i: front[i].text[:grades[i]].rstrip() if i in grades else front[i].text for run in runs for i in run}
+    title = set(_pattern_title(front, runs, texts) or _fallback_title(front, runs) or ())
+    chosen = "".join("".join(texts[i].split()) for i in sorted(title))
     for run in runs:
         for i in run:
             token = front[i]
+            if i not in title and chosen and len(chosen) >= 8 and "".join(texts[i].split()).endswith(chosen):
+                token.kind = "REPEATED_TITLE"  # a page title above the letter repeating its title (an organ before it)
+                continue
             if i in title:
                 token.kind = "TITLE"
+                if i in grades:  # the grade beside the title is a part of its own
+                    line = token.first
+                    token.lines = [line.slice(0, len(texts[i]))]
+                    grade = line.slice(grades[i], len(line.text))
+                    token.parts.append(LineToken("GRADE", [grade], P.GRADE_LINE.match(grade.text)))
             elif title and P.DOCTYPE_LINE.match(token.text):
                 token.kind = "DOCTYPE"
             else:
                 token.kind = "STRAY"
 
 
-def mark_field_blocks(tokens: list[LineToken]) -> None:
-    """A row of contact lines that gives the 署名, the 签发人 or the 成文日期 as labelled fields
-    (承办单位：…  单位负责人：…) is a form-style footer: every line of the row is a line of fields."""
-    row: list[LineToken] = []
-    form = False
-    for token in (*tokens, None):
-        if token is not None and token.kind == "CONTACT":
+def mark_field_lines(tokens: list[LineToken]) -> None:
+    """A contact line that gives the 署名 or the 成文日期 as a labelled field (承办单位：…  单位负责人：…,
+    答复单位：…  答复日期：…) stands for the 落款 of a form-style footer: a line of fields, not an 附注."""
+    for token in tokens:
+        if token.kind == "CONTACT":
             labels = list(P.CONTACT_LABEL.finditer(token.first.text))
             token.notes["labels"] = labels
-            form = form or any(P.FIELD_LABELS.get(squeeze_label(m.group("label"))) in _FORM_FIELDS for m in labels)
-            row.append(token)
-            continue
-        if form:
-            for member in row:
-                member.notes["form"] = True
-        row, form = [], False
+            if any(P.FIELD_LABELS.get(squeeze_label(m.group("label"))) in _FORM_FIELDS for m in labels):
+                token.notes["form"] = True
 
 
-_FORM_FIELDS = {"organ", "signer", "date"}
+_FORM_FIELDS = {"organ", "date"}
 
 
 def squeeze_label(label: str) -> str:
@@ -506,5 +552,5 @@ def lex(lines: list[Line], artifacts: list[Artifact]) -> list[LineToken]:
     tokens = [classify(line) for line in lines]
     assign_zones(tokens)
     tokens = merge(tokens, artifacts)
-    mark_field_blocks(tokens)
+    mark_field_lines(tokens)
     return tokens

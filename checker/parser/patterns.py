@@ -49,7 +49,8 @@ DISCLOSURE_BRACKETED = re.compile(
 )
 DISCLOSURE_BARE = re.compile(r"^(?P<value>主动公开|依申请公开|不予公开|全文公开|摘要公开)$")
 SECRECY = re.compile(r"^(?P<value>(?:绝密|机密|秘密)(?:\s*★\s*\S{1,8})?)$")
-URGENCY = re.compile(r"^(?P<value>特急|加急|特提|平急)$")
+# 急件: a 紧急程度 in a form GB/T 9704 does not know (特急, 加急), written on real letters all the same
+URGENCY = re.compile(r"^(?P<value>特急|加急|特提|平急|急件)$")
 COPY_NUMBER = re.compile(r"^(?P<value>\d{6})$")
 
 _OPEN = "〔\\[［【(（﹝〖〘"
