@@ -220,6 +220,8 @@ def contact_phone_format(letter: Letter, ctx, params) -> list:
         if _MASKED.search(number):
             continue
         digits = number.replace(" ", "").replace("－", "-")
+        if _MOBILE.match(digits) or _GROUPED_MOBILE.match(digits) or _LANDLINE_WITH_AREA.match(digits):
+            continue
         if spans is None:
             spans = _number_spans(letter)
         if any(dash in digits for dash in _DASHES):
@@ -229,8 +231,6 @@ def contact_phone_format(letter: Letter, ctx, params) -> list:
                                      {"value": number, "found": number, "expected": f"“{fixed}”（区号与号码之间用连字符“-”，不用破折号）"},
                                      severity=params.get("dash_severity", "info")))
                 continue
-        if _MOBILE.match(digits) or _GROUPED_MOBILE.match(digits) or _LANDLINE_WITH_AREA.match(digits):
-            continue
         span = spans.get(number) or phones.span
         if _LANDLINE_LOCAL.match(digits) and not digits.startswith("1"):
             found.append(Finding(span, {"value": number, "found": number, "expected": "区号-号码（如 0871-12345678）"},

@@ -1,10 +1,13 @@
 """Stage 3a, the line lexer: clean lines → one token per element line, typed by what the line is.
 
-Two passes. ``classify`` looks at a line alone (is it a 文号? a date? a heading?). ``assign_zones`` then looks
-at the sequence: lines before the salutation that are nothing else form the title; an organ name above the
-salutation is the 发文机关标志 and below the body the 署名; a grade or disclosure line under the body is a
-footer one. Last, ``merge`` joins what the page layout split: a sentence broken by a page break, and the
-印发 organ and date written on two lines. The grammar (grammar/letter.lark) then parses the token sequence.
+Two passes. ``classify`` looks at a line alone (is it a 文号? a date? a heading?), and splits a line that holds
+several elements (a 文号 with its grade glued after it) into a token and its ``parts``. ``assign_zones`` then
+looks at the sequence: among the lines before the salutation that are nothing else, ``choose_title`` picks
+the title by its pattern and the rest are stray; an organ name above the salutation is the 发文机关标志 and
+below the body the 署名; a grade or 公开属性 field under the salutation is out of place. Last, ``merge`` joins
+what the page layout split: a sentence broken by a page break, the 印发 organ and date written on two lines,
+a row of stray header lines; and ``mark_field_lines`` tells the lines of a form-style footer from the 附注.
+The grammar (grammar/letter.lark) then parses the token sequence.
 """
 
 from __future__ import annotations
@@ -55,9 +58,10 @@ def _classify_doc_number(text: str) -> LineToken | None:
     rest = m.group("rest")
     token = LineToken("DOC_NUMBER", [], m)
     if rest:  # a 签发人 or a grade glued after the number: split off in classify()
-        if _glued_parts_end(text, m.start("rest")) is None:
+        parts = _glued_parts_end(text, m.start("rest"))
+        if parts is None:
             return None
-        token.notes["tail"] = m.start("rest")
+        token.notes["tail"] = parts
     return token
 
 
@@ -122,9 +126,10 @@ _PART_PATTERNS = {"SIGNER": ("SIGNER", P.SIGNER), "GRADE": ("GRADE", P.GRADE_LIN
                   "GRADE_LABELLED": ("GRADE", P.GRADE_LABELLED), "DISCLOSURE": ("DISCLOSURE", P.DISCLOSURE_LABELLED)}
 
 
-def _split_glued(token: LineToken, line: Line, at: int) -> None:
-    """Give a token the elements glued after its own on the line, each over its own part of the line."""
-    for found, start, end in _glued_parts_end(line.text, at) or ():
+def _split_glued(token: LineToken, line: Line, parts: list[tuple[str, int, int]]) -> None:
+    """Give a token the elements glued after its own on the line (as ``_glued_parts_end`` found them),
+    each over its own part of the line."""
+    for found, start, end in parts:
         part_line = line.slice(start, end)
         kind, pattern = _PART_PATTERNS[found]
         part = LineToken(kind, [part_line], pattern.match(part_line.text))
@@ -200,7 +205,7 @@ def _classify_han(text: str) -> LineToken | None:
         hit = _try("SECRECY", P.SECRECY, text) or _try("URGENCY", P.URGENCY, text)
         if hit:
             return hit
-    if n < 120 and first in _FIELD_LABEL_FIRST:
+    if n < 120 and first in _FIELD_LABEL_FIRST and ("：" in text[:20] or ":" in text[:20]):
         hit = _try("CONTACT", P.CONTACT, text)
         if hit:
             return hit
@@ -277,7 +282,7 @@ def _classify_signer(text: str) -> LineToken | None:
         return None
     token = LineToken("SIGNER", [], m)
     token.notes["end"] = end
-    token.notes["tail"] = end
+    token.notes["tail"] = parts
     return token
 
 
@@ -450,7 +455,8 @@ def mark_field_lines(tokens: list[LineToken]) -> None:
     """A contact line that gives the 署名 or the 成文日期 as a labelled field (承办单位：…  单位负责人：…,
     答复单位：…  答复日期：…) stands for the 落款 of a form-style footer: a line of fields, not an 附注."""
     for token in tokens:
-        if token.kind == "CONTACT":
+        # every label of such a field has 单位 or 答复 in it: a cheap test before the labels are read
+        if token.kind == "CONTACT" and ("单位" in token.first.text or "答复" in token.first.text):
             labels = list(P.CONTACT_LABEL.finditer(token.first.text))
             token.notes["labels"] = labels
             if any(P.FIELD_LABELS.get(squeeze_label(m.group("label"))) in _FORM_FIELDS for m in labels):

@@ -25,7 +25,6 @@ FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 GRADE_LABELLED = re.compile(
     r"^(?P<label>办理结果类别|办理结果|答复类别|办复类别|办理类别|落实情况分类|结果类别|类别)\s*+(?P<colon>[:：]?)\s*+(?P<value>\S.{0,19})$"
 )
-GRADE_BARE = re.compile(r"^(?P<open>[（(【\[]?)\s*+(?P<letter>[A-DＡ-Ｄ])\s*+(?P<cls>类?)\s*+(?P<close>[）)】\]]?)$")
 # 甲乙丙丁 stand for A–D in some regions (乙类 = B); written with 类 only, a bare 乙 is too common a word
 CN_GRADE_LETTERS = {"甲": "A", "乙": "B", "丙": "C", "丁": "D"}
 # a grade's meaning in words after its letter (B类 列入计划解决, A类（已经解决）): words that say how a matter
@@ -65,7 +64,6 @@ DOC_NUMBER_UNBRACKETED = re.compile(
     rf"(?P<seq>\d{{1,5}})\s*+(?P<suffix>号?)(?P<rest>)$"
 )
 SIGNER = re.compile(rf"^(?P<label>签\s*+发\s*+人?\s*+[:：]?)\s*+(?P<names>[{HAN}·][{HAN}·\s、，,]{{0,40}})$")
-SIGNER_AFTER_NUMBER = re.compile(rf"^\s++(?P<label>签\s*+发\s*+人?\s*+[:：]?)\s*+(?P<names>[{HAN}·][{HAN}·\s、，,]{{0,40}})$")
 # a 签发人 with something glued after the names (签发人：周立新 (A类)): the names stop at the first character
 # that is not part of a name; matched where the label starts
 SIGNER_PART = re.compile(rf"(?P<label>签\s*+发\s*+人?\s*+[:：]?)\s*+(?P<names>[{HAN}·](?:[{HAN}·、，,]|\s++(?=[{HAN}·])){{0,40}})")
