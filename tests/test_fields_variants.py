@@ -216,6 +216,17 @@ def test_a_doc_number_below_the_title_is_present_and_out_of_place():
     assert "标题之下" in message
 
 
+def test_a_doc_number_and_signer_line_in_the_body_is_one_out_of_place_line():
+    text = letter_with({"澜交复〔2024〕12号    签发人：周立新\n\n": "",
+                        "一、基本情况\n": "澜交复〔2024〕12号    签发人：周立新\n\n一、基本情况\n"})
+    result = check(text)
+    at = line_of(text, "澜交复")
+    assert (result.letter.doc_number.value, result.letter.signer.value) == ("澜交复〔2024〕12号", "周立新")
+    assert result.letter.doc_number.placement == result.letter.signer.placement == "out-of-place"
+    assert len(result.letter.headings) == 2  # the body goes on around the line
+    assert findings(result) == {("element-out-of-place", at)}
+
+
 # ---- §4 elements in the footer ------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("written, value", [("办复类别：B类", "B"), ("答复类别：B类", "B")])
@@ -253,6 +264,21 @@ def test_a_disclosure_above_the_cc_is_present_and_out_of_place():
     at = line_of(text, "公开属性")
     assert (result.letter.disclosure.value, result.letter.disclosure.span.line) == ("主动公开", at)
     assert findings(result) == {("element-out-of-place", at)}  # never disclosure-missing
+
+
+def test_a_grade_below_the_salutation_is_present_and_out_of_place():
+    text = letter_with({"办理结果：B\n": "", "马海燕代表：\n": "马海燕代表：\n\n（B类）\n"})
+    result = check(text)
+    at = line_of(text, "（B类）")
+    assert (result.letter.grade.value, result.letter.grade.span.line) == ("B", at)
+    assert findings(result) == {("element-out-of-place", at)}
+
+
+def test_the_disclosure_note_at_the_end_of_the_body_is_in_its_place():
+    text = letter_with({"公开属性：主动公开\n": "", "关心和支持！\n": "关心和支持！\n\n（此件公开发布）\n"})
+    result = check(text)
+    assert (result.letter.disclosure.value, result.letter.disclosure.span.line) == ("公开发布", line_of(text, "此件"))
+    assert findings(result) == set()
 
 
 def test_the_disclosure_note_below_the_date_is_in_its_place():
