@@ -101,17 +101,22 @@ _SPAN_FIELDS = {"line", "column", "end_line", "end_column"}
 
 
 Source = Literal["letter", "metadata"]
+Placement = Literal["standard", "out-of-place", "labelled-field"]
 
 
 class Element(_Model):
     """One element of the letter: normalized value, source text, place in the source. ``source`` is
     ``metadata`` for a value found only in a publishing system's metadata (a portal's 发文字号 or 成文日期
-    field), which fills an element the letter itself does not give."""
+    field), which fills an element the letter itself does not give. ``placement`` says how the element
+    stood: ``standard`` in its own place, ``out-of-place`` where the structure does not allow it (a 签发人
+    under the date, a 文号 below the title: reported once as element-out-of-place), ``labelled-field`` as a
+    field of a form-style footer (单位负责人：…, 承办单位：…, 答复日期：…)."""
 
     value: str
     raw: str
     span: Span
     source: Source = "letter"
+    placement: Placement = "standard"
 
 
 class ListElement(_Model):
@@ -202,12 +207,15 @@ class Session(Element):
 
 
 class DateElement(Element):
-    """A date: value is YYYY-MM-DD whenever year, month and day could be read."""
+    """A date: value is YYYY-MM-DD whenever year, month and day could be read ("" for a date left unfilled).
+    ``style`` is how it was written: arabic (2021年6月10日), chinese-numerals (二〇二二年八月三十日, also mixed
+    with Arabic zeros: 二0二一年五月六日), separator (2021.6.10, 2021-06-10), full-width (２０２１年…),
+    digit-run (20211026), unfilled (2024年  月  日: a template's date nobody filled in)."""
 
     year: Optional[int]
     month: Optional[int]
     day: Optional[int]
-    style: Literal["arabic", "chinese-numerals", "separator", "full-width", "unknown"]
+    style: Literal["arabic", "chinese-numerals", "separator", "full-width", "digit-run", "unfilled", "unknown"]
 
 
 class Heading(_Model):
@@ -317,6 +325,9 @@ class Letter(_Model):
     contact_person: Optional[Element] = None
     contact_phone: Optional[ListElement] = None
     contact_lines: list[Element] = []
+    # the lines of a form-style footer (承办单位：…  单位负责人：…, 答复日期：…): their fields fill the 署名,
+    # 签发人, 联系人, 联系电话 and 成文日期 the letter does not give in their own place
+    footer_fields: list[Element] = []
     cc: Optional[CcList] = None  # 抄送
     print_organ: Optional[Element] = None  # 印发机关
     print_date: Optional[DateElement] = None  # 印发日期

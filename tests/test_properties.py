@@ -99,6 +99,34 @@ def test_arbitrary_bytes_give_a_result_or_a_clear_error(data):
     assert_spans_inside(check_text(text), text)
 
 
+# lines of the forms real letters write their fields in (real-world-variants.md §3, §4, §7, §8, §9)
+VARIANT_LINES = st.sampled_from([
+    "华川交复〔2023〕7号(B类)", "平溪交复函[2022]19号B类", "澜交复〔2024〕12号    签发人：周立新 (A类)", "签发人：周立新 乙类",
+    "签发人：周立新    办理结果：B", "办理结果：B类（正在解决）", "B类 列入计划解决", "乙类", "丁类", "类别：B", "办复类别：B类",
+    "答复类别：A类", "（此件主动公开）", "公开属性：主动公开", "承办单位：澜州市交通运输局            单位负责人：周立新",
+    "承办人及联系电话：马海燕  0871-6812345", "答复单位：澜州市城市管理局  答复日期：2024年6月12日",
+    "主管领导人姓名：周立新   具体经办人姓名：马海燕   邮政编码：650100", "分管领导：周立新   分管单位：城建股   承办人：马海燕",
+    "（联系单位及电话：住房和城乡建设部城市建设司，010-5893xxxx）", "负责同志：周立新   联系人：马海燕", "答    复",
+    "关于市十五届人大三次会议第108号建议的", "关于政协第十四届全国委员会第二次会议第01234号（城乡建设类123号）提案答复的函",
+    "关于市十五届人大三次会议第108号建议的答复      B类", "二〇二二年八月三十日", "二0二一年五月六日", "20211026",
+    "2024年  月  日", "年  月  日", "联系电话：0871—6812345", "联系电话：138 0871 2345", "联系电话：(0871)6812345", "急件",
+    "周立新代表：", "感谢您的关心和支持！", "澜州市交通运输局",
+])
+VARIANT_LINE = st.one_of(VARIANT_LINES, LINE_STRATEGY, st.tuples(VARIANT_LINES, LINE_STRATEGY).map("".join),
+                         st.tuples(LINE_STRATEGY, VARIANT_LINES).map("".join))
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(VARIANT_LINE, max_size=30))
+def test_glued_fields_footer_fields_and_odd_dates_never_raise_and_spans_stay_inside(lines):
+    text = "\n".join(lines)
+    result = check_text(text)
+    assert_spans_inside(result, text)
+    source = split_lines(text)
+    for element in (*result.letter.footer_fields, *result.letter.contact_lines):
+        assert source[element.span.line - 1][element.span.column - 1:element.span.end_column - 1] == element.raw
+
+
 MUTATIONS = ("delete", "duplicate", "swap", "insert", "truncate", "join", "noise")
 
 

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import string
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -36,6 +37,11 @@ class CompiledRule:
 class _Params(dict):
     def __missing__(self, key):  # a placeholder the finding did not fill renders empty, never raises
         return ""
+
+
+@lru_cache(maxsize=None)
+def _placeholders(template: str) -> tuple[str, ...]:
+    return tuple(name for _, name, _, _ in string.Formatter().parse(template) if name)
 
 
 def render(template: str, params: dict) -> str:
@@ -93,9 +99,11 @@ def _diagnostic(compiled: CompiledRule, finding: Finding) -> Diagnostic:
     fix = None
     if rule.fix is not None and finding.element is not None:
         values = {name: getattr(finding.element, name, "") for name in type(finding.element).model_fields}
-        replacement = render(rule.fix.template, values)
-        if replacement != getattr(finding.element, "raw", None):  # a "fix" that changes nothing is none
-            fix = Fix.trusted(replacement=replacement, span=finding.element.span, description=f"改为“{replacement}”")
+        # a fix needs every value it names (an unfilled date has no month or day to write)
+        if all(values.get(name) is not None for name in _placeholders(rule.fix.template)):
+            replacement = render(rule.fix.template, values)
+            if replacement != getattr(finding.element, "raw", None):  # a "fix" that changes nothing is none
+                fix = Fix.trusted(replacement=replacement, span=finding.element.span, description=f"改为“{replacement}”")
     return Diagnostic.trusted(code=rule.code, rule=rule.name, severity=severity, span=finding.span, message=message, fix=fix,
                               location=None)
 

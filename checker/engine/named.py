@@ -210,25 +210,38 @@ def reply_deadline(letter: Letter, ctx, params) -> list:
 # ---- 联系方式 -----------------------------------------------------------------------------------------------
 
 _MOBILE = re.compile(r"^1[3-9]\d{9}$")
+_GROUPED_MOBILE = re.compile(r"^1[3-9]\d-?\d{4}-?\d{4}$")  # 138-0871-2345 (spaces are gone from values)
 _LANDLINE_WITH_AREA = re.compile(r"^(?:0\d{2,3}-?|[（(]0\d{2,3}[）)])\d{7,8}$")
 _LANDLINE_LOCAL = re.compile(r"^\d{7,8}$")
+_MASKED = re.compile(r"[xX×＊*]")  # digits hidden by the publisher (010-5893xxxx): nothing to judge
+_DASHES = ("—", "–")
 
 
 @named
 def contact_phone_format(letter: Letter, ctx, params) -> list:
-    """Mobile 1[3-9]+9 digits; landline with area code 0xxx-xxxxxxx; a local number without area code is
-    reported with a lower severity (``local_severity``)."""
+    """Mobile 1[3-9]+9 digits (also grouped 138 0871 2345); landline with area code 0xxx-xxxxxxx; a local
+    number without area code, or an area code joined by a dash instead of a hyphen (0871—6812345), is
+    reported with a lower severity (``local_severity``, ``dash_severity``)."""
     phones = letter.contact_phone
     if phones is None:
         return []
     found = []
     spans = None
     for number in phones.value:
-        digits = number.replace(" ", "").replace("－", "-").replace("—", "-")
-        if _MOBILE.match(digits) or _LANDLINE_WITH_AREA.match(digits):
+        if _MASKED.search(number):
+            continue
+        digits = number.replace(" ", "").replace("－", "-")
+        if _MOBILE.match(digits) or _GROUPED_MOBILE.match(digits) or _LANDLINE_WITH_AREA.match(digits):
             continue
         if spans is None:
             spans = _number_spans(letter)
+        if any(dash in digits for dash in _DASHES):
+            fixed = digits.replace("—", "-").replace("–", "-")
+            if _LANDLINE_WITH_AREA.match(fixed) or _GROUPED_MOBILE.match(fixed):
+                found.append(Finding(spans.get(number) or phones.span,
+                                     {"value": number, "found": number, "expected": f"“{fixed}”（区号与号码之间用连字符“-”，不用破折号）"},
+                                     severity=params.get("dash_severity", "info")))
+                continue
         span = spans.get(number) or phones.span
         if _LANDLINE_LOCAL.match(digits) and not digits.startswith("1"):
             found.append(Finding(span, {"value": number, "found": number, "expected": "区号-号码（如 0871-12345678）"},
@@ -239,14 +252,16 @@ def contact_phone_format(letter: Letter, ctx, params) -> list:
 
 
 def _number_spans(letter: Letter) -> dict[str, Span]:
-    """Where each phone-like number first stands in the contact lines, from one pass over them (looking
-    each number up line by line was quadratic in a letter of thousands of contact lines)."""
+    """Where each phone-like number first stands in the contact and footer-field lines, keyed by the number
+    as the model gives it (spaces removed), from one pass over them (looking each number up line by line
+    was quadratic in a letter of thousands of contact lines)."""
     spans: dict[str, Span] = {}
-    for line in letter.contact_lines:
+    for line in (*letter.contact_lines, *letter.footer_fields):
         for m in PHONE.finditer(line.raw):
-            if m.group(0) not in spans:
-                spans[m.group(0)] = Span.trusted(line=line.span.line, column=line.span.column + m.start(),
-                                                 end_line=line.span.line, end_column=line.span.column + m.end())
+            key = "".join(m.group(0).split())
+            if key not in spans:
+                spans[key] = Span.trusted(line=line.span.line, column=line.span.column + m.start(),
+                                          end_line=line.span.line, end_column=line.span.column + m.end())
     return spans
 
 

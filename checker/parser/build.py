@@ -149,9 +149,15 @@ class _Builder:
         self.contact_lines: list[Element] = []
         self.phones: list = []
         self.title_tokens: list[LineToken] = []
+        self.footer_fields: list[Element] = []
+        # values a form-style footer gives (承办单位 → 署名 …): they fill their element at the end, when the
+        # letter does not give it in its own place
+        self.field_values: list[tuple[str, Element]] = []
+        self.placement = "standard"  # how the element being added stands (see Element.placement)
 
     # -- tree walk --------------------------------------------------------------------------------
     def walk(self, tree: Tree) -> None:
+        below_title = False
         for child in tree.children:
             if isinstance(child, Tree):
                 zone = _ZONES.get(str(child.data), "header")
@@ -160,15 +166,24 @@ class _Builder:
                     for t in toks:
                         self.zone_of[id(t)] = zone
                     self.add("title", toks, zone)
+                    for part in (part for t in toks for part in t.parts):  # a grade beside the title
+                        self.add(TERMINAL_ELEMENT[part.kind], part, zone)
+                    below_title = True
                 else:
-                    self._walk_zone(child, zone)
+                    self._walk_zone(child, zone, below_title and child.data == "front")
 
-    def _walk_zone(self, tree: Tree, zone: str) -> None:
+    def _walk_zone(self, tree: Tree, zone: str, below_title: bool = False) -> None:
         for child in tree.children:
             if isinstance(child, Token):
                 token = self.tokens[child.start_pos]
                 self.zone_of[id(token)] = zone
-                self.add(TERMINAL_ELEMENT[child.type], token, zone)
+                if below_title and child.type == "DOC_NUMBER":
+                    # the 版头 may run on beside the title (a grade at its top right), but the 文号 stands
+                    # above it: present, out of place
+                    self.misplaced.append(Misplaced(token, "title"))
+                    self.add_placed(TERMINAL_ELEMENT[child.type], token, zone, "out-of-place")
+                else:
+                    self.add(TERMINAL_ELEMENT[child.type], token, zone)
             else:  # signoff
                 self._walk_zone(child, zone)
 
@@ -178,11 +193,20 @@ class _Builder:
         for i, token in enumerate(self.tokens):
             if i in skipped_set:
                 self.misplaced.append(Misplaced(token, zone))
-                element = TERMINAL_ELEMENT.get(token.kind)
-                if element and _FIELD_OF.get(element, element) not in self.fields and element not in _NO_HARVEST:
-                    self.add(element, token, zone)
+                # the elements of a misplaced line still fill those the letter does not give elsewhere
+                for part in (token, *token.parts):
+                    element = TERMINAL_ELEMENT.get(part.kind)
+                    if element and _FIELD_OF.get(element, element) not in self.fields and element not in _NO_HARVEST:
+                        self.add_placed(element, part, zone, "out-of-place", with_parts=False)
             else:
                 zone = self.zone_of.get(id(token), zone)
+
+    def add_placed(self, rule: str, token, zone: str, placement: str, with_parts: bool = True) -> None:
+        self.placement = placement
+        try:
+            self.add(rule, token, zone, with_parts)
+        finally:
+            self.placement = "standard"
 
     # -- element dispatch -------------------------------------------------------------------------
     def _set(self, name: str, value, token: LineToken) -> None:
@@ -191,9 +215,11 @@ class _Builder:
         if name in self.fields:
             self.duplicates.append((name, token))
             return
+        if self.placement != "standard":
+            value.placement = self.placement
         self.fields[name] = value
 
-    def add(self, rule: str, token, zone: str) -> None:
+    def add(self, rule: str, token, zone: str, with_parts: bool = True) -> None:
         if rule == "paragraph":  # most tokens are body text: keep their path short
             self.paragraphs.append(E.joined(token.lines))
             return
@@ -202,8 +228,12 @@ class _Builder:
             self.paragraphs.append(E.joined(token.lines, token.level))
             return
         first_line = token[0].first.number if rule == "title" else token.first.number
-        self.layout.append(LayoutEntry.trusted(element=rule, line=first_line, zone=zone))
+        placed = "footer_fields" if rule == "contact" and token.notes.get("form") else rule
+        self.layout.append(LayoutEntry.trusted(element=placed, line=first_line, zone=zone))
         getattr(self, "_" + rule)(token)
+        if with_parts and rule != "title":
+            for part in token.parts:  # the elements glued after this one on its line, each its own
+                self.add(TERMINAL_ELEMENT[part.kind], part, zone)
 
     def _grade(self, token):
         self._set("grade", E.grade(token, self.profile), token)
@@ -222,9 +252,13 @@ class _Builder:
         self._set("organ_mark", organ, token)
 
     def _doc_number(self, token):
-        number, signer = E.doc_number(token)
-        self._set("doc_number", number, token)
-        self._set("signer", signer, token)
+        self._set("doc_number", E.doc_number(token), token)
+
+    def _doctype(self, token):
+        """The letter-spaced 文种 line (答    复) standing apart from the title: recognised, nothing to keep."""
+
+    def _repeated_title(self, token):
+        """A line above the letter repeating its title (a portal's page title): no second title."""
 
     def _signer(self, token):
         self._set("signer", E.signer(token), token)
@@ -259,11 +293,15 @@ class _Builder:
         self._set("no_body_marker", E.element(token.first, token.first.text), token)
 
     def _contact(self, token):
-        line_element, person, phones = E.contact(token)
-        self.contact_lines.append(line_element)
-        if person is not None and "contact_person" not in self.fields:
-            self.fields["contact_person"] = person
-        self.phones.extend(phones)
+        fields = E.contact(token)
+        # a line giving the 署名 or the date stands for the 落款 (a line of fields); any other is the 附注
+        (self.footer_fields if token.notes.get("form") else self.contact_lines).append(fields.line)
+        for name, value in (("signature_organ", fields.organ), ("signer", fields.signer), ("date", fields.date)):
+            if value is not None:
+                self.field_values.append((name, value))
+        if fields.person is not None and "contact_person" not in self.fields:
+            self.fields["contact_person"] = fields.person
+        self.phones.extend(fields.phones)
 
     def _cc(self, token):
         self._set("cc", E.cc(token), token)
@@ -276,6 +314,11 @@ class _Builder:
     # -- assembly ---------------------------------------------------------------------------------
     def finish(self, artifacts: list[Artifact]) -> Letter:
         fields = self.fields
+        for name, value in self.field_values:  # given in the letter's own place, the element wins
+            if name not in fields:
+                fields[name] = value
+                self.layout.append(LayoutEntry.trusted(element=name, line=value.span.line, zone="closing"))
+        self.layout.sort(key=lambda entry: entry.line)  # misplaced and field elements join in document order
         body = [p for p in self.paragraphs]
         opening = _opening(body)
         if opening is not None:
@@ -294,6 +337,7 @@ class _Builder:
             headings=self.headings,
             paragraphs=body,
             contact_lines=self.contact_lines,
+            footer_fields=self.footer_fields,
             contact_phone=phones,
             layout=self.layout,
             artifacts=sorted(artifacts, key=lambda a: (a.span.line, a.span.column)),
@@ -327,6 +371,7 @@ TERMINAL_ELEMENT = {
     "DOC_NUMBER": "doc_number", "SIGNER": "signer", "TITLE": "title", "SALUTATION": "salutation",
     "PARA": "paragraph", "HEADING": "heading", "ATTACH": "attachment", "ORGAN": "signature_organ", "SEAL": "seal",
     "DATE": "date", "CONTACT": "contact", "CC": "cc", "PRINT": "printed", "NO_BODY": "no_body_marker",
+    "NOTE_DISCLOSURE": "disclosure", "DOCTYPE": "doctype", "REPEATED_TITLE": "repeated_title",
 }
 # A misplaced token still fills its element when the element is otherwise absent, except where the text
 # itself is what is out of place (a stray paragraph, a lone title line).

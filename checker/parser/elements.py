@@ -7,6 +7,7 @@ Each builder reads the regex match the lexer already made; none re-scans the lin
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 
 from . import patterns as P
 from .lexer import LineToken
@@ -112,17 +113,29 @@ def _raw_lines(lines: list[Line]) -> str:
 def grade(token: LineToken, profile: Profile) -> Grade:
     m = token.match
     line, span, raw = _whole(token)
-    if "label" in m.re.groupindex:  # 办理结果：B / 办理结果：已经解决
+    if "label" in m.re.groupindex:  # 办理结果：B / 办理结果：已经解决 / 办理结果：B类（正在解决）
         written = m.group("value").strip()
         letter = _GRADE_LETTER.fullmatch(written)
         if letter:
             value = letter.group(1).translate(_FULLWIDTH_LATIN).upper()
             return Grade.trusted(value=value, raw=raw, span=span, label=None, form="labelled")
+        with_word = P.GRADE_LINE.match(written)
+        if with_word:  # the letter, and its meaning in words after it
+            return Grade.trusted(value=_grade_letter(with_word), raw=raw, span=span,
+                                 label=with_word.group("word"), form="labelled")
         mapped = profile.grade_words.get(written.rstrip("类"))
         return Grade.trusted(value=mapped or written, raw=raw, span=span, label=written, form="word")
-    value = m.group("letter").translate(_FULLWIDTH_LATIN).upper()
-    form = "bracketed" if m.group("open") else "class-suffix" if m.group("cls") else "bare"
-    return Grade.trusted(value=value, raw=raw, span=span, label=None, form=form)
+    form = "bracketed" if m.group("open") else "class-suffix" if (m.group("cls") or m.group("cn")) else "bare"
+    word = m.group("word") if "word" in m.re.groupindex else None
+    return Grade.trusted(value=_grade_letter(m), raw=raw, span=span, label=word, form=form)
+
+
+def _grade_letter(m: re.Match) -> str:
+    """A–D from a match of patterns.GRADE_LINE (甲乙丙丁 read as A–D)."""
+    cn = m.group("cn") if "cn" in m.re.groupindex else None
+    if cn:
+        return P.CN_GRADE_LETTERS[cn]
+    return m.group("letter").translate(_FULLWIDTH_LATIN).upper()
 
 
 _FULLWIDTH_LATIN = str.maketrans("ＡＢＣＤＥＦａｂｃｄｅｆ", "ABCDEFabcdef")
@@ -151,38 +164,37 @@ def organ_mark(token: LineToken) -> Element:
     return element(line, squeeze(m.group("organ")), m.start("organ"), m.end("organ"))
 
 
-def doc_number(token: LineToken) -> tuple[DocNumber, Signer | None]:
+def doc_number(token: LineToken) -> DocNumber:
+    """The 文号 alone: a 签发人 or a grade glued after it on its line is a part of the token of its own."""
     m = token.match
     line = token.first
     end = m.start("rest") if m.group("rest") else len(line.text)
     text = line.text[:end].rstrip()
     span = line.span(0, len(text))
     value = squeeze(text)
-    number = DocNumber.trusted(
+    return DocNumber.trusted(
         value=value, raw=raw_of(line, span), span=span, code=m.group("code"), open_bracket=m.group("open"),
         year=m.group("year"), close_bracket=m.group("close"), number_prefix=m.group("prefix"),
         sequence=m.group("seq"), suffix=m.group("suffix"),
     )
-    signer_part = None
-    if m.group("rest"):
-        sm = P.SIGNER_AFTER_NUMBER.match(m.group("rest"))
-        base = m.start("rest")
-        signer_part = _signer(line, sm.group("label"), sm.group("names"), base + sm.start("label"), on_number_line=True)
-    return number, signer_part
 
 
-def _signer(line: Line, label: str, names_text: str, start: int, on_number_line: bool) -> Signer:
+def _signer(line: Line, label: str, names_text: str, start: int, end: int, on_number_line: bool,
+            placement: str = "standard") -> Signer:
     names = [n for n in _NAME_SEPARATORS.split(names_text.strip()) if n]
-    span = line.span(start, len(line.text))
+    span = line.span(start, end)
     return Signer.trusted(
         value="、".join(names), raw=raw_of(line, span), span=span, label=label, names=names,
-        on_doc_number_line=on_number_line,
+        on_doc_number_line=on_number_line, placement=placement,
     )
 
 
 def signer(token: LineToken) -> Signer:
     m = token.match
-    return _signer(token.first, m.group("label"), m.group("names"), 0, on_number_line=False)
+    line = token.first
+    end = token.notes.get("end", len(line.text))  # a grade glued after the names is not part of the signer
+    names = line.text[m.start("names"):end]
+    return _signer(line, m.group("label"), names, 0, end, on_number_line=token.notes.get("on_doc_number_line", False))
 
 
 # ---- 标题, 主送 ----------------------------------------------------------------------------------------
@@ -264,11 +276,19 @@ def date_from_match(line: Line, m: re.Match, group: str | None = None) -> DateEl
     elif m.group("cy"):
         year, month, day = _chinese_year(m.group("cy")), chinese_number(m.group("cm")), chinese_number(m.group("cd"))
         style = "chinese-numerals"
-    else:
+    elif m.group("sy"):
         year, month, day = int(m.group("sy")), int(m.group("sm")), int(m.group("sd"))
         style = "separator"
+    elif "ry" in m.re.groupindex and m.group("ry"):  # (the 印发 line's pattern has neither of the last two)
+        year, month, day = int(m.group("ry")), int(m.group("rm")), int(m.group("rd"))
+        style = "digit-run"
+    else:  # 2024年  月  日: the date is there, its month and day are not
+        year, month, day = (int(m.group("uy")) if m.group("uy") else None), None, None
+        style = "unfilled"
     if year is not None and year >= 1000 and month is not None and day is not None:
         value = f"{year:04d}-{month:02d}-{day:02d}"
+    elif style == "unfilled":
+        value = ""
     else:  # a two-digit year cannot be told for sure: keep what was written
         value = squeeze(written)
     return DateElement.trusted(
@@ -294,30 +314,85 @@ def printed(token: LineToken) -> tuple[Element | None, DateElement]:
     return organ, when
 
 
-_PERSON_LABELS = ("联系人", "经办人", "承办人")
-_NOT_PHONE_LABELS = ("邮政编码", "邮编", "地址", "传真")
+@dataclass(slots=True)
+class FieldLine:
+    """What a line of 附注 or footer fields gives: the line itself, and each field the model keeps, with
+    its own span (联系人 马海燕, 联系电话 0871-6812345, 承办单位 → 署名, 单位负责人 → 签发人, 答复日期)."""
+
+    line: Element
+    person: Element | None = None
+    phones: list[tuple[str, Span]] = field(default_factory=list)
+    organ: Element | None = None
+    signer: Signer | None = None
+    date: DateElement | None = None
 
 
-def contact(token: LineToken) -> tuple[Element, Element | None, list[tuple[str, Span]]]:
-    """A contact line → (the line, the person named in it, the phone numbers with their spans)."""
+# the kinds of patterns.FIELD_LABELS a phone number may stand under (not 邮政编码, 传真, an organ, a date)
+_PHONE_KINDS = {"phone", "person", "person+phone", None}
+_VALUE_EDGES = " \t\u3000，,；;。:：、（(）)"
+
+
+def _labels(token: LineToken, text: str) -> list[tuple[int, int, str | None, str]]:
+    """(start, end, kind, label) of every label on the line, in order: the known ones (kind from
+    patterns.FIELD_LABELS) and any other (kind None) that is not inside a known one."""
+    known = token.notes.get("labels")
+    if known is None:
+        known = list(P.CONTACT_LABEL.finditer(text))
+    found = []
+    for m in known:
+        label = squeeze(m.group("label"))
+        found.append((m.start(), m.end(), P.FIELD_LABELS.get(label, ""), label))
+    if ":" in text or text.count("：") > len(known):
+        taken = [(start, end) for start, end, _, _ in found]
+        for m in P.OTHER_LABEL.finditer(text):
+            if not any(start < m.end() and m.start() < end for start, end in taken):
+                found.append((m.start(), m.end(), None, m.group("label")))
+        found.sort()
+    return found
+
+
+def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start] in _VALUE_EDGES:
+        start += 1
+    while end > start and text[end - 1] in _VALUE_EDGES:
+        end -= 1
+    return start, end
+
+
+def contact(token: LineToken) -> FieldLine:
+    """A line of 附注 or footer fields → the line and the fields it gives. A label's value runs to the next
+    label, known or not, so that an unknown label (职务：科长) neither hides a field nor joins its value."""
     line, span, raw = _whole(token)
-    person = None
-    phones: list[tuple[str, Span]] = []
     text = line.text
-    labels = list(P.CONTACT_LABEL.finditer(text))
-    for i, label_match in enumerate(labels):
-        label = squeeze(label_match.group("label"))
-        value_start = label_match.end()
-        value = text[value_start : labels[i + 1].start() if i + 1 < len(labels) else len(text)]
-        if person is None and label.startswith(_PERSON_LABELS):
-            name = P.PERSON_NAME.search(value)
+    result = FieldLine(line=Element.trusted(value=squeeze(text), raw=raw, span=span))
+    labels = _labels(token, text)
+    for i, (_, value_start, kind, label) in enumerate(labels):
+        value_end = labels[i + 1][0] if i + 1 < len(labels) else len(text)
+        if kind in ("person", "person+phone") and result.person is None:
+            name = P.PERSON_NAME.search(text, value_start, value_end)
             if name:
-                person = element(line, name.group(0), value_start + name.start(), value_start + name.end())
-        if not any(word in label for word in _NOT_PHONE_LABELS):
-            for phone in P.PHONE.finditer(value):
-                phones.append((phone.group(0), line.span(value_start + phone.start(), value_start + phone.end())))
-    line_element = Element.trusted(value=squeeze(text), raw=raw, span=span)
-    return line_element, person, phones
+                result.person = element(line, name.group(0), name.start(), name.end())
+        if kind in _PHONE_KINDS:
+            for phone in P.PHONE.finditer(text, value_start, value_end):
+                result.phones.append((squeeze(phone.group(0)), line.span(phone.start(), phone.end())))
+        elif kind == "organ" and result.organ is None:
+            start, end = _trimmed(text, value_start, value_end)
+            if end > start:
+                organ = element(line, squeeze(text[start:end]), start, end)
+                organ.placement = "labelled-field"
+                result.organ = organ
+        elif kind == "signer" and result.signer is None:
+            start, end = _trimmed(text, value_start, value_end)
+            if end > start and P.PERSON_NAME.match(text, start):
+                result.signer = _signer(line, text[labels[i][0]:value_start], text[start:end], start, end,
+                                        on_number_line=False, placement="labelled-field")
+        elif kind == "date" and result.date is None:
+            start, end = _trimmed(text, value_start, value_end)
+            m = P.DATE_IN_FIELD.match(text, start, end)
+            if m:
+                result.date = date_from_match(line, m)
+                result.date.placement = "labelled-field"
+    return result
 
 
 def phone_list(phones: list[tuple[str, Span]], lines: dict[int, Line]) -> ListElement | None:

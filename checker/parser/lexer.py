@@ -1,10 +1,13 @@
 """Stage 3a, the line lexer: clean lines → one token per element line, typed by what the line is.
 
-Two passes. ``classify`` looks at a line alone (is it a 文号? a date? a heading?). ``assign_zones`` then looks
-at the sequence: lines before the salutation that are nothing else form the title; an organ name above the
-salutation is the 发文机关标志 and below the body the 署名; a grade or disclosure line under the body is a
-footer one. Last, ``merge`` joins what the page layout split: a sentence broken by a page break, and the
-印发 organ and date written on two lines. The grammar (grammar/letter.lark) then parses the token sequence.
+Two passes. ``classify`` looks at a line alone (is it a 文号? a date? a heading?), and splits a line that holds
+several elements (a 文号 with its grade glued after it) into a token and its ``parts``. ``assign_zones`` then
+looks at the sequence: among the lines before the salutation that are nothing else, ``choose_title`` picks
+the title by its pattern and the rest are stray; an organ name above the salutation is the 发文机关标志 and
+below the body the 署名; a grade or 公开属性 field under the salutation is out of place. Last, ``merge`` joins
+what the page layout split: a sentence broken by a page break, the 印发 organ and date written on two lines,
+a row of stray header lines; and ``mark_field_lines`` tells the lines of a form-style footer from the 附注.
+The grammar (grammar/letter.lark) then parses the token sequence.
 """
 
 from __future__ import annotations
@@ -24,6 +27,9 @@ class LineToken:
     match: re.Match | None = None
     level: int = 0  # heading level 1–4, 0 otherwise
     notes: dict = field(default_factory=dict)
+    # elements written on the same line after this one (a 文号 with its grade, a 签发人 with the grade):
+    # each a token of its own over its part of the line, which the builder adds after this one's element
+    parts: list["LineToken"] = field(default_factory=list)
 
     @property
     def text(self) -> str:
@@ -50,9 +56,86 @@ def _classify_doc_number(text: str) -> LineToken | None:
     if not m:
         return None
     rest = m.group("rest")
-    if rest and not P.SIGNER_AFTER_NUMBER.match(rest):
-        return None
-    return LineToken("DOC_NUMBER", [], m)
+    token = LineToken("DOC_NUMBER", [], m)
+    if rest:  # a 签发人 or a grade glued after the number: split off in classify()
+        parts = _glued_parts_end(text, m.start("rest"))
+        if parts is None:
+            return None
+        token.notes["tail"] = parts
+    return token
+
+
+# what may follow a 签发人's names on its line after a space, and is no further name: a 甲乙丙丁 grade, or a
+# labelled grade or 公开属性 (签发人：周立新    办理结果：B)
+_AFTER_NAMES = ("甲类", "乙类", "丙类", "丁类", "办理结果", "答复类别", "办复类别", "公开属性", "信息公开")
+
+
+def _signer_names_end(text: str, m: re.Match) -> int:
+    """Where the names of a 签发人 match end: before a grade or a label the name class took in."""
+    start, end = m.start("names"), m.end("names")
+    at = start
+    while True:
+        space = next((i for i in range(at, end) if text[i].isspace()), None)
+        if space is None:
+            return end
+        word = space
+        while word < end and text[word].isspace():
+            word += 1
+        if text.startswith(_AFTER_NAMES, word):
+            return space
+        at = word
+
+
+def _glued_parts_end(text: str, at: int, signer: bool = True) -> list[tuple[str, int, int]] | None:
+    """The elements glued on a line from ``at`` on: (kind, start, end) for each 签发人 (at most one) and
+    grade, and last a labelled grade or 公开属性 (whose value runs to the end of the line), white space
+    between them skipped; None when the rest of the line is anything else."""
+    parts = []
+    n = len(text)
+    while True:
+        while at < n and text[at].isspace():
+            at += 1
+        if at == n:
+            return parts
+        first = text[at]
+        if signer and first == "签":
+            m = P.SIGNER_PART.match(text, at)
+            if m:
+                end = _signer_names_end(text, m)
+                parts.append(("SIGNER", at, end))
+                at, signer = end, False
+                continue
+        if first in "办答公信" and n - at < 40:  # a labelled field is the last thing on its line
+            rest = text[at:]
+            if P.GRADE_LABELLED.match(rest):
+                return [*parts, ("GRADE_LABELLED", at, n)]
+            if P.DISCLOSURE_LABELLED.match(rest):
+                return [*parts, ("DISCLOSURE", at, n)]
+        m = P.GRADE_PART.match(text, at)
+        if m is None or m.end() == at:
+            return None
+        end = m.end()
+        while text[end - 1].isspace():  # the spaces before what follows are not the grade's
+            end -= 1
+        parts.append(("GRADE", at, end))
+        at = end
+
+
+# the pattern each kind of part is read with, over its own part of the line, and the kind it becomes
+_PART_PATTERNS = {"SIGNER": ("SIGNER", P.SIGNER), "GRADE": ("GRADE", P.GRADE_LINE),
+                  "GRADE_LABELLED": ("GRADE", P.GRADE_LABELLED), "DISCLOSURE": ("DISCLOSURE", P.DISCLOSURE_LABELLED)}
+
+
+def _split_glued(token: LineToken, line: Line, parts: list[tuple[str, int, int]]) -> None:
+    """Give a token the elements glued after its own on the line (as ``_glued_parts_end`` found them),
+    each over its own part of the line."""
+    for found, start, end in parts:
+        part_line = line.slice(start, end)
+        kind, pattern = _PART_PATTERNS[found]
+        part = LineToken(kind, [part_line], pattern.match(part_line.text))
+        if kind == "SIGNER" and token.kind == "DOC_NUMBER":
+            part.notes["on_doc_number_line"] = True
+        token.parts.append(part)
 
 
 def _try(kind: str, pattern: re.Pattern, text: str) -> LineToken | None:
@@ -73,7 +156,7 @@ def _classify_bracketed(text: str) -> LineToken | None:
         _try("SEAL", P.SEAL, text)
         or _try("NO_BODY", P.NO_BODY_MARKER, text)
         or _try("DISCLOSURE", P.DISCLOSURE_BRACKETED, text)
-        or _try("GRADE", P.GRADE_BARE, text)
+        or (_try("GRADE", P.GRADE_LINE, text) if len(text) <= 24 else None)
         or (_try("CONTACT", P.CONTACT, text) if len(text) < 120 else None)
         or (_try("DISCLOSURE", P.DISCLOSURE_LABELLED, text) if len(text) < 40 else None)
         or _classify_heading(text)
@@ -98,22 +181,31 @@ def _classify_han(text: str) -> LineToken | None:
         if hit and (hit.match.group("colon") or hit.match.group("value")):
             return hit
     if first == "签" and n < 60:
-        hit = _try("SIGNER", P.SIGNER, text)
+        hit = _classify_signer(text)
         if hit:
             return hit
-    if n < 40 and first in "办答落结":
+    if n < 40 and first in "办答落结类":
         hit = _try("GRADE", P.GRADE_LABELLED, text)
+        # "类别：" alone is a grade only with a grade for its value (类别：B)
+        if hit and (hit.match.group("label") != "类别" or P.GRADE_LINE.match(hit.match.group("value").strip())):
+            return hit
+    if n <= 24 and first in P.CN_GRADE_LETTERS:
+        hit = _try("GRADE", P.GRADE_LINE, text)
+        if hit:
+            return hit
+    if first == "年" and n < 16:
+        hit = _try("DATE", P.DATE_LINE, text)
         if hit:
             return hit
     if n < 40 and first in "信公主依不全摘":
         hit = _try("DISCLOSURE", P.DISCLOSURE_LABELLED, text) or _try("DISCLOSURE", P.DISCLOSURE_BARE, text)
         if hit:
             return hit
-    if n < 20 and first in "绝机秘特加平":
+    if n < 20 and first in "绝机秘特加平急":
         hit = _try("SECRECY", P.SECRECY, text) or _try("URGENCY", P.URGENCY, text)
         if hit:
             return hit
-    if n < 120 and first in "联经承邮电手传办通":
+    if n < 120 and first in _FIELD_LABEL_FIRST and ("：" in text[:20] or ":" in text[:20]):
         hit = _try("CONTACT", P.CONTACT, text)
         if hit:
             return hit
@@ -133,10 +225,18 @@ def _classify_han(text: str) -> LineToken | None:
             hit = _try("DATE", P.DATE_LINE, text)
             if hit:
                 return hit
-    if n < 80 and text.endswith(("号", "印发")) or (n < 80 and "签" in text and "号" in text):
-        hit = _classify_doc_number(text) or (_try("PRINT", P.PRINT_LINE, text.translate(P.FULLWIDTH_DIGITS)) if text.endswith("印发") else None)
-        if hit:
-            return hit
+    if n < 80:
+        last = text[-1]
+        # a 文号, maybe with a 签发人 or a grade glued after it, or without its 号 (华川交复〔2023〕7)
+        if (last == "号" or ("号" in text and (last in _GLUED_LAST or "签" in text or "：" in text))
+                or ((last.isdigit() or "签" in text) and not _OPEN_BRACKETS.isdisjoint(text[:24]))):
+            hit = _classify_doc_number(text)
+            if hit:
+                return hit
+        if text.endswith("印发"):
+            hit = _try("PRINT", P.PRINT_LINE, text.translate(P.FULLWIDTH_DIGITS))
+            if hit:
+                return hit
     if n < 64:
         if text.endswith("文件"):
             hit = _try("ORGAN_MARK", P.ORGAN_MARK, text)
@@ -150,6 +250,12 @@ def _classify_han(text: str) -> LineToken | None:
         hit = _try("ORGAN", P.ORGAN, text)
         if hit:
             return hit
+    if n < 100 and ("：" in text[:9] or ":" in text[:9]):
+        # a footer line whose first label is not one we know (负责同志：周立新  联系人：马海燕): the known
+        # labels after it still make it a line of fields
+        m = P.LEADING_LABEL.match(text)
+        if m and P.CONTACT_LABEL.search(text, m.end()):
+            return LineToken("CONTACT", [], m)
     return None
 
 
@@ -267,6 +373,30 @@ def classify_salutation(text: str) -> LineToken | None:
     return None
 
 
+# the first characters of the footer field labels (patterns.FIELD_LABELS): a cheap guard before the regex
+_FIELD_LABEL_FIRST = frozenset(label[0] for label in P.FIELD_LABELS)
+# how a 文号 line with a grade glued after it may end: 7号(B类), 19号B类, 7号 B
+_GLUED_LAST = frozenset("类）)]】ABCDＡＢＣＤ")
+_OPEN_BRACKETS = frozenset("〔[［【(（﹝〖〘")  # a 文号 without its 号 still has its year in brackets
+
+
+def _classify_signer(text: str) -> LineToken | None:
+    """签发人：周立新, or with a grade glued after the names (签发人：周立新 (A类), 签发人：周立新 乙类)."""
+    m = P.SIGNER_PART.match(text)
+    if m is None:
+        return None
+    end = _signer_names_end(text, m)
+    if end == m.end("names") and P.SIGNER.match(text):
+        return LineToken("SIGNER", [], P.SIGNER.match(text))
+    parts = _glued_parts_end(text, end, signer=False)
+    if not parts:
+        return None
+    token = LineToken("SIGNER", [], m)
+    token.notes["end"] = end
+    token.notes["tail"] = parts
+    return token
+
+
 def classify(line: Line) -> LineToken:
     text = line.text
     first = text[0]
@@ -277,8 +407,8 @@ def classify(line: Line) -> LineToken:
         hit = _classify_bracketed(text)
     elif first.isdigit():
         hit = _classify_digit(text)
-    elif first in "ABCDＡＢＣＤ" and len(text) <= 4:
-        hit = _try("GRADE", P.GRADE_BARE, text)
+    elif first in "ABCDＡＢＣＤ" and len(text) <= 24:
+        hit = _try("GRADE", P.GRADE_LINE, text)
     elif first in P.PLACEHOLDER_CHARS and len(text) < 64:  # ×××代表： / xx委员： / ***代表：
         hit = classify_salutation(text)
     else:
@@ -286,6 +416,8 @@ def classify(line: Line) -> LineToken:
     if hit is None:
         hit = LineToken("TEXT", [])
     hit.lines = [line]
+    if "tail" in hit.notes:
+        _split_glued(hit, line, hit.notes.pop("tail"))
     return hit
 
 
@@ -312,17 +444,144 @@ def assign_zones(tokens: list[LineToken]) -> None:
             body_start = i
             break
     front_end = salutation if salutation is not None else body_start
-    for token in tokens[:front_end]:
-        if token.kind == "TEXT":
-            token.kind = "TITLE"
-        elif token.kind == "ORGAN":
+    front = tokens[:front_end]
+    for token in front:
+        if token.kind == "ORGAN":
             token.kind = "ORGAN_MARK"
+    choose_title(front)
     for token in tokens[body_start:]:
         kind = token.kind
         if kind in ("TEXT", "SALUTATION"):  # a second salutation-like line is body text
             token.kind = "PARA"
-        elif kind in ("GRADE", "DISCLOSURE"):
-            token.kind = "FOOT_" + kind
+        elif kind == "GRADE":  # below the salutation a grade is out of place (the grammar does not take it)
+            token.kind = "FOOT_GRADE"
+        elif kind == "DISCLOSURE":
+            # （此件公开发布） is the 附注 that belongs below the date; a 公开属性 field there is out of place
+            token.kind = "NOTE_DISCLOSURE" if "此件" in token.text[:4] else "FOOT_DISCLOSURE"
+
+
+def _title_start(text: str) -> bool:
+    return text[0] == "对" or "关于" in text[:40]
+
+
+def _title_piece(text: str) -> bool:
+    """A line that may carry on a title begun or ended on the line next to it (市十五届人大三次会议)."""
+    return len(text) <= 60 and P.TITLE_PIECE.match(text) is not None and P.TITLE_WORDS.search(text) is not None
+
+
+def _glued_grade_start(text: str) -> int | None:
+    """Where a grade written at the end of a title line starts (…建议的答复      B类: the grade printed at the
+    title's top right), or None."""
+    if len(text) < 8 or text[-1] not in _GLUED_LAST:
+        return None
+    space = len(text)
+    while space > 0 and not text[space - 1].isspace():
+        space -= 1
+    if space == 0 or space < len(text) - 10 or not P.GRADE_LINE.match(text[space:]):
+        return None
+    return space
+
+
+def _pattern_title(front: list[LineToken], runs: list[list[int]], texts: dict[int, str]) -> list[int] | None:
+    """The title's lines, chosen by what a title looks like: from a line that starts as one (关于…, 对…,
+    an organ name before 关于) to a line that ends with its 文种, over at most four lines. Of several, the
+    last: the letter's title stands just above the salutation, a page title repeating it at the top."""
+    ends = {i for i, text in texts.items() if P.TITLE_END.search(text)}
+    blocks = []
+    for run in runs:
+        k = 0
+        while k < len(run):
+            if _title_start(texts[run[k]]):
+                end = next((m for m in range(k, min(k + 4, len(run))) if run[m] in ends), None)
+                if end is not None:
+                    blocks.append(run[k:end + 1])
+                    k = end
+            k += 1
+    if blocks:
+        return blocks[-1]
+    for run in reversed(runs):  # no 关于: a line ending with a 文种, with the session on the lines just above it
+        for k in range(len(run) - 1, -1, -1):
+            i = run[k]
+            if i in ends and not P.DOCTYPE_LINE.match(texts[i]):
+                first = k
+                while first > 0 and k - first < 3 and _title_piece(texts[run[first - 1]]):
+                    first -= 1
+                return run[first:k + 1]
+    for run in reversed(runs):  # 关于… without a 文种 (…的情况说明): the title is still the title
+        for k in range(len(run) - 1, -1, -1):
+            if _title_start(texts[run[k]]):
+                last = k
+                while last + 1 < len(run) and last - k < 3 and _title_piece(texts[run[last + 1]]):
+                    last += 1
+                return run[k:last + 1]
+    return None
+
+
+def _fallback_title(front: list[LineToken], runs: list[list[int]]) -> list[int] | None:
+    """No line reads as a title: the lines just above the salutation are the title if they are title text
+    (not a label line such as 类别：B, not a word such as 急件)."""
+    run = runs[-1][-4:]
+    text = "".join(front[i].text for i in run)
+    if len(text) < 6 or P.LEADING_LABEL.match(front[run[0]].text) or any(mark in text for mark in "。！？；!?;"):
+        return None
+    return run
+
+
+def choose_title(front: list[LineToken]) -> None:
+    """Among the lines before the salutation that are nothing else, the title is chosen by its pattern,
+    not by its position: the other lines become STRAY (one unrecognised-text finding for a row of them),
+    a letter-spaced 文种 line (答    复) that is not part of the title is the 文种 line (DOCTYPE), and a line
+    repeating the title (a portal's page title) is no second title (REPEATED_TITLE)."""
+    runs: list[list[int]] = []  # runs of consecutive text lines
+    for i, token in enumerate(front):
+        if token.kind == "TEXT":
+            if runs and runs[-1][-1] == i - 1:
+                runs[-1].append(i)
+            else:
+                runs.append([i])
+    if not runs:
+        return
+    grades = {i: at for run in runs for i in run if (at := _glued_grade_start(front[i].text)) is not None}
+    texts = {i: front[i].text[:grades[i]].rstrip() if i in grades else front[i].text for run in runs for i in run}
+    title = set(_pattern_title(front, runs, texts) or _fallback_title(front, runs) or ())
+    chosen = "".join("".join(texts[i].split()) for i in sorted(title))
+    for run in runs:
+        for i in run:
+            token = front[i]
+            if i not in title and chosen and len(chosen) >= 8 and "".join(texts[i].split()).endswith(chosen):
+                token.kind = "REPEATED_TITLE"  # a page title above the letter repeating its title (an organ before it)
+                continue
+            if i in title:
+                token.kind = "TITLE"
+                if i in grades:  # the grade beside the title is a part of its own
+                    line = token.first
+                    token.lines = [line.slice(0, len(texts[i]))]
+                    grade = line.slice(grades[i], len(line.text))
+                    token.parts.append(LineToken("GRADE", [grade], P.GRADE_LINE.match(grade.text)))
+            elif title and P.DOCTYPE_LINE.match(token.text):
+                token.kind = "DOCTYPE"
+            else:
+                token.kind = "STRAY"
+
+
+def mark_field_lines(tokens: list[LineToken]) -> None:
+    """A contact line that gives the 署名 or the 成文日期 as a labelled field (承办单位：…  单位负责人：…,
+    答复单位：…  答复日期：…) stands for the 落款 of a form-style footer: a line of fields, not an 附注."""
+    for token in tokens:
+        # every label of such a field has 单位 or 答复 in it: a cheap test before the labels are read
+        if token.kind == "CONTACT" and ("单位" in token.first.text or "答复" in token.first.text):
+            labels = list(P.CONTACT_LABEL.finditer(token.first.text))
+            token.notes["labels"] = labels
+            if any(P.FIELD_LABELS.get(squeeze_label(m.group("label"))) in _FORM_FIELDS for m in labels):
+                token.notes["form"] = True
+
+
+_FORM_FIELDS = {"organ", "date"}
+
+
+def squeeze_label(label: str) -> str:
+    """A label without the spaces written between its characters (联 系 人 → 联系人)."""
+    return "".join(label.split()) if " " in label or "\u3000" in label or "\t" in label else label
 
 
 @dataclass(slots=True)
@@ -398,6 +657,10 @@ def merge(tokens: list[LineToken], artifacts: list[Artifact]) -> list[LineToken]
             prev.lines.extend(token.lines)
             whole.add(token.text)
             continue
+        if prev is not None and token.kind == "STRAY" and prev.kind == "STRAY":  # a row of them: one finding
+            prev.lines.extend(token.lines)
+            whole.add(token.text)
+            continue
         out.append(token)
         whole = _Joined()
         whole.add(token.text)
@@ -407,4 +670,6 @@ def merge(tokens: list[LineToken], artifacts: list[Artifact]) -> list[LineToken]
 def lex(lines: list[Line], artifacts: list[Artifact]) -> list[LineToken]:
     tokens = [classify(line) for line in lines]
     assign_zones(tokens)
-    return merge(tokens, artifacts)
+    tokens = merge(tokens, artifacts)
+    mark_field_lines(tokens)
+    return tokens

@@ -49,6 +49,20 @@ class Line:
                 start, col = cut_start, cut_col
         return col + (offset - start) + 1
 
+    def slice(self, start: int, end: int) -> "Line":
+        """The part text[start:end] as a line of its own that still maps to the source columns: one line
+        may hold several elements (a 文号 with its grade), and each element's builder reads its own part."""
+        cuts = self.cuts
+        first = cuts[0]
+        for cut in cuts:
+            if cut[0] > start:
+                break
+            first = cut
+        kept = [(0, first[1] + (start - first[0]))]
+        kept.extend((offset - start, col) for offset, col in cuts if start < offset < end)
+        return Line(number=self.number, text=self.text[start:end], raw=self.raw, cuts=tuple(kept),
+                    blank_before=self.blank_before, markdown=self.markdown)
+
     def span(self, start: int = 0, end: int | None = None) -> Span:
         """Span of text[start:end] in the source (end exclusive). Treat it as read-only: the span of the
         whole line is shared by the elements that cover it."""

@@ -23,9 +23,23 @@ FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 
 # ---- 版头 -------------------------------------------------------------------------------------------
 GRADE_LABELLED = re.compile(
-    r"^(?P<label>办理结果类别|办理结果|答复类别|办理类别|落实情况分类|结果类别)\s*+(?P<colon>[:：]?)\s*+(?P<value>\S.{0,19})$"
+    r"^(?P<label>办理结果类别|办理结果|答复类别|办复类别|办理类别|落实情况分类|结果类别|类别)\s*+(?P<colon>[:：]?)\s*+(?P<value>\S.{0,19})$"
 )
-GRADE_BARE = re.compile(r"^(?P<open>[（(【\[]?)\s*+(?P<letter>[A-DＡ-Ｄ])\s*+(?P<cls>类?)\s*+(?P<close>[）)】\]]?)$")
+# 甲乙丙丁 stand for A–D in some regions (乙类 = B); written with 类 only, a bare 乙 is too common a word
+CN_GRADE_LETTERS = {"甲": "A", "乙": "B", "丙": "C", "丁": "D"}
+# a grade's meaning in words after its letter (B类 列入计划解决, A类（已经解决）): words that say how a matter
+# was handled, so that a heading such as "A类项目" is not read as a grade
+_GRADE_WORD = rf"(?=[{HAN}]{{0,14}}?(?:解决|参考|采纳|计划|规划|落实))[{HAN}]{{2,16}}"
+_GRADE_CORE = (
+    r"(?P<open>[（(【\[]?)\s*+(?:(?P<letter>[A-DＡ-Ｄ])\s*+(?P<cls>类?)|(?P<cn>[甲乙丙丁])\s*+(?P<cncls>类))\s*+"
+    r"(?P<close>[）)】\]]?)"
+    rf"(?:\s*+[（(：:，,、]?\s*+(?P<word>{_GRADE_WORD})\s*+[）)]?)?"
+)
+# a line that is a grade: B / A类 / （B类） / 乙类 / B类 列入计划解决 / A类（已经解决）
+GRADE_LINE = re.compile(rf"^{_GRADE_CORE}$")
+# a grade glued after another element on its line (华川交复〔2023〕7号(B类), 签发人：周立新 (A类)); matched at
+# the position where it starts, which is never white space
+GRADE_PART = re.compile(rf"(?=[（(【\[A-DＡ-Ｄ甲乙丙丁]){_GRADE_CORE}")
 DISCLOSURE_LABELLED = re.compile(
     r"^[（(]?(?P<label>(?:信息)?公开(?:属性|方式|选项|范围|类型)|信息公开选项)\s*+[:：]?\s*+(?P<value>[^）)]{1,30})[）)]?$"
 )
@@ -34,7 +48,8 @@ DISCLOSURE_BRACKETED = re.compile(
 )
 DISCLOSURE_BARE = re.compile(r"^(?P<value>主动公开|依申请公开|不予公开|全文公开|摘要公开)$")
 SECRECY = re.compile(r"^(?P<value>(?:绝密|机密|秘密)(?:\s*★\s*\S{1,8})?)$")
-URGENCY = re.compile(r"^(?P<value>特急|加急|特提|平急)$")
+# 急件: a 紧急程度 in a form GB/T 9704 does not know (特急, 加急), written on real letters all the same
+URGENCY = re.compile(r"^(?P<value>特急|加急|特提|平急|急件)$")
 COPY_NUMBER = re.compile(r"^(?P<value>\d{6})$")
 
 _OPEN = "〔\\[［【(（﹝〖〘"
@@ -49,7 +64,9 @@ DOC_NUMBER_UNBRACKETED = re.compile(
     rf"(?P<seq>\d{{1,5}})\s*+(?P<suffix>号?)(?P<rest>)$"
 )
 SIGNER = re.compile(rf"^(?P<label>签\s*+发\s*+人?\s*+[:：]?)\s*+(?P<names>[{HAN}·][{HAN}·\s、，,]{{0,40}})$")
-SIGNER_AFTER_NUMBER = re.compile(rf"^\s++(?P<label>签\s*+发\s*+人?\s*+[:：]?)\s*+(?P<names>[{HAN}·][{HAN}·\s、，,]{{0,40}})$")
+# a 签发人 with something glued after the names (签发人：周立新 (A类)): the names stop at the first character
+# that is not part of a name; matched where the label starts
+SIGNER_PART = re.compile(rf"(?P<label>签\s*+发\s*+人?\s*+[:：]?)\s*+(?P<names>[{HAN}·](?:[{HAN}·、，,]|\s++(?=[{HAN}·])){{0,40}})")
 ORGAN_MARK = re.compile(rf"^(?P<organ>[{HAN}（）()·、\s]{{2,60}}?)\s*+文件$")
 
 _ORGAN_SUFFIX = (
@@ -96,7 +113,18 @@ KIND_NEUTRAL = re.compile(
     r"|(?:政协(?:委员)?)?提案[和与及、或/]?(?:人大(?:代表)?)?(?:建议|议案)"
     r"|人大(?:代表)?[和与及、]?政协(?:委员)?|政协(?:委员)?[和与及、]?人大(?:代表)?"
 )
-PROPOSAL_NUMBER = re.compile(r"第\s*+(?P<number>[0-9A-Za-z０-９][0-9A-Za-z０-９\-－]{0,11})\s*+号")
+# How a title ends: its 文种 (答复, 答复意见, 答复函, 复函, 回复, …的函, 会办意见), letter-spaced or not
+TITLE_END = re.compile(r"(?:答\s*+复(?:\s*+意\s*+见|\s*+函)?|复\s*+函|回\s*+复|的\s*+函|意\s*+见)$")
+# a line that is only the 文种, letter-spaced as printed titles often are (答    复)
+DOCTYPE_LINE = re.compile(r"^(?:答\s*+复(?:\s*+意\s*+见|\s*+函)?|复\s*+函)$")
+# a line that carries on a title (the session or the item, without 关于 or the 文种 of its own)
+TITLE_PIECE = re.compile(rf"^[{HAN}0-9A-Za-z０-９（）()〔〕“”《》、·\s]{{4,60}}$")
+TITLE_WORDS = re.compile(r"会议|人大|政协|届|代表|委员|建议|提案")
+# 第108号; also 1号建议 without its 第 (a defect of form, but the number is written), when 建议/提案 follows
+PROPOSAL_NUMBER = re.compile(
+    r"(?:第\s*+|(?<![0-9A-Za-z０-９\-－〕\]］】)）])(?=[0-9A-Za-z０-９][0-9A-Za-z０-９\-－]{0,11}\s*+号\s*+(?:代表|委员)?(?:建议|提案|议案)))"
+    r"(?P<number>[0-9A-Za-z０-９][0-9A-Za-z０-９\-－]{0,11})\s*+号"
+)
 SESSION = re.compile(
     rf"(?:第\s*+)?(?P<term>[{CN_DIGITS}\d]{{1,4}})\s*+届\s*+(?P<mid>[{HAN}]{{0,14}}?)\s*+(?:第\s*+)?"
     rf"(?P<meeting>[{CN_DIGITS}\d]{{1,3}})\s*+次\s*+(?:全体\s*+)?会议"
@@ -123,28 +151,66 @@ CLOSING_BRACKETS = "”’」』）)】》\"'"
 
 # ---- 落款, 附注, 版记 ----------------------------------------------------------------------------------
 _DATE_ARABIC = r"(?P<y>\d{2,4})\s*+年\s*+(?P<m>\d{1,2})\s*+月\s*+(?P<d>\d{1,2})\s*+日"
+# Chinese numerals, also mixed with Arabic zeros as typed (二0二一年五月六日)
 _DATE_CHINESE = r"(?P<cy>[〇零○Ｏ0O一二三四五六七八九]{2,4})\s*+年\s*+(?P<cm>[一二三四五六七八九十]{1,3})\s*+月\s*+(?P<cd>[一二三四五六七八九十]{1,3})\s*+日"
 _DATE_SEPARATED = r"(?P<sy>\d{4})\s*+(?P<sep>[.\-/／．])\s*+(?P<sm>\d{1,2})\s*+[.\-/／．]\s*+(?P<sd>\d{1,2})"
-DATE_TEXT = rf"(?:{_DATE_ARABIC}|{_DATE_CHINESE}|{_DATE_SEPARATED})"
+# 20211026: eight digits that make a date of this century or the last (month 01–12, day 01–31)
+_DATE_DIGIT_RUN = r"(?P<ry>(?:19|20)\d\d)(?P<rm>0[1-9]|1[0-2])(?P<rd>0[1-9]|[12]\d|3[01])(?!\d)"
+# a template's date left unfilled: 2024年  月  日 (the year may be missing too)
+_DATE_UNFILLED = r"(?P<uy>\d{4})?\s*+年\s*+月\s*+日"
+DATE_TEXT = rf"(?:{_DATE_ARABIC}|{_DATE_CHINESE}|{_DATE_SEPARATED}|{_DATE_DIGIT_RUN}|{_DATE_UNFILLED})"
 DATE_LINE = re.compile(rf"^{DATE_TEXT}$")
+# a date inside a labelled field (答复日期：2024年6月12日), matched where the value starts
+DATE_IN_FIELD = re.compile(rf"(?=[\d{CN_DIGITS}O年]){DATE_TEXT}")
 # the organ is empty or ends with a non-space (as the lazy organ of "^(.*?)\s*date" always did): the spaces
-# before the date are then scanned once, not once for every place the organ might end inside them
-PRINT_LINE = re.compile(rf"^(?P<organ>(?:.*?\S)??)\s*+(?P<date>{DATE_TEXT})\s*+印\s*+发$")
+# before the date are then scanned once, not once for every place the organ might end inside them. A 印发
+# date is printed, never a digit run or a blank template: those two forms are left out, so that the organ's
+# every possible end tries three forms only
+PRINT_LINE = re.compile(rf"^(?P<organ>(?:.*?\S)??)\s*+(?P<date>(?:{_DATE_ARABIC}|{_DATE_CHINESE}|{_DATE_SEPARATED}))\s*+印\s*+发$")
 SEAL = re.compile(r"^[（(\[【〔]\s*(?:印\s*章|公\s*章|盖\s*章|签\s*章|单位公章|单位印章)\s*[）)\]】〕]$")
 NO_BODY_MARKER = re.compile(r"^[（(]?\s*此\s*页\s*无\s*正\s*文\s*[）)]?$")
-CONTACT = re.compile(
-    r"^[（(]?\s*(?:联\s*系\s*人(?:\s*及\s*(?:联\s*系\s*)?电\s*话)?|联\s*系\s*电\s*话|联\s*系\s*方\s*式|联系单位及(?:联系)?电话|"
-    r"联\s*系\s*单\s*位|经\s*办\s*人(?:姓名职务|姓名)?|承\s*办\s*人|承办单位|联\s*系\s*地\s*址|通\s*讯\s*地\s*址|"
-    r"邮\s*政\s*编\s*码|邮\s*编|(?:办\s*公\s*)?电\s*话|手\s*机|传\s*真)\s*[:：]"
+
+
+def _spaced(word: str) -> str:
+    """A label as it may be written with spaces between its characters (联 系 人)."""
+    return r"\s*+".join(word)
+
+
+# The labels of a footer's fields and what each stands for in the model: a contact person, a phone, the
+# 署名 (承办单位), the 签发人 (单位负责人), the 成文日期 (答复日期), or nothing the model keeps (邮政编码).
+# Longer labels first, so that 承办人及联系电话 is one label, not 承办人 followed by text.
+FIELD_LABELS: dict[str, str] = {
+    "联系人及联系电话": "person+phone", "联系人及电话": "person+phone", "承办人及联系电话": "person+phone",
+    "承办人及电话": "person+phone", "经办人及联系电话": "person+phone", "经办人及电话": "person+phone",
+    "联系单位及联系电话": "phone", "联系单位及电话": "phone",
+    "具体经办人姓名": "person", "具体承办人姓名": "person", "具体经办人": "person", "具体承办人": "person",
+    "经办人姓名职务": "person", "经办人姓名": "person", "承办人姓名": "person", "联系人姓名": "person",
+    "联系人": "person", "经办人": "person", "承办人": "person",
+    "主管领导人姓名": "signer", "主管领导姓名": "signer", "分管领导姓名": "signer", "主管领导人": "signer",
+    "主管领导": "signer", "分管领导": "signer", "单位负责人": "signer", "主要负责人": "signer", "签发人": "signer",
+    "承办单位": "organ", "答复单位": "organ", "主办单位": "organ",
+    "答复日期": "date", "答复时间": "date",
+    "联系电话": "phone", "联系方式": "phone", "办公电话": "phone", "电话": "phone", "手机": "phone",
+    "分管单位": "", "联系单位": "", "联系地址": "", "通讯地址": "", "邮政编码": "", "邮编": "", "传真": "",
+}
+_FIELD_LABEL = "|".join(_spaced(label) for label in sorted(FIELD_LABELS, key=len, reverse=True))
+# a line of 附注 or footer fields: it starts with a known label
+CONTACT = re.compile(rf"^[（(]?\s*+(?:{_FIELD_LABEL})\s*+[:：]")
+# the known labels of such a line; a label's value runs to the next label
+CONTACT_LABEL = re.compile(rf"(?P<label>{_FIELD_LABEL})\s*+[:：]")
+# any other label (职务：科长): it ends the value before it; only after a space or a separator, since a label
+# glued to a value (澜州市交通运输局单位负责人：) cannot be told from the value
+OTHER_LABEL = re.compile(rf"(?:^|(?<=[\s，,；;、（(]))(?P<label>[{HAN}A-Za-z]{{1,10}})\s*+[:：]")
+# a line that starts with a label of its own before a known one (负责同志：周立新  联系人：马海燕)
+LEADING_LABEL = re.compile(rf"^[（(]?(?P<label>[{HAN}]{{2,8}})[:：]")
+# a phone-like number: valid or not (contact-phone-format judges it), so a mistyped number is not "missing";
+# a mobile written in groups (138 0871 2345) is one number; digits masked by the publisher (010-5893xxxx)
+# still make one
+PHONE = re.compile(
+    r"(?<![\d\-])(?:1[3-9]\d(?:[ \u3000\-－]\d{4}){2}"
+    r"|(?:[（(]0\d{2,3}[）)]\s*+[-－—–]?\s*+|0\d{2,3}(?:\s*+[-－—–]\s*+|\s++))?(?:\d{6,13}|\d{2,10}[xX×＊*]{2,8}))"
+    r"(?![\dxX×＊*])"
 )
-# the labels of a contact line; a label's value runs to the next label
-CONTACT_LABEL = re.compile(
-    r"(?P<label>联\s*系\s*人(?:\s*及\s*(?:联\s*系\s*)?电\s*话)?|联\s*系\s*电\s*话|联\s*系\s*方\s*式|联系单位及(?:联系)?电话|"
-    r"联\s*系\s*单\s*位|经\s*办\s*人(?:姓名职务|姓名)?|承\s*办\s*人|承办单位|联\s*系\s*地\s*址|通\s*讯\s*地\s*址|"
-    r"邮\s*政\s*编\s*码|邮\s*编|(?:办\s*公\s*)?电\s*话|手\s*机|传\s*真)\s*[:：]"
-)
-# a phone-like number: valid or not (contact-phone-format judges it), so a mistyped number is not "missing"
-PHONE = re.compile(r"(?<![\d\-])(?:[（(]0\d{2,3}[）)]\s*+[-－—]?\s*+|0\d{2,3}(?:\s*+[-－—]\s*+|\s++))?\d{6,13}(?!\d)")
 PERSON_NAME = re.compile(rf"[{HAN}·]{{2,5}}")
 CC = re.compile(r"^(?P<label>抄\s*+送|抄\s*+报)\s*+(?P<colon>[:：]?)\s*+(?P<value>.*)$")
 # A CC recipient that is the 人大 deputies' office (选工委, 代表工委, 代工委, 人代工委, 选联工委, 联工委, the

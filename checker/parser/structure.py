@@ -22,7 +22,7 @@ ELEMENT_NAMES = {
     "DOC_NUMBER": "发文字号", "SIGNER": "签发人", "TITLE": "标题", "SALUTATION": "主送（称呼）",
     "PARA": "正文段落", "HEADING": "正文标题", "ATTACH": "附件说明", "ORGAN": "发文机关署名", "SEAL": "印章",
     "DATE": "成文日期", "CONTACT": "联系人/联系电话", "CC": "抄送", "PRINT": "印发机关和印发日期",
-    "NO_BODY": "“此页无正文”",
+    "NO_BODY": "“此页无正文”", "NOTE_DISCLOSURE": "公开属性",
 }
 FIELD_TO_ELEMENT = {
     "grade": "办理结果", "disclosure": "公开属性", "secrecy": "密级", "urgency": "紧急程度", "copy_number": "份号",
@@ -33,7 +33,8 @@ FIELD_TO_ELEMENT = {
 }
 ZONE_NAMES = {"header": "版头", "title": "标题", "salutation": "主送", "body": "正文", "closing": "落款和版记"}
 WHERE_IT_BELONGS = {
-    "GRADE": "版头（标题之上）或版记", "DISCLOSURE": "版头或版记", "SECRECY": "版头左上角", "URGENCY": "版头左上角",
+    "GRADE": "版头（标题之上）", "FOOT_GRADE": "版头（标题之上）", "DISCLOSURE": "版头",
+    "FOOT_DISCLOSURE": "版头（或以“（此件主动公开）”的附注写在成文日期之下）", "SECRECY": "版头左上角", "URGENCY": "版头左上角",
     "COPY_NO": "版头左上角", "ORGAN_MARK": "版头", "DOC_NUMBER": "版头（发文机关标志之下）",
     "SIGNER": "版头（与发文字号同一行或其下）", "TITLE": "版头之下、主送之上", "SALUTATION": "标题之下、正文之前",
     "HEADING": "正文之中", "PARA": "正文之中（署名和成文日期之前）", "ATTACH": "正文之后、署名之前",
@@ -64,7 +65,13 @@ def structural_diagnostics(result: ParseResult) -> list[Diagnostic]:
     for record in result.misplaced:
         token = record.token
         zone = ZONE_NAMES.get(record.zone, record.zone)
-        if token.kind in ("PARA", "TITLE", "TEXT"):
+        if token.kind == "STRAY":  # a header line that is no element and not the title
+            out.append(Diagnostic.trusted(
+                code="RL001", rule="unrecognised-text", severity=Severity.WARNING, span=_line_span(token), fix=None,
+                message=f"无法确定版头中“{_snippet(token.text)}”的作用：它不是标题，也不是能识别的版头要素"
+                        f"（发文字号、签发人、办理结果、公开属性等）；请按规范写法标注，或删去",
+            ))
+        elif token.kind in ("PARA", "TITLE", "TEXT"):
             out.append(Diagnostic.trusted(
                 code="RL001", rule="unrecognised-text", severity=Severity.WARNING, span=_line_span(token), fix=None,
                 message=f"无法确定这段文字在答复函中的作用（位于{zone}）：“{_snippet(token.text)}”；"
@@ -72,9 +79,10 @@ def structural_diagnostics(result: ParseResult) -> list[Diagnostic]:
             ))
         else:
             name = ELEMENT_NAMES.get(token.kind, token.kind)
+            where = "标题之下" if record.zone == "title" else zone
             out.append(Diagnostic.trusted(
                 code="RL002", rule="element-out-of-place", severity=Severity.WARNING, span=_line_span(token), fix=None,
-                message=f"{name}出现在{zone}，位置不对；应放在{WHERE_IT_BELONGS.get(token.kind, '规定位置')}",
+                message=f"{name}出现在{where}，位置不对；应放在{WHERE_IT_BELONGS.get(token.kind, '规定位置')}",
             ))
     for field, token in result.duplicates:
         name = FIELD_TO_ELEMENT.get(field, field)

@@ -31,6 +31,9 @@ def _field(letter: Letter, name: str):
     out = {"value": element.value, "raw": element.raw, "line": element.span.line, "column": element.span.column}
     if element.source != "letter":  # found only in a publishing system's metadata
         out["source"] = element.source
+    placement = getattr(element, "placement", "standard")
+    if placement != "standard":  # out of place, or a field of a form-style footer
+        out["placement"] = placement
     if name == "salutation":
         out["name"] = element.name
         out["role"] = element.role
