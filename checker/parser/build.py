@@ -397,7 +397,7 @@ def _metadata_elements(values: list[publication.MetadataValue]) -> dict[str, Ele
         if token.kind != kind:
             continue
         if kind == "DOC_NUMBER":
-            element = E.doc_number(token)[0]
+            element = E.doc_number(token)
         elif kind == "DATE":
             element = E.date(token)
         else:
