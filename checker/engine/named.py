@@ -37,14 +37,15 @@ def compile_python(check: S.PythonCheck):
 
 @named
 def kind_consistency(letter: Letter, ctx, params) -> list:
-    """Every frame signal (title, salutation, 抄送) that contradicts the letter's kind. Only the frame is
-    read: the body may mention documents of the other kind."""
+    """Every frame signal (title, 抄送) that contradicts the letter's kind. Only the frame is read: the body
+    may mention documents of the other kind. A salutation of the wrong role is salutation-role-mismatch's
+    one finding, not a second one here."""
     if letter.kind is Kind.UNKNOWN:
         return []
     found = []
     seen = set()
     for signal in letter.kind_signals:
-        if signal.kind is letter.kind or signal.element not in ("title", "salutation", "cc"):
+        if signal.kind is letter.kind or signal.element not in ("title", "cc"):
             continue
         key = (signal.element, signal.text)
         if key in seen:
