@@ -501,7 +501,19 @@ def compile_artifact(check: S.ArtifactCheck) -> CheckFn:
     wanted = frozenset(check.artifacts)
 
     def run(letter: Letter, ctx: Context) -> list:
-        return [Finding(a.span, {"found": a.text, "value": a.text}) for a in letter.artifacts if a.kind in wanted]
+        found: list = []
+        last = None  # (line, kind) of the previous finding
+        for a in letter.artifacts:  # in document order
+            if a.kind not in wanted:
+                continue
+            if last == (a.span.line, a.kind):  # the marks of one line (**一、…**): one finding for the line
+                previous = found[-1]
+                previous.span = Span.at(previous.span.line, previous.span.column, a.span.end_line, a.span.end_column)
+                previous.params = {"found": previous.params["found"] + "…" + a.text, "value": previous.params["value"]}
+                continue
+            found.append(Finding(a.span, {"found": a.text, "value": a.text}))
+            last = (a.span.line, a.kind)
+        return found
     return run
 
 

@@ -63,9 +63,11 @@ _OWN_NOUN = {Kind.NPC: "建议", Kind.CPPCC: "提案"}
 # name the submission itself
 # the member's item named by a noun: 您提出的建议, 该提案, 提案答复, and the two nouns run together (建议提案收悉),
 # which calls the item by both names, so the other kind's one is always there (建议提案办理工作 is the generic
-# term for the work, not a name of this item: only 建议提案（第N号）收悉 counts)
+# term for the work, not a name of this item: only 建议提案（第N号）收悉 counts), and 您提出的关于……的提案收悉 (the item
+# named unquoted; a title in 《》 or quotation marks is the member's own and never counts)
 _SUBMISSION_NOUN = re.compile(r"(?:您(?:提出|所提)?的|此|该|本|这一|这个|贵)(?:件)?(?P<noun>建议|提案)|(?P<noun2>建议|提案)(?:答复|办理)"
-                              r"|(?P<both>建议提案|提案建议)(?:[（(][^（()）]{0,12}[）)])?收悉")
+                              r"|(?P<both>建议提案|提案建议)(?:[（(][^（()）]{0,12}[）)])?收悉"
+                              r"|的(?P<noun3>建议|提案)(?:[（(][^（()）]{0,12}[）)])?收悉")
 
 
 @named
@@ -95,7 +97,7 @@ def kind_term_mixed(letter: Letter, ctx, params) -> list:
                 found.append(Finding(p.span_of(start, start + 2),
                                      {"found": m.group(0), "value": m.group(0), "expected": _OWN_NOUN[letter.kind]}))
                 continue
-            noun_group = "noun" if m.group("noun") else "noun2"
+            noun_group = "noun" if m.group("noun") else "noun2" if m.group("noun2") else "noun3"
             if m.group(noun_group) != other:
                 continue
             found.append(Finding(p.span_of(m.start(noun_group), m.end(noun_group)),

@@ -96,7 +96,8 @@ SALUTATION_ORGAN = re.compile(
 # what makes an addressed organ an organisation (a party, a people's organisation, a 政协 or 人大 body: the
 # author of a 集体提案 / 集体建议) rather than a government unit (the lead unit of a 会办/协办 letter)
 ADDRESSEE_ORGANISATION = re.compile(
-    r"民革|民盟|民建(?!设)|民进|农工党|农工民主党|致公党|九三学社|台盟|工商联|共青团|团[省市县区]委|妇联|妇女联合会|工会|科协|"
+    r"民革|民盟|民建(?!设)|民进|农工党|农工民主党|致公党|九三学社|台盟|工商联|工商业联合会|总商会|商会|共青团|团[省市县区]委|妇联|"
+    r"妇女联合会|工会|科协|科学技术协会|"
     r"侨联|台联|青联|文联|社科联|残联|红十字会|政协|人大|代表团|代表小组|党派|界别"
 )
 ADDRESSEE_NPC = re.compile(r"人大|代表团|代表小组")  # else an organisation is a 政协 cue
@@ -139,9 +140,10 @@ HEADING_PATTERNS = (
     (1, re.compile(r"^(?P<open>)(?P<num>[一二三四五六七八九十]{1,3})(?P<close>)(?P<punct>\s*+[、.．，,:：]|\s++)\s*+(?P<text>.*)$")),
     (3, re.compile(r"^(?P<open>)(?P<num>\d{1,2})(?P<close>)(?P<punct>\s*+[.．、,，:：](?!\d)|\s++(?=[^\d\s年月日]))\s*+(?P<text>.*)$")),
 )
-# "您 … 提出" within 200 characters, counted from the nearest 您/你/贵 (the nearest is the best one; starting
-# from every one of a long row would cost 200 steps each)
-OPENING = re.compile(r"[您你贵][^您你贵\n]{0,200}?(?:提出|所提|领衔|反映)")
+# "您 … 提出" within 200 characters, counted from the nearest 您/你/贵/各位代表 (a letter to several members may
+# open 各位代表提出的…; the nearest is the best one; starting from every one of a long row would cost 200
+# steps each)
+OPENING = re.compile(r"(?:[您你贵]|各位(?:代表|委员)|诸位)[^您你贵各诸\n]{0,200}?(?:提出|所提|领衔|反映)")
 OPENING_REPLY = re.compile(r"(?:收悉|已交|交由|交我|转来|转交|研究办理|答复如下|如下答复|作如下答复|答复如下|现答复)")
 OPENING_ANSWER = re.compile(r"答复如下|如下答复|作如下答复|答复如下|现答复")
 CLOSING_THANKS = re.compile(r"感谢(?:(?!感谢).){0,60}?(?:关心|支持|关注|监督|理解|厚爱)|欢迎.{0,12}?继续.{0,10}?(?:提出|意见|建议)")

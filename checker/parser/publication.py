@@ -20,7 +20,7 @@ _PORTAL_KEYS = (
     "发文机关", "发布单位", "主题分类", "信息分类", "体裁分类", "组配分类", "服务对象分类", "主题词", "关键词", "有效性",
     "时效性", "效力状态", "来源", "信息来源", "文章来源", "稿件来源", "浏览次数", "阅读次数", "访问次数", "点击次数", "点击数",
     "点击量", "浏览量", "阅读量", "作者", "编辑", "责任编辑", "发布人", "上一篇", "下一篇", "所属机构", "公开时限", "公开日期",
-    "公开时间",
+    "公开时间", "时间",
 )
 # Keys of a document's metadata: the portal's at the top, possibly the letter's own labels at the bottom.
 _DOCUMENT_KEYS = ("发文字号", "文号", "成文日期", "发文日期")
@@ -40,6 +40,9 @@ _KEYS = "|".join(sorted(_STRENGTH, key=len, reverse=True))
 _KEY_CELL = re.compile(rf"^(?P<key>{_KEYS})\s*+(?P<colon>[:：]?)\s*+(?P<value>.*)$")
 # a key further inside a cell, after one space: "发布时间：2024-06-18 来源：澜州市交通运输局"
 _INNER_KEY = re.compile(rf"(?<=\s)(?:{_KEYS})\s*+[:：]")
+# a key the lists above do not know (访问量：193, 分类, 点击率：…): a short label. It counts only on a line that
+# also has a key or a control only a portal writes, so that a letter's own labelled line is never taken
+_OTHER_KEY_CELL = re.compile(r"^(?P<key>[\u4e00-\u9fff]{2,6})\s*+(?P<colon>[:：]?)\s*+(?P<value>.*)$")
 # what separates the cells of a metadata line: pipes, tabs, full-width spaces, two spaces or more
 _CELL_SEPARATOR = re.compile(r"[|｜\t\u3000]| {2,}")
 
@@ -147,6 +150,7 @@ def read_line(line: Line) -> _Reading | None:
     strength = -1
     pairs: list[tuple[str, int, int, int]] = []
     pending: tuple[str, int] | None = None  # a table's key cell waiting for its value cell
+    unknown_keys = False
     for cell_start, cell_end in _cells(text):
         cell = text[cell_start:cell_end]
         if _CHROME.match(cell):
@@ -169,13 +173,21 @@ def read_line(line: Line) -> _Reading | None:
                 else:
                     pending = (key, start)
                 continue
-            if pending is None:  # text that is no key's value: not a metadata line
-                return None
+            if pending is None:
+                other = _OTHER_KEY_CELL.match(piece)
+                if other is None or not (other.group("colon") or "\t" in text):
+                    return None  # text that is no key's value: not a metadata line
+                unknown_keys = True
+                if other.group("colon"):
+                    pairs.append((other.group("key"), start, start + other.start("value"), start + other.end("value")))
+                else:  # a key cell of a tab table, its value in the next cell
+                    pending = (other.group("key"), start)
+                continue
             pairs.append((pending[0], pending[1], start, start + len(piece)))
             pending = None
     if pending is not None:
         pairs.append((pending[0], pending[1], pending[1], pending[1]))
-    if strength < 0:
+    if strength < 0 or (unknown_keys and strength != PORTAL):
         return None
     for _, _, start, end in pairs:
         if end - start > _LONGEST_VALUE or "。" in text[start:end]:
