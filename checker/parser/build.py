@@ -94,7 +94,7 @@ def parse_lines(raw_lines: list[str], profile: Profile | None = None) -> ParseRe
             wrapped.keep_page_title()
             tokens, repaired = retokens, retried
     artifacts += wrapped.artifacts + repaired
-    feed = [_grammar_token(tok.kind, i) for i, tok in enumerate(tokens)]
+    feed, runs = _grammar_feed(tokens)
     skipped: list[int] = []
 
     def recover(error: UnexpectedInput) -> bool:
@@ -108,14 +108,40 @@ def parse_lines(raw_lines: list[str], profile: Profile | None = None) -> ParseRe
         tree = _parser().parse(iter(feed), on_error=recover)
     except UnexpectedInput:  # cannot happen with this grammar (every prefix is a letter); stay safe anyway
         tree = Tree("start", [])
-    builder = _Builder(tokens, lines, profile)
+    builder = _Builder(tokens, lines, profile, runs)
     builder.walk(tree)
-    builder.place_misplaced(skipped)
+    builder.place_misplaced([i for start in skipped for i in range(start, runs.get(start, start) + 1)])
     for name, element in _metadata_elements(wrapped.metadata).items():
         builder.fields.setdefault(name, element)  # the letter's own element, when it has one, comes first
     letter = builder.finish(artifacts)
     return ParseResult(letter=letter, misplaced=builder.misplaced, duplicates=builder.duplicates,
                        paragraphs_text=letter.paragraphs)
+
+
+_BODY_KINDS = frozenset({"PARA", "HEADING"})
+
+
+def _grammar_feed(tokens: list[LineToken]) -> tuple[list[Token], dict[int, int]]:
+    """The grammar's tokens: one per line token, except that a run of body paragraphs and headings is one
+    PARA (the grammar treats them alike, and most of a letter is body: feeding each line through the LALR
+    parser was its largest cost). ``runs`` maps the first index of each such run to its last."""
+    feed: list[Token] = []
+    runs: dict[int, int] = {}
+    i, n = 0, len(tokens)
+    while i < n:
+        kind = tokens[i].kind
+        if kind in _BODY_KINDS:
+            j = i
+            while j + 1 < n and tokens[j + 1].kind in _BODY_KINDS:
+                j += 1
+            if j > i:
+                runs[i] = j
+            feed.append(_grammar_token("PARA", i))
+            i = j + 1
+            continue
+        feed.append(_grammar_token(kind, i))
+        i += 1
+    return feed, runs
 
 
 _GRAMMAR_TOKENS: dict[tuple[str, int], Token] = {}
@@ -135,8 +161,10 @@ def _grammar_token(kind: str, index: int) -> Token:
 class _Builder:
     """Walks the parse tree in document order and fills the model."""
 
-    def __init__(self, tokens: list[LineToken], lines: list[Line], profile: Profile):
+    def __init__(self, tokens: list[LineToken], lines: list[Line], profile: Profile,
+                 runs: dict[int, int] | None = None):
         self.tokens = tokens
+        self.runs = runs or {}  # a grammar token standing for a run of body lines: first index → last
         self.lines_by_number = {line.number: line for line in lines}
         self.profile = profile
         self.fields: dict[str, object] = {}
@@ -175,15 +203,21 @@ class _Builder:
     def _walk_zone(self, tree: Tree, zone: str, below_title: bool = False) -> None:
         for child in tree.children:
             if isinstance(child, Token):
-                token = self.tokens[child.start_pos]
+                start = child.start_pos
+                if start in self.runs:  # a run of body lines, each added as itself
+                    for token in self.tokens[start:self.runs[start] + 1]:
+                        self.zone_of[id(token)] = zone
+                        self.add(TERMINAL_ELEMENT[token.kind], token, zone)
+                    continue
+                token = self.tokens[start]
                 self.zone_of[id(token)] = zone
                 if below_title and child.type == "DOC_NUMBER":
                     # the 版头 may run on beside the title (a grade at its top right), but the 文号 stands
                     # above it: present, out of place
                     self.misplaced.append(Misplaced(token, "title"))
-                    self.add_placed(TERMINAL_ELEMENT[child.type], token, zone, "out-of-place")
+                    self.add_placed(TERMINAL_ELEMENT[token.kind], token, zone, "out-of-place")
                 else:
-                    self.add(TERMINAL_ELEMENT[child.type], token, zone)
+                    self.add(TERMINAL_ELEMENT[token.kind], token, zone)
             else:  # signoff
                 self._walk_zone(child, zone)
 

@@ -42,6 +42,12 @@ class LineToken:
         return self.lines[0]
 
 
+# the first characters of the footer field labels (patterns.FIELD_LABELS): a cheap guard before the regex
+_FIELD_LABEL_FIRST = frozenset(label[0] for label in P.FIELD_LABELS)
+# how a 文号 line with a grade glued after it may end: 7号(B类), 19号B类, 7号 B
+_GLUED_LAST = frozenset("类）)]】ABCDＡＢＣＤ")
+_OPEN_BRACKETS = frozenset("〔[［【(（﹝〖〘")  # a 文号 without its 号 still has its year in brackets
+
 # Terminal names. Zone-specific variants exist where one kind of line may stand in two zones.
 FRONT_KINDS = {"GRADE", "DISCLOSURE", "SECRECY", "URGENCY", "COPY_NO", "ORGAN_MARK", "DOC_NUMBER", "SIGNER"}
 CLOSING_KINDS = {"ORGAN", "SEAL", "DATE", "NO_BODY", "CONTACT", "CC", "PRINT"}
@@ -172,59 +178,100 @@ def _classify_digit(text: str) -> LineToken | None:
     return _classify_heading(text)
 
 
+# The tests of a line by its first character, in the order they are tried; a line whose first character
+# has none goes straight to the tests of any line (``_classify_any``). Most lines are body prose, so a
+# line pays only for the few tests its first character admits.
+
+def _cc_line(text: str, n: int) -> LineToken | None:
+    hit = _try("CC", P.CC, text)
+    return hit if hit and (hit.match.group("colon") or hit.match.group("value")) else None
+
+
+def _signer_line(text: str, n: int) -> LineToken | None:
+    return _classify_signer(text) if n < 60 else None
+
+
+def _labelled_grade(text: str, n: int) -> LineToken | None:
+    if n >= 40:
+        return None
+    hit = _try("GRADE", P.GRADE_LABELLED, text)
+    # "类别：" alone is a grade only with a grade for its value (类别：B)
+    if hit and (hit.match.group("label") != "类别" or P.GRADE_LINE.match(hit.match.group("value").strip())):
+        return hit
+    return None
+
+
+def _grade_word(text: str, n: int) -> LineToken | None:  # 乙类, 甲 (甲乙丙丁 = A–D)
+    return _try("GRADE", P.GRADE_LINE, text) if n <= 24 else None
+
+
+def _year_date(text: str, n: int) -> LineToken | None:  # 年 first: a date line torn by a layout
+    return _try("DATE", P.DATE_LINE, text) if n < 16 else None
+
+
+def _disclosure_line(text: str, n: int) -> LineToken | None:
+    if n >= 40:
+        return None
+    return _try("DISCLOSURE", P.DISCLOSURE_LABELLED, text) or _try("DISCLOSURE", P.DISCLOSURE_BARE, text)
+
+
+def _secrecy_line(text: str, n: int) -> LineToken | None:
+    if n >= 20:
+        return None
+    return _try("SECRECY", P.SECRECY, text) or _try("URGENCY", P.URGENCY, text)
+
+
+def _contact_line(text: str, n: int) -> LineToken | None:
+    if n >= 120 or (text.find("：", 0, 20) < 0 and text.find(":", 0, 20) < 0):
+        return None
+    return _try("CONTACT", P.CONTACT, text)
+
+
+def _attachment_line(text: str, n: int) -> LineToken | None:
+    return _try("ATTACH", P.ATTACHMENT, text)
+
+
+def _no_body_line(text: str, n: int) -> LineToken | None:
+    return _try("NO_BODY", P.NO_BODY_MARKER, text)
+
+
+def _heading_or_date(text: str, n: int) -> LineToken | None:  # 一、… / 二〇二二年八月三十日
+    return _classify_heading(text) or (_try("DATE", P.DATE_LINE, text) if n < 20 else None)
+
+
+def _first_char_tests() -> dict[str, tuple]:
+    tests: dict[str, list] = {}
+    for chars, test in (
+        ("抄", _cc_line), ("签", _signer_line), ("办答落结类", _labelled_grade), (P.CN_GRADE_LETTERS, _grade_word),
+        ("年", _year_date), ("信公主依不全摘", _disclosure_line), ("绝机秘特加平急", _secrecy_line),
+        (_FIELD_LABEL_FIRST, _contact_line), ("附", _attachment_line), ("此", _no_body_line),
+        ("一二三四五六七八九十", _heading_or_date),
+    ):
+        for ch in chars:
+            tests.setdefault(ch, []).append(test)
+    return {ch: tuple(found) for ch, found in tests.items()}
+
+
+_FIRST_CHAR_TESTS = _first_char_tests()
+# what a line of 120 characters or more can be besides prose: 抄送 (a long list), 附件, a heading with its text
+_LONG_LINE_FIRST = frozenset("抄附一二三四五六七八九十")
+
+
 def _classify_han(text: str) -> LineToken | None:
     """Lines starting with a Han character: most body paragraphs, so cheap tests guard every regex."""
     first = text[0]
     n = len(text)
-    if first == "抄":
-        hit = _try("CC", P.CC, text)
-        if hit and (hit.match.group("colon") or hit.match.group("value")):
-            return hit
-    if first == "签" and n < 60:
-        hit = _classify_signer(text)
+    if n >= 120 and first not in _LONG_LINE_FIRST:  # a long line is body prose, or one of the few above
+        return None
+    for test in _FIRST_CHAR_TESTS.get(first, ()):
+        hit = test(text, n)
         if hit:
             return hit
-    if n < 40 and first in "办答落结类":
-        hit = _try("GRADE", P.GRADE_LABELLED, text)
-        # "类别：" alone is a grade only with a grade for its value (类别：B)
-        if hit and (hit.match.group("label") != "类别" or P.GRADE_LINE.match(hit.match.group("value").strip())):
-            return hit
-    if n <= 24 and first in P.CN_GRADE_LETTERS:
-        hit = _try("GRADE", P.GRADE_LINE, text)
-        if hit:
-            return hit
-    if first == "年" and n < 16:
-        hit = _try("DATE", P.DATE_LINE, text)
-        if hit:
-            return hit
-    if n < 40 and first in "信公主依不全摘":
-        hit = _try("DISCLOSURE", P.DISCLOSURE_LABELLED, text) or _try("DISCLOSURE", P.DISCLOSURE_BARE, text)
-        if hit:
-            return hit
-    if n < 20 and first in "绝机秘特加平急":
-        hit = _try("SECRECY", P.SECRECY, text) or _try("URGENCY", P.URGENCY, text)
-        if hit:
-            return hit
-    if n < 120 and first in _FIELD_LABEL_FIRST and ("：" in text[:20] or ":" in text[:20]):
-        hit = _try("CONTACT", P.CONTACT, text)
-        if hit:
-            return hit
-    if first == "附":
-        hit = _try("ATTACH", P.ATTACHMENT, text)
-        if hit:
-            return hit
-    if first == "此":
-        hit = _try("NO_BODY", P.NO_BODY_MARKER, text)
-        if hit:
-            return hit
-    if first in "一二三四五六七八九十":
-        hit = _classify_heading(text)
-        if hit:
-            return hit
-        if n < 20:
-            hit = _try("DATE", P.DATE_LINE, text)
-            if hit:
-                return hit
+    return _classify_any(text, first, n)
+
+
+def _classify_any(text: str, first: str, n: int) -> LineToken | None:
+    """The tests for a line of any first character: 文号, 印发, 发文机关标志, 主送, organ names, field lines."""
     if n < 80:
         last = text[-1]
         # a 文号, maybe with a 签发人 or a grade glued after it, or without its 号 (华川交复〔2023〕7)
@@ -233,7 +280,7 @@ def _classify_han(text: str) -> LineToken | None:
             hit = _classify_doc_number(text)
             if hit:
                 return hit
-        if text.endswith("印发"):
+        if last == "发" and text.endswith("印发"):
             hit = _try("PRINT", P.PRINT_LINE, text.translate(P.FULLWIDTH_DIGITS))
             if hit:
                 return hit
@@ -242,15 +289,15 @@ def _classify_han(text: str) -> LineToken | None:
             hit = _try("ORGAN_MARK", P.ORGAN_MARK, text)
             if hit:
                 return hit
-        if (text[-1] in "：:员表志生士等" or "：" in text[:30] or ":" in text[:30] or (first in "您你" and n <= 6)
-                or "代表，" in text[:30] or "委员，" in text[:30]):
+        if (text[-1] in "：:员表志生士等" or text.find("：", 0, 30) >= 0 or text.find(":", 0, 30) >= 0
+                or (first in "您你" and n <= 6) or text.find("代表，", 0, 30) >= 0 or text.find("委员，", 0, 30) >= 0):
             hit = classify_salutation(text)
             if hit:
                 return hit
         hit = _try("ORGAN", P.ORGAN, text)
         if hit:
             return hit
-    if n < 100 and ("：" in text[:9] or ":" in text[:9]):
+    if n < 100 and (text.find("：", 0, 9) >= 0 or text.find(":", 0, 9) >= 0):
         # a footer line whose first label is not one we know (负责同志：周立新  联系人：马海燕): the known
         # labels after it still make it a line of fields
         m = P.LEADING_LABEL.match(text)
@@ -373,11 +420,6 @@ def classify_salutation(text: str) -> LineToken | None:
     return None
 
 
-# the first characters of the footer field labels (patterns.FIELD_LABELS): a cheap guard before the regex
-_FIELD_LABEL_FIRST = frozenset(label[0] for label in P.FIELD_LABELS)
-# how a 文号 line with a grade glued after it may end: 7号(B类), 19号B类, 7号 B
-_GLUED_LAST = frozenset("类）)]】ABCDＡＢＣＤ")
-_OPEN_BRACKETS = frozenset("〔[［【(（﹝〖〘")  # a 文号 without its 号 still has its year in brackets
 
 
 def _classify_signer(text: str) -> LineToken | None:

@@ -67,13 +67,23 @@ class Line:
         """Span of text[start:end] in the source (end exclusive). Treat it as read-only: the span of the
         whole line is shared by the elements that cover it."""
         if end is None:
-            if start == 0:
-                if self._whole is None:
-                    self._whole = self.span(0, len(self.text))
+            if start == 0 and self._whole is not None:
                 return self._whole
             end = len(self.text)
+            whole = start == 0
+        else:
+            whole = False
         number = self.number
-        return Span.at(number, self.column(start), number, self.column(max(start, end - 1)) + (1 if end > start else 0))
+        cuts = self.cuts
+        if len(cuts) == 1:  # one stretch of text (no markdown removed inside): columns are offsets moved
+            base = cuts[0][1] - cuts[0][0] + 1
+            span = Span.at(number, base + start, number, base + max(start, end - 1) + (1 if end > start else 0))
+        else:
+            span = Span.at(number, self.column(start), number,
+                           self.column(max(start, end - 1)) + (1 if end > start else 0))
+        if whole:
+            self._whole = span
+        return span
 
 
 def _line_span(number: int, start: int, end: int) -> Span:
