@@ -55,11 +55,10 @@ class _Model(BaseModel):
         if plan is None:
             plan = cls._plan_trusted()
         defaults, list_defaults, fields_set = plan
-        if len(values) != len(fields_set):  # some fields left to their defaults
-            values = {**defaults, **values}
-            for name in list_defaults:  # a fresh list per object, never a shared default
-                if values[name] is defaults[name]:
-                    values[name] = []
+        if len(values) != len(fields_set):  # some fields left to their defaults: filled in place (the
+            for name, value in defaults.items():  # keyword dict is this call's own), a fresh list each time
+                if name not in values:
+                    values[name] = [] if name in list_defaults else value
         obj = _new(cls)
         _set(obj, "__dict__", values)
         # every field is set, so one shared set serves all instances (pydantic only ever adds names to it)

@@ -510,3 +510,23 @@ def test_cppcc_cc_abbreviations_satisfy_the_cc_rules(office):
 def test_chaobao_is_still_a_cc_colon_finding():
     result = check(npc(cc="抄报：市人大常委会选工委，市政府督查室。"))
     assert findings(result) == [("cc-colon", CC_LINE)]
+
+
+@pytest.mark.parametrize("text", ["尊敬的周文华代表：", "周文华代表：", "许明轩委员：", "尊敬的欧阳明月代表：", "尊敬的李丹丹委员："])
+def test_the_plain_salutation_reads_as_the_general_reader_does(text):
+    """The fast path for the common form gives exactly what the reader of every form gives."""
+    from checker.parser import lexer
+    from checker.parser import patterns
+
+    m = patterns.SALUTATION.match(text)
+    assert lexer._plain_salutation(text, m) == lexer._person_salutation(text, m)
+
+
+@pytest.mark.parametrize("text", ["尊敬的王某代表：", "各位代表：", "尊敬的周文华人大代表：", "周文华委员：您好", "尊敬的 周文华代表：",
+                                  "周 文华代表：", "对周文华代表：", "尊敬周文华代表：", "周文华、马海燕代表：", "周文华同志："])
+def test_every_other_salutation_is_left_to_the_general_reader(text):
+    from checker.parser import lexer
+    from checker.parser import patterns
+
+    m = patterns.SALUTATION.match(text)
+    assert m is not None and lexer._plain_salutation(text, m) is None

@@ -392,6 +392,22 @@ def _person_salutation(text: str, m: re.Match) -> dict | None:
     }
 
 
+def _plain_salutation(text: str, m: re.Match) -> dict | None:
+    """The common form at once: (尊敬的)周文华代表： — one name of two to four Han characters, a role, a
+    full-width colon and nothing after it; None for anything else (``_person_salutation`` reads that)."""
+    name = m.group("name")
+    role = m.group("role")
+    hon = m.group("hon")
+    if (not 2 <= len(name) <= 4 or role not in _ROLE_WORDS or m.group("colon") != "：" or m.group("rest")
+            or m.group("others") or m.group("etc") or hon == "尊敬" or m.end("role") != m.start("colon")
+            or (hon and m.end("hon") != m.start("name")) or m.end("name") != m.start("role")
+            or not all("\u4e00" <= ch <= "\u9fff" for ch in name) or any(ch in P.PLACEHOLDER_CHARS for ch in name)
+            or name.endswith(_ROLE_WORDS + _BODY_WORDS) or name.startswith(_NOT_A_NAME) or name in _COLLECTIVE):
+        return None
+    return {"value": name + role, "name": name, "names": [name], "role": role, "addressee": "person", "form": "",
+            "honorific": bool(hon), "colon": "：", "trailing": "", "others": False, "count": None}
+
+
 def classify_salutation(text: str) -> LineToken | None:
     """A salutation in any form (one or several names, 等N位, a placeholder, an organisation or a unit, a
     wrong form such as 同志 or a missing 的, a bare greeting), with what it says in the token's notes."""
@@ -405,7 +421,7 @@ def classify_salutation(text: str) -> LineToken | None:
                 "others": False, "count": None})
     m = P.SALUTATION.match(text)
     if m and (m.group("colon") is not None or len(text) <= 24):
-        notes = _person_salutation(text, m)
+        notes = _plain_salutation(text, m) or _person_salutation(text, m)
         if notes is not None:
             return LineToken("SALUTATION", [], m, notes=notes)
     m = P.SALUTATION_ORGAN.match(text) if text[-1] in "：:" else None
