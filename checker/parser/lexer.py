@@ -503,10 +503,17 @@ def assign_zones(tokens: list[LineToken]) -> None:
             break
     front_end = salutation if salutation is not None else body_start
     front = tokens[:front_end]
-    for token in front:
+    prefixes = []  # an organ name below the 文号, on the line above 关于…: the title's first line
+    for i, token in enumerate(front):
         if token.kind == "ORGAN":
             token.kind = "ORGAN_MARK"
+            if (i + 1 < front_end and front[i + 1].kind == "TEXT" and front[i + 1].text.startswith("关于")
+                    and any(t.kind == "DOC_NUMBER" for t in front[:i])):
+                prefixes.append(i)
     choose_title(front)
+    for i in prefixes:
+        if front[i + 1].kind == "TITLE":
+            front[i].kind = "TITLE"
     for token in tokens[body_start:]:
         kind = token.kind
         if kind in ("TEXT", "SALUTATION"):  # a second salutation-like line is body text

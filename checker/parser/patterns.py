@@ -140,10 +140,11 @@ HEADING_PATTERNS = (
     (1, re.compile(r"^(?P<open>)(?P<num>[一二三四五六七八九十]{1,3})(?P<close>)(?P<punct>\s*+[、.．，,:：]|\s++)\s*+(?P<text>.*)$")),
     (3, re.compile(r"^(?P<open>)(?P<num>\d{1,2})(?P<close>)(?P<punct>\s*+[.．、,，:：](?!\d)|\s++(?=[^\d\s年月日]))\s*+(?P<text>.*)$")),
 )
-# "您 … 提出" within 200 characters, counted from the nearest 您/你/贵/各位代表 (a letter to several members may
-# open 各位代表提出的…; the nearest is the best one; starting from every one of a long row would cost 200
+# "您 … 提出" within 200 characters, counted from the nearest 您/你/贵/各位代表/等N位代表 (a letter to several
+# members may open 各位代表提出的… or 周某等3位代表提出的…; the nearest is the best one; starting from every one of a long row would cost 200
 # steps each)
-OPENING = re.compile(r"(?:[您你贵]|各位(?:代表|委员)|诸位)[^您你贵各诸\n]{0,200}?(?:提出|所提|领衔|反映)")
+OPENING = re.compile(r"(?:[您你贵]|各位(?:代表|委员)|诸位|等\s*+[0-9一二三四五六七八九十]{1,3}\s*+[位名](?:代表|委员))"
+                     r"[^您你贵各诸等\n]{0,200}?(?:提出|所提|领衔|反映)")
 OPENING_REPLY = re.compile(r"(?:收悉|已交|交由|交我|转来|转交|研究办理|答复如下|如下答复|作如下答复|答复如下|现答复)")
 OPENING_ANSWER = re.compile(r"答复如下|如下答复|作如下答复|答复如下|现答复")
 CLOSING_THANKS = re.compile(r"感谢(?:(?!感谢).){0,60}?(?:关心|支持|关注|监督|理解|厚爱)|欢迎.{0,12}?继续.{0,10}?(?:提出|意见|建议)")
