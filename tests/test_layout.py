@@ -106,3 +106,14 @@ def test_the_parse_stage_has_a_folder_of_its_own():
                                                                "structure", "patterns"))
     for path in (ROOT / "parser").glob("*.py"):
         assert ast.get_docstring(ast.parse(path.read_text(encoding="utf-8"))), f"{path.name} has no docstring"
+
+
+def test_the_rule_engine_loads_without_the_parser():
+    """`replylint rules` and config checks load the engine, which reads patterns and missing_anchor from the
+    parse stage's folder: importing them must not load the grammar's module and Lark."""
+    import subprocess
+    import sys
+
+    probe = "import sys, checker.engine; print(sorted(m for m in ('lark', 'checker.parser.build') if m in sys.modules))"
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
+    assert done.stdout.strip() == "[]", done.stderr

@@ -12,6 +12,14 @@ The stage's modules, in the order the data flows through them:
 * ``patterns``   the regular expressions all of them share, compiled once, each linear in its input
 """
 
-from .build import LetterTooLarge, ParseResult, parse_lines
-
 __all__ = ["LetterTooLarge", "ParseResult", "parse_lines"]
+
+
+def __getattr__(name: str):
+    """``parse_lines`` and its types load the grammar's module (and Lark) on first use only: the rule engine
+    imports ``patterns`` and ``structure`` from this package, and ``replylint rules`` needs no parser."""
+    if name in __all__:
+        from . import build
+
+        return getattr(build, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
