@@ -39,6 +39,21 @@ ROOT = HERE.parent
 if str(ROOT) not in sys.path:  # this repository's checker, not an installed one
     sys.path.insert(0, str(ROOT))
 
+
+def _require_dependencies() -> None:
+    """Run by a Python without replylint's dependencies, say so in one line (not a traceback from deep in
+    the checker) and exit 2."""
+    import importlib.util
+
+    missing = [name for name in ("pydantic", "lark", "click", "rich") if importlib.util.find_spec(name) is None]
+    if missing:
+        print(f"accuracy.py: {sys.executable} lacks replylint's dependencies ({', '.join(missing)}): install them "
+              f"first, e.g. pip install '.[test]' (the README's test command), then run it again", file=sys.stderr)
+        raise SystemExit(2)
+
+
+_require_dependencies()
+
 from pydantic import BaseModel, ConfigDict, Field, ValidationError  # noqa: E402
 
 CORPUS = ROOT / "tests" / "corpus"

@@ -523,3 +523,14 @@ def test_a_long_message_is_shortened_to_one_line_in_the_text_report():
     (line,) = [l for l in render_text(scores).splitlines() if "title-template" in l]
     assert len(line) < 250 and line.endswith("…”")
     assert textwrap.dedent(line).startswith("finding title-template line 1")
+
+
+def test_the_scorer_run_without_the_dependencies_says_so_in_one_line():
+    """`python benchmarks/accuracy.py` from a Python without replylint installed: a clear message, exit 2."""
+    import subprocess
+    import sys
+
+    script = accuracy.__file__
+    done = subprocess.run([sys.executable, "-S", str(script)], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2
+    assert "lacks replylint's dependencies" in done.stderr and "Traceback" not in done.stderr
