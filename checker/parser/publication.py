@@ -109,18 +109,6 @@ class _Reading:
     pairs: list[tuple[str, int, int, int]]  # (key, cell start, value start, value end) offsets in the text
 
 
-def sub_line(line: Line, start: int, end: int) -> Line:
-    """``line.text[start:end]`` as a line of its own, whose columns are still those of the source line."""
-    cuts = []
-    for offset, column in line.cuts:
-        if offset <= start:
-            cuts = [(0, column + start - offset)]
-        elif offset < end:
-            cuts.append((offset - start, column))
-    return Line(number=line.number, text=line.text[start:end], raw=line.raw, cuts=tuple(cuts), blank_before=0,
-                markdown=line.markdown)
-
-
 def _cells(text: str) -> list[tuple[int, int]]:
     """The (start, end) of each non-empty cell, white space trimmed."""
     out = []
@@ -280,9 +268,9 @@ def split(lines: list[Line]) -> Publication:
         for key, cell_start, start, end in reading.pairs:
             name = METADATA_FIELDS.get(key)
             if name is not None and end > start:
-                out.metadata.append(MetadataValue(field=name, key=key, value=sub_line(line, start, end),
-                                                  cell=sub_line(line, cell_start, end)))
+                out.metadata.append(MetadataValue(field=name, key=key, value=line.slice(start, end),
+                                                  cell=line.slice(cell_start, end)))
     return out
 
 
-__all__ = ["METADATA_FIELDS", "MetadataValue", "Publication", "read_line", "split", "sub_line"]
+__all__ = ["METADATA_FIELDS", "MetadataValue", "Publication", "read_line", "split"]
