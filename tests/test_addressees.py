@@ -381,6 +381,7 @@ RULE = """group = "t"
 [[rule]]
 code = "RL990"
 name = "t-rule"
+title = "测试规则"
 severity = "info"
 message = "m"
 description = "d"

@@ -14,6 +14,7 @@ group = "test"
 [[rule]]
 code = "RL901"
 name = "test-rule"
+title = "测试规则"
 severity = "warning"
 message = "缺少{element}"
 description = "测试"
@@ -56,6 +57,8 @@ def test_a_good_file_loads(tmp_path):
      "not a valid regular expression"),
     (('code = "RL901"', 'code = "R901"'), "key 'code'"),
     (('name = "test-rule"', 'name = "Test_Rule"'), "key 'name'"),
+    (('title = "测试规则"', 'title = "test rule"'), "key 'title'"),
+    (('title = "测试规则"\n', ''), "key 'title'"),
     (('message = "缺少{element}"', 'message = "缺少{value.__class__}"'), "placeholder"),
     (('message = "缺少{element}"', 'message = "缺少{secret}"'), "unknown placeholder"),
     (('[[rule.examples.fail]]\nbase = "npc"', '[[rule.examples.fail]]\nbase = "npc"\ntext = "x"'), "exactly one of 'text' and 'base'"),

@@ -54,6 +54,7 @@ class RuleSet:
         self.rules = rules
         self.by_name = {r.rule.name: r for r in rules}
         self.by_code = {r.rule.code: r for r in rules}
+        self.by_title = {r.rule.title: r for r in rules}
 
     def __iter__(self):
         return iter(self.rules)
@@ -63,7 +64,7 @@ class RuleSet:
 
     def find(self, name_or_code: str) -> Optional[CompiledRule]:
         key = name_or_code.strip()
-        return self.by_name.get(key) or self.by_code.get(key.upper())
+        return self.by_name.get(key) or self.by_code.get(key.upper()) or self.by_title.get(key)
 
     def run(self, letter: Letter, ctx: Context, enabled: Optional[Iterable[CompiledRule]] = None) -> list[Diagnostic]:
         """Run the rules (all, or ``enabled``) that apply to the letter's kind and role."""
@@ -188,10 +189,11 @@ def load_rules_from(paths: Iterable[Path]) -> RuleSet:
     compiled: list[CompiledRule] = []
     codes: dict[str, Path] = {}
     names: dict[str, Path] = {}
+    titles: dict[str, Path] = {}  # staff find a rule by its title (explain 缺少签发人): two rules may not share one
     for path in paths:
         rule_file = load_rule_file(path)
         for rule in rule_file.rule:
-            for key, seen in (("code", codes), ("name", names)):
+            for key, seen in (("code", codes), ("name", names), ("title", titles)):
                 value = getattr(rule, key)
                 if value in seen:
                     raise RuleFileError(f"{path}: rule {rule.code} ({rule.name}), key '{key}': "

@@ -295,6 +295,8 @@ def _placeholders(text: str) -> set[str]:
 class Rule(_Strict):
     code: str = Field(pattern=r"^RL\d{3}$")
     name: str = Field(pattern=r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
+    # a short Chinese title shown beside the code in every output (缺少签发人): what staff read, not the name
+    title: str = Field(min_length=2, max_length=16, pattern=r"[\u4e00-\u9fff]")
     severity: Severity
     applies_to: AppliesTo = "both"
     # the roles of letter it applies to: a rule about what only a reply to the member has (a grade, thanks to
