@@ -322,6 +322,8 @@ class Letter(_Model):
     no_body_marker: Optional[Element] = None  # 此页无正文
     # 附注 / 版记
     contact_person: Optional[Element] = None
+    # 联系单位 / 联系处室: a unit named in place of a contact person (联系单位及电话：某部某司，010-…)
+    contact_unit: Optional[Element] = None
     contact_phone: Optional[ListElement] = None
     contact_lines: list[Element] = []
     # the lines of a form-style footer (承办单位：…  单位负责人：…, 答复日期：…): their fields fill the 署名,

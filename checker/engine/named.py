@@ -212,19 +212,57 @@ def reply_deadline(letter: Letter, ctx, params) -> list:
 
 # ---- 联系方式 -----------------------------------------------------------------------------------------------
 
-_MOBILE = re.compile(r"^1[3-9]\d{9}$")
-_GROUPED_MOBILE = re.compile(r"^1[3-9]\d-?\d{4}-?\d{4}$")  # 138-0871-2345 (spaces are gone from values)
-_LANDLINE_WITH_AREA = re.compile(r"^(?:0\d{2,3}-?|[（(]0\d{2,3}[）)])\d{7,8}$")
-_LANDLINE_LOCAL = re.compile(r"^\d{7,8}$")
+# area codes of three digits: 010 (北京) and 020–029; they are followed by 8 digits. Every other area code
+# has four digits (0311, 0871 …) and is followed by 7 or 8.
+_LANDLINE_SEPARATED = re.compile(r"^(?:[（(](?P<bracketed>0\d{2,3})[）)]-?|(?P<area>0\d{2,3})-)(?P<local>\d+)$")
+_SERVICE = re.compile(r"^(?:[48]00-?\d{3}-?\d{4}|12\d{3})$")  # 400/800 numbers, 12345-type hotlines
+_MOBILE = re.compile(r"^1[3-9]\d(?:-?\d{4}){2}$")  # 13808712345, 138-0871-2345 (spaces are gone from values)
+_EXTENSION = re.compile(r"(?:转|-)\d{1,5}$")  # 0871-6812345转8001, 0871-6812345-8001
+_LANDLINE_LOCAL = re.compile(r"^[2-9]\d{6,7}$")
 _MASKED = re.compile(r"[xX×＊*]")  # digits hidden by the publisher (010-5893xxxx): nothing to judge
 _DASHES = ("—", "–")
 
 
+def _short_area(area: str) -> bool:
+    return area == "010" or area.startswith("02")
+
+
+def _phone_problem(digits: str) -> tuple[str, str] | None:
+    """None for a valid number, else ("local" | "wrong", what is expected). ``digits`` has no spaces and
+    only ASCII digits and hyphens (a dash already replaced)."""
+    if _MOBILE.match(digits) or _SERVICE.match(digits):
+        return None
+    m = _LANDLINE_SEPARATED.match(digits)
+    if m:
+        area, local = m.group("bracketed") or m.group("area"), m.group("local")
+        if _short_area(area):
+            if len(local) == 8:
+                return None
+            return "wrong", f"区号{area}后应接8位号码（现为{len(local)}位），如“{area}-12345678”"
+        if len(area) == 3:
+            return "wrong", f"区号“{area}”不全：除010和020–029外，区号都是4位（如“0871”），后接7位或8位号码"
+        if len(local) in (7, 8):
+            return None
+        return "wrong", f"区号{area}后应接7位或8位号码（现为{len(local)}位），如“{area}-1234567”"
+    plain = digits.replace("-", "")
+    if plain.isdigit() and plain.startswith("0"):  # area code and number run together: 08355550123
+        if (len(plain) == 11 if _short_area(plain[:3]) else len(plain) in (11, 12)):
+            return None
+        return "wrong", "位数不对：区号010和020–029后接8位号码，其他区号（4位）后接7位或8位，宜写成“区号-号码”，如“0871-1234567”"
+    if _LANDLINE_LOCAL.match(digits):
+        return "local", "固定电话应带区号，写成“区号-号码”，如“0871-1234567”"
+    if plain.isdigit() and plain.startswith("1"):
+        return "wrong", f"手机号应为以13–19开头的11位数字（现为{len(plain)}位）"
+    return "wrong", "应为11位手机号或“区号-号码”，如“0871-1234567”"
+
+
 @named
 def contact_phone_format(letter: Letter, ctx, params) -> list:
-    """Mobile 1[3-9]+9 digits (also grouped 138 0871 2345); landline with area code 0xxx-xxxxxxx; a local
-    number without area code, or an area code joined by a dash instead of a hyphen (0871—6812345), is
-    reported with a lower severity (``local_severity``, ``dash_severity``)."""
+    """Digits by kind of number: a mobile has 11 (1[3-9]…, also grouped 138 0871 2345); a landline after
+    010 or 020–029 has 8, after any other (four-digit) area code 7 or 8; 400/800 numbers and 12345-type
+    hotlines are valid; an extension (转8001, -8001) is allowed. A local number without area code, or an
+    area code joined by a dash instead of a hyphen (0871—6812345), is reported with a lower severity
+    (``local_severity``, ``dash_severity``)."""
     phones = letter.contact_phone
     if phones is None:
         return []
@@ -233,24 +271,26 @@ def contact_phone_format(letter: Letter, ctx, params) -> list:
     for number in phones.value:
         if _MASKED.search(number):
             continue
-        digits = number.replace(" ", "").replace("－", "-")
-        if _MOBILE.match(digits) or _GROUPED_MOBILE.match(digits) or _LANDLINE_WITH_AREA.match(digits):
+        digits = number.replace(" ", "").replace("－", "-").translate(FULLWIDTH_DIGITS)
+        fixed = digits.replace("—", "-").replace("–", "-")
+        problem = _phone_problem(fixed)
+        if problem is not None and _EXTENSION.search(fixed):
+            without = _EXTENSION.sub("", fixed)
+            if _phone_problem(without) is None and not _MOBILE.match(without):
+                problem = None
+        if problem is None and fixed == digits:
             continue
         if spans is None:
             spans = _number_spans(letter)
-        if any(dash in digits for dash in _DASHES):
-            fixed = digits.replace("—", "-").replace("–", "-")
-            if _LANDLINE_WITH_AREA.match(fixed) or _GROUPED_MOBILE.match(fixed):
-                found.append(Finding(spans.get(number) or phones.span,
-                                     {"value": number, "found": number, "expected": f"“{fixed}”（区号与号码之间用连字符“-”，不用破折号）"},
-                                     severity=params.get("dash_severity", "info")))
-                continue
         span = spans.get(number) or phones.span
-        if _LANDLINE_LOCAL.match(digits) and not digits.startswith("1"):
-            found.append(Finding(span, {"value": number, "found": number, "expected": "区号-号码（如 0871-12345678）"},
-                                 severity=params.get("local_severity", "info")))
-        else:
-            found.append(Finding(span, {"value": number, "found": number, "expected": "11 位手机号或区号-号码"}))
+        if problem is None:  # valid once the dash is a hyphen
+            found.append(Finding(span, {"value": number, "found": number,
+                                        "expected": f"区号与号码之间应用连字符“-”，不用破折号，写成“{fixed}”"},
+                                 severity=params.get("dash_severity", "info")))
+            continue
+        kind, expected = problem
+        found.append(Finding(span, {"value": number, "found": number, "expected": expected},
+                             severity=params.get("local_severity", "info") if kind == "local" else None))
     return found
 
 

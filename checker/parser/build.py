@@ -335,6 +335,8 @@ class _Builder:
                 self.field_values.append((name, value))
         if fields.person is not None and "contact_person" not in self.fields:
             self.fields["contact_person"] = fields.person
+        if fields.unit is not None and "contact_unit" not in self.fields:
+            self.fields["contact_unit"] = fields.unit
         self.phones.extend(fields.phones)
 
     def _cc(self, token):
@@ -386,7 +388,7 @@ class _Builder:
 _SINGLE_FIELDS = (
     "copy_number", "secrecy", "urgency", "grade", "disclosure", "organ_mark", "doc_number", "signer", "title",
     "proposal_number", "session", "salutation", "attachment", "signature_organ", "seal", "date",
-    "no_body_marker", "contact_person", "cc", "print_organ", "print_date",
+    "no_body_marker", "contact_person", "contact_unit", "cc", "print_organ", "print_date",
 )
 
 def _simple_field(name: str):

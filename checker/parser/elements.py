@@ -323,12 +323,13 @@ class FieldLine:
     person: Element | None = None
     phones: list[tuple[str, Span]] = field(default_factory=list)
     organ: Element | None = None
+    unit: Element | None = None  # 联系单位 / 联系处室: a unit named in place of a contact person
     signer: Signer | None = None
     date: DateElement | None = None
 
 
 # the kinds of patterns.FIELD_LABELS a phone number may stand under (not 邮政编码, 传真, an organ, a date)
-_PHONE_KINDS = {"phone", "person", "person+phone", None}
+_PHONE_KINDS = {"phone", "person", "person+phone", "unit+phone", None}
 _VALUE_EDGES = " \t\u3000，,；;。:：、（(）)"
 
 
@@ -372,6 +373,12 @@ def contact(token: LineToken) -> FieldLine:
             name = P.PERSON_NAME.search(text, value_start, value_end)
             if name:
                 result.person = element(line, name.group(0), name.start(), name.end())
+        if kind in ("unit", "unit+phone") and result.unit is None:
+            # the unit runs to its first phone number (联系单位及电话：某部某司，010-58934567)
+            phone = P.PHONE.search(text, value_start, value_end) if kind == "unit+phone" else None
+            start, end = _trimmed(text, value_start, phone.start() if phone else value_end)
+            if end > start and not text[start].isdigit():
+                result.unit = element(line, squeeze(text[start:end]), start, end)
         if kind in _PHONE_KINDS:
             for phone in P.PHONE.finditer(text, value_start, value_end):
                 result.phones.append((squeeze(phone.group(0)), line.span(phone.start(), phone.end())))

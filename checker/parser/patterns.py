@@ -185,7 +185,9 @@ def _spaced(word: str) -> str:
 FIELD_LABELS: dict[str, str] = {
     "联系人及联系电话": "person+phone", "联系人及电话": "person+phone", "承办人及联系电话": "person+phone",
     "承办人及电话": "person+phone", "经办人及联系电话": "person+phone", "经办人及电话": "person+phone",
-    "联系单位及联系电话": "phone", "联系单位及电话": "phone",
+    # a unit named in place of a person (ministry style: 联系单位及电话：某部某司，010-…): the contact unit
+    "联系单位及联系电话": "unit+phone", "联系单位及电话": "unit+phone", "联系处室及联系电话": "unit+phone",
+    "联系处室及电话": "unit+phone", "联系部门及电话": "unit+phone",
     "具体经办人姓名": "person", "具体承办人姓名": "person", "具体经办人": "person", "具体承办人": "person",
     "经办人姓名职务": "person", "经办人姓名": "person", "承办人姓名": "person", "联系人姓名": "person",
     "联系人": "person", "经办人": "person", "承办人": "person",
@@ -194,7 +196,8 @@ FIELD_LABELS: dict[str, str] = {
     "承办单位": "organ", "答复单位": "organ", "主办单位": "organ",
     "答复日期": "date", "答复时间": "date",
     "联系电话": "phone", "联系方式": "phone", "办公电话": "phone", "电话": "phone", "手机": "phone",
-    "分管单位": "", "联系单位": "", "联系地址": "", "通讯地址": "", "邮政编码": "", "邮编": "", "传真": "",
+    "联系单位": "unit", "联系处室": "unit", "联系部门": "unit", "承办处室": "unit", "经办处室": "unit",
+    "分管单位": "", "联系地址": "", "通讯地址": "", "邮政编码": "", "邮编": "", "传真": "",
 }
 def _label_trie(labels) -> str:
     """The labels as one regex shaped as a trie (联\\s*+(?:系\\s*+(?:人…|电\\s*+话)…)|经…): at each place of a
@@ -232,10 +235,14 @@ OTHER_LABEL = re.compile(rf"(?:^|(?<=[\s，,；;、（(]))(?P<label>[{HAN}A-Za-z
 LEADING_LABEL = re.compile(rf"^[（(]?(?P<label>[{HAN}]{{2,8}})[:：]")
 # a phone-like number: valid or not (contact-phone-format judges it), so a mistyped number is not "missing";
 # a mobile written in groups (138 0871 2345) is one number; digits masked by the publisher (010-5893xxxx)
-# still make one
+# still make one; a 400/800 number in groups (400-123-4567), a 12345-type government hotline, and an
+# extension after a landline (0871-6812345转8001, 0871-6812345-8001) belong to the number
 PHONE = re.compile(
     r"(?<![\d\-])(?:1[3-9]\d(?:[ \u3000\-－]\d{4}){2}"
-    r"|(?:[（(]0\d{2,3}[）)]\s*+[-－—–]?\s*+|0\d{2,3}(?:\s*+[-－—–]\s*+|\s++))?(?:\d{6,13}|\d{2,10}[xX×＊*]{2,8}))"
+    r"|[48]00[ \-－]\d{3}[ \-－]\d{4}"
+    r"|12\d{3}(?!\d)"
+    r"|(?:[（(]0\d{2,3}[）)]\s*+[-－—–]?\s*+|0\d{2,3}(?:\s*+[-－—–]\s*+|\s++))?(?:\d{6,13}|\d{2,10}[xX×＊*]{2,8})"
+    r"(?:\s*+(?:转|[-－])\s*+\d{1,5}(?!\d))?)"
     r"(?![\dxX×＊*])"
 )
 PERSON_NAME = re.compile(rf"[{HAN}·]{{2,5}}")
