@@ -332,7 +332,8 @@ def test_a_footer_of_unit_head_and_handler_lines_only():
     assert (letter.date.value, letter.date.span.line, letter.date.placement) == ("2024-06-12", third, "labelled-field")
     assert source(text, letter.date.span) == "2024年6月12日"
     assert [e.span.line for e in letter.footer_fields] == [first, third]
-    assert findings(result) == {("contact-position", second), ("contact-bracketed", second)}
+    # standing above the date, the block is reported once (contact-position, info), not also for brackets
+    assert findings(result) == {("contact-position", second)}
 
 
 def test_a_footer_of_reply_unit_and_leader_fields_gives_every_element():

@@ -410,3 +410,32 @@ def grade_body_consistency(letter: Letter, ctx, params) -> list:
             return [Finding(p.span_of(m.start(), m.end()), {"value": grade.value, "found": m.group(0),
                                                             "line": grade.span.line, "raw": grade.raw}, element=grade)]
     return []
+
+
+# ---- 落款、附注、版记：联系人括号、印发机关、附件说明、签发人兼联系人 -----------------------------------------------
+
+def _date_line(letter: Letter) -> int | None:
+    """The line of the 成文日期 as it stands in the letter (also as a footer field 答复日期：…), not a date
+    from the publication's metadata."""
+    date = letter.date
+    if date is None or date.source != "letter":
+        return None
+    return date.span.line
+
+
+@named
+def contact_bracketed(letter: Letter, ctx, params) -> list:
+    """The 附注 below the date is one line in full-width round brackets. A contact block standing above the
+    署名 and the date is an accepted practice written without brackets: contact-position says it (info) once,
+    and this rule does not add a second finding for the same block."""
+    lines = letter.contact_lines
+    if not lines:
+        return []
+    below = _date_line(letter)
+    if below is not None:
+        lines = [line for line in lines if line.span.line > below]
+    for line in lines:
+        raw = line.raw
+        if not (raw.startswith("（") and raw.endswith("）")):
+            return [Finding(line.span, {"value": line.value, "raw": raw, "found": raw}, element=line)]
+    return []
