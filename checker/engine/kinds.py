@@ -11,7 +11,7 @@ import re
 from typing import Any, Callable, Iterable, Optional
 
 from ..model import Element, Letter, Paragraph, Span
-from ..parser.patterns import Quoted
+from ..parser.patterns import FULLWIDTH_DIGITS, Quoted
 from ..parser.structure import missing_anchor
 from . import schema as S
 from .context import CheckFn, Context, Finding, body_span, joined_body
@@ -327,8 +327,8 @@ def compile_compare(check: S.CompareCheck) -> CheckFn:
         right_el, right_val = resolve(letter, right)
         if right_el is None or right_val is None:
             return []
-        if op == "equal":
-            ok = str(left_val) == str(right_val)
+        if op == "equal":  # digits compare as digits, full-width or not (〔２０２４〕 and 2024年)
+            ok = str(left_val).translate(FULLWIDTH_DIGITS) == str(right_val).translate(FULLWIDTH_DIGITS)
         elif op == "same-organ":
             ok = _same_organ(str(left_val), str(right_val))
         else:  # on-or-after: ISO dates compare as strings; unreadable dates are date-format's business

@@ -174,8 +174,10 @@ def doc_number(token: LineToken) -> DocNumber:
     value = squeeze(text)
     return DocNumber.trusted(
         value=value, raw=raw_of(line, span), span=span, code=m.group("code"), open_bracket=m.group("open"),
-        year=m.group("year"), close_bracket=m.group("close"), number_prefix=m.group("prefix"),
-        sequence=m.group("seq"), suffix=m.group("suffix"),
+        # the year and the number as their digits (〔２０２４〕 is the year 2024: compared with the date's year as
+        # digits; the value keeps the glyphs as written, for the format rules)
+        year=m.group("year").translate(P.FULLWIDTH_DIGITS), close_bracket=m.group("close"),
+        number_prefix=m.group("prefix"), sequence=m.group("seq").translate(P.FULLWIDTH_DIGITS), suffix=m.group("suffix"),
     )
 
 
