@@ -284,8 +284,12 @@ def date_from_match(line: Line, m: re.Match, group: str | None = None) -> DateEl
     elif "ry" in m.re.groupindex and m.group("ry"):  # (the 印发 line's pattern has neither of the last two)
         year, month, day = int(m.group("ry")), int(m.group("rm")), int(m.group("rd"))
         style = "digit-run"
-    else:  # 2024年  月  日: the date is there, its month and day are not
-        year, month, day = (int(m.group("uy")) if m.group("uy") else None), None, None
+    else:  # 2024年  月  日: the date is there, its day (and month) are not
+        written_year = m.group("uy")
+        year = (int(written_year) if written_year.isdigit() else _chinese_year(written_year)) if written_year else None
+        written_month = m.group("um")
+        month = (int(written_month) if written_month.isdigit() else chinese_number(written_month)) if written_month else None
+        day = None
         style = "unfilled"
     if year is not None and year >= 1000 and month is not None and day is not None:
         value = f"{year:04d}-{month:02d}-{day:02d}"

@@ -159,8 +159,13 @@ _DATE_CHINESE = r"(?P<cy>[〇零○Ｏ0O一二三四五六七八九]{2,4})\s*+�
 _DATE_SEPARATED = r"(?P<sy>\d{4})\s*+(?P<sep>[.\-/／．])\s*+(?P<sm>\d{1,2})\s*+[.\-/／．]\s*+(?P<sd>\d{1,2})"
 # 20211026: eight digits that make a date of this century or the last (month 01–12, day 01–31)
 _DATE_DIGIT_RUN = r"(?P<ry>(?:19|20)\d\d)(?P<rm>0[1-9]|1[0-2])(?P<rd>0[1-9]|[12]\d|3[01])(?!\d)"
-# a template's date left unfilled: 2024年  月  日 (the year may be missing too)
-_DATE_UNFILLED = r"(?P<uy>\d{4})?\s*+年\s*+月\s*+日"
+# a template's date left unfilled: 2024年  月  日, 二〇二四年 月 日, 2024年×月×日, 2024年6月  日 (the year may
+# be missing too: 年 月 日); the marks of a placeholder are never white space, so no two runs share a blank
+_UNFILLED_MARK = r"[×xXＸ□○]{0,2}"
+_DATE_UNFILLED = (
+    r"(?P<uy>[\d〇零○Ｏ0O一二三四五六七八九]{4})?\s*+年\s*+"
+    rf"(?:(?P<um>\d{{1,2}}|[一二三四五六七八九十]{{1,3}})|{_UNFILLED_MARK})\s*+月\s*+{_UNFILLED_MARK}\s*+日"
+)
 DATE_TEXT = rf"(?:{_DATE_ARABIC}|{_DATE_CHINESE}|{_DATE_SEPARATED}|{_DATE_DIGIT_RUN}|{_DATE_UNFILLED})"
 DATE_LINE = re.compile(rf"^{DATE_TEXT}$")
 # a date inside a labelled field (答复日期：2024年6月12日), matched where the value starts
