@@ -439,3 +439,17 @@ def contact_bracketed(letter: Letter, ctx, params) -> list:
         if not (raw.startswith("（") and raw.endswith("）")):
             return [Finding(line.span, {"value": line.value, "raw": raw, "found": raw}, element=line)]
     return []
+
+
+@named
+def signer_is_contact(letter: Letter, ctx, params) -> list:
+    """The 签发人 (the responsible leader who signs) named again as the 联系人 (the staff member who handled
+    the item and answers the member's questions)."""
+    signer, person = letter.signer, letter.contact_person
+    if signer is None or person is None:
+        return []
+    names = signer.names or [signer.value]
+    if person.value not in names:
+        return []
+    return [Finding(person.span, {"value": person.value, "found": person.value, "line": signer.span.line,
+                                  "raw": person.raw}, element=person)]
