@@ -258,10 +258,11 @@ class Paragraph(_Model):
 
 class Artifact(_Model):
     """Something the normalizer removed or repaired: a page number, a page break inside a sentence,
-    markdown marks, a seal placeholder. Rules report these; the parser ignores them."""
+    markdown marks, a seal placeholder, a rule line (a row of ─ or — drawn as the 版记's separator in
+    a file-format letter). Rules report these; the parser ignores them."""
 
     kind: Literal["page-number", "page-break", "markdown", "leading-whitespace", "trailing-whitespace",
-                  "publication"]
+                  "publication", "rule-line"]
     text: str
     span: Span
 

@@ -261,7 +261,7 @@ LETTER = """\
 2024年6月12日
 
 （联系人：罗晓东，联系电话：0871-6234567）
-
+──────────────────────────────
 抄送：市人大常委会选工委，市政府督查室。
 """
 
@@ -269,7 +269,7 @@ LETTER = """\
 # issue 9 and the corpus's to score, and these tests are about the scorer
 EXPECTATION = """\
 sections = ["3"]
-style = "华川 市级 信函格式"
+style = "华川 市级 版记有分隔线、没有印发一行"
 kind = "npc-suggestion"
 role = "reply"
 

@@ -13,6 +13,7 @@ from typing import Callable
 
 from ..model import Kind, Letter, Span
 from ..parser.patterns import CC_CPPCC_OFFICE, CC_NPC_OFFICE, FULLWIDTH_DIGITS, PHONE, Quoted
+from ..parser.structure import missing_anchor
 from . import schema as S
 from .context import Finding, body_span, joined_body
 
@@ -453,3 +454,21 @@ def signer_is_contact(letter: Letter, ctx, params) -> list:
         return []
     return [Finding(person.span, {"value": person.value, "found": person.value, "line": signer.span.line,
                                   "raw": person.raw}, element=person)]
+
+
+@named
+def printed_by_missing(letter: Letter, ctx, params) -> list:
+    """The 印发机关和印发日期 line is part of the 版记 of a letter in the file format only: the rule speaks
+    when the letter has such a 版记 — a 印发 line (then its organ must be there), or 抄送 with the 版记's
+    rule lines drawn below the letter — and not on a 信函格式 letter whose 版记 is the 抄送 alone."""
+    organ, when = letter.print_organ, letter.print_date
+    if when is not None:
+        if organ is not None:
+            return []
+        return [Finding(when.span, {"element": "印发机关", "value": when.raw, "raw": when.raw})]
+    if letter.cc is None:
+        return []
+    body_end = letter.paragraphs[-1].span.end_line if letter.paragraphs else 0
+    if not any(a.kind == "rule-line" and a.span.line > body_end for a in letter.artifacts):
+        return []
+    return [Finding(missing_anchor(letter, "print_date", ctx.last_line), {"element": "印发机关和印发日期"})]

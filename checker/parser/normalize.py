@@ -2,8 +2,9 @@
 
 What is removed here never reaches the parser, but is kept as an ``Artifact`` for the rules that report it:
 leading and trailing white space (tabs, spaces, full-width spaces), markdown marks (``#``, ``**``, ``>``),
-and lone page numbers (``40``, ``- 3 -``, ``— 3 —``, ``第3页``, ``3/5``). Blank lines are not kept as lines;
-each kept line counts the blank lines before it, which is how the lexer recognizes page breaks.
+lone page numbers (``40``, ``- 3 -``, ``— 3 —``, ``第3页``, ``3/5``) and rule lines (``────────``, the
+版记's separators). Blank lines are not kept as lines; each kept line counts the blank lines before it,
+which is how the lexer recognizes page breaks.
 """
 
 from __future__ import annotations
@@ -19,7 +20,11 @@ _PAGE_NUMBER = re.compile(
     r"|第\s*+\d{1,3}\s*+页(?:\s*+[，,]?\s*+共\s*+\d{1,3}\s*+页)?"  # 第3页 / 第3页 共5页
     r"|\d{1,3}\s*+/\s*+\d{1,3})$"  # 3/5 (white space possessive: linear on a row of blanks)
 )
+# a line drawn across the page (the 版记's separators, the red line under the 版头) as a row of box-drawing
+# characters, dashes, underscores or equal signs, at least four of them, maybe spaced
+_RULE_LINE = re.compile(r"^(?:[─━—\-_＿=＝═－][ \t\u3000]*+){4,}$")
 _MARKDOWN_PREFIX = re.compile(r"^(?:#{1,6}[ \t\u3000]*|>[ \t]?)")
+_RULE_LINE_FIRST = frozenset("─━—-_＿=＝═－")
 
 
 @dataclass(slots=True)
@@ -148,6 +153,10 @@ def normalize(raw_lines: list[str]) -> tuple[list[Line], list[Artifact]]:
             artifacts.append(Artifact.trusted(
                 kind="page-number", text=text, span=_line_span(number, lead, len(body))))
             blank += 1
+            continue
+        if text[0] in _RULE_LINE_FIRST and _RULE_LINE.match(text):  # no text for the parser: a drawn line
+            artifacts.append(Artifact.trusted(
+                kind="rule-line", text=text, span=_line_span(number, lead, len(body))))
             continue
         lines.append(Line(number=number, text=text, raw=raw, cuts=cuts, blank_before=blank, markdown=markdown))
         blank = 0
