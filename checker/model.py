@@ -217,6 +217,30 @@ class DateElement(Element):
     style: Literal["arabic", "chinese-numerals", "separator", "full-width", "digit-run", "unfilled", "unknown"]
 
 
+class AttachmentItem(_Model):
+    """One attachment named in the 附件说明: its number as written (None when unnumbered), its name without
+    the number, and the span of the item (over a wrapped name's lines)."""
+
+    number: Optional[int]
+    name: str
+    span: Span
+
+
+class Attachment(Element):
+    """附件说明: value is the text after 附件： on its first line; ``items`` lists the attachments it names,
+    one per numbered item (附件：1.×× / 2.××, each on its line, or 附件1：×× / 附件2：×× lines), a wrapped name
+    joined to its item."""
+
+    items: list[AttachmentItem] = []
+
+
+class Annex(Element):
+    """An attachment itself, after the letter (GB/T 9704 7.5): the heading line 附件1 (``number``, None for
+    附件 alone) and the attachment's title, the first line below it (``value``, "" when none)."""
+
+    number: Optional[int]
+
+
 class Heading(_Model):
     """A numbered heading of the body: level 1 一、, 2 （一）, 3 1., 4 （1）."""
 
@@ -315,7 +339,7 @@ class Letter(_Model):
     closing: Optional[Element] = None  # closing thanks (感谢…关心和支持)
     headings: list[Heading] = []
     paragraphs: list[Paragraph] = []
-    attachment: Optional[Element] = None  # 附件说明
+    attachment: Optional[Attachment] = None  # 附件说明
     # 落款
     signature_organ: Optional[Element] = None  # 发文机关署名
     seal: Optional[Element] = None  # 印章 placeholder
@@ -333,6 +357,7 @@ class Letter(_Model):
     cc: Optional[CcList] = None  # 抄送
     print_organ: Optional[Element] = None  # 印发机关
     print_date: Optional[DateElement] = None  # 印发日期
+    annexes: list[Annex] = []  # the attachments after the letter (附件1 + title), in order
     # what the parser saw around the elements
     layout: list[LayoutEntry] = []
     artifacts: list[Artifact] = []

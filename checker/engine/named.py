@@ -472,3 +472,59 @@ def printed_by_missing(letter: Letter, ctx, params) -> list:
     if not any(a.kind == "rule-line" and a.span.line > body_end for a in letter.artifacts):
         return []
     return [Finding(missing_anchor(letter, "print_date", ctx.last_line), {"element": "印发机关和印发日期"})]
+
+
+_NAME_END_PUNCT = "。．.，,；;：:、！!？?"
+_NAME_NOISE = re.compile(r"[\s《》“”\"'‘’]|\.(?:xlsx?|docx?|pdf|wps|et|ofd)$", re.IGNORECASE)
+
+
+def _annex_name(name: str) -> str:
+    return _NAME_NOISE.sub("", name).rstrip(_NAME_END_PUNCT)
+
+
+def _same_name(listed: str, title: str) -> bool:
+    """The title below 附件N is the name the 附件说明 gives (a title wrapped onto a second line: its first line
+    begins the name; marks of quotation, spaces and a file extension do not count)."""
+    a, b = _annex_name(listed), _annex_name(title)
+    return bool(a) and bool(b) and (a == b or a.startswith(b) or b.startswith(a))
+
+
+@named
+def attachment_format(letter: Letter, ctx, params) -> list:
+    """The 附件说明 (GB/T 9704 7.3.4): no punctuation after a name; several attachments numbered 1., 2. … in
+    order. And the attachments after the letter (7.5) agree with it: as many, numbered alike, each titled as
+    the 附件说明 names it."""
+    att, annexes = letter.attachment, letter.annexes
+    found = []
+
+    def add(span, element, text, expected):
+        found.append(Finding(span, {"element": element, "found": text, "value": text, "expected": expected}))
+
+    items = att.items if att is not None else []
+    for item in items:
+        if item.name[-1] in _NAME_END_PUNCT:
+            add(item.span, "附件说明", item.name,
+                f"的附件名称后不加标点符号：写成“{item.name.rstrip(_NAME_END_PUNCT)}”")
+    if len(items) > 1 and [item.number for item in items] != list(range(1, len(items) + 1)):
+        add(att.span, "附件说明", "；".join(item.name for item in items),
+            "有多个附件，应依次用阿拉伯数字标注顺序号，写成“附件：1.××××”，下一行“2.××××”与上一行附件名称的首字对齐")
+    if not annexes:
+        return found
+    first = annexes[0]
+    if att is None:
+        add(first.span, "附件", first.raw, "附在文后，但正文之下没有附件说明：应在正文下空一行写“附件：1.××××”，列出每个附件的名称")
+        return found
+    if len(annexes) > 1 and any(annex.number is None for annex in annexes):
+        unnumbered = next(annex for annex in annexes if annex.number is None)
+        add(unnumbered.span, "附件", unnumbered.raw, "没有顺序号：有多个附件时，每个附件写“附件1”“附件2”……，与附件说明的顺序号一致")
+    if len(annexes) != len(items):
+        add(att.span, "附件说明", "；".join(item.name for item in items) or att.value,
+            f"列了{len(items)}个附件，正文之后附了{len(annexes)}个（第{first.span.line}行起）：附件说明和附件应一一对应")
+        return found
+    for item, annex in zip(items, annexes):
+        if annex.value and not _same_name(item.name, annex.value):
+            add(annex.span, "附件标题", annex.value,
+                f"（第{annex.span.line}行{annex.raw}）与附件说明中的“{item.name}”不一致：附件顺序号和标题应与附件说明的表述一致")
+        elif item.number is not None and annex.number is not None and item.number != annex.number:
+            add(annex.span, "附件", annex.raw, f"的顺序号与附件说明中“{item.name}”的顺序号{item.number}不一致")
+    return found

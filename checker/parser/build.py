@@ -178,6 +178,7 @@ class _Builder:
         self.phones: list = []
         self.title_tokens: list[LineToken] = []
         self.footer_fields: list[Element] = []
+        self.annexes: list = []
         # values a form-style footer gives (承办单位 → 署名 …): they fill their element at the end, when the
         # letter does not give it in its own place
         self.field_values: list[tuple[str, Element]] = []
@@ -261,6 +262,9 @@ class _Builder:
             self.headings.append(E.heading(token))
             self.paragraphs.append(E.joined(token.lines, token.level))
             return
+        if rule == "annex_text":
+            self._annex_text(token)
+            return
         first_line = token[0].first.number if rule == "title" else token.first.number
         placed = "footer_fields" if rule == "contact" and token.notes.get("form") else rule
         self.layout.append(LayoutEntry.trusted(element=placed, line=first_line, zone=zone))
@@ -308,7 +312,15 @@ class _Builder:
         self._set("salutation", E.salutation(token), token)
 
     def _attachment(self, token):
-        self._set("attachment", E.element(token.first, token.match.group("value").strip()), token)
+        self._set("attachment", E.attachment(token), token)
+
+    def _annex(self, token):
+        self.annexes.append(E.annex(token))
+
+    def _annex_text(self, token):
+        """An attachment's title (its first line) and content: only the title is kept."""
+        if self.annexes and not self.annexes[-1].value:
+            self.annexes[-1].value = E.squeeze(token.first.text)
 
     def _signature_organ(self, token):
         organ = E.squeeze(token.first.text)
@@ -375,6 +387,7 @@ class _Builder:
             contact_lines=self.contact_lines,
             footer_fields=self.footer_fields,
             contact_phone=phones,
+            annexes=self.annexes,
             layout=self.layout,
             artifacts=sorted(artifacts, key=lambda a: (a.span.line, a.span.column)),
         )
@@ -408,6 +421,7 @@ TERMINAL_ELEMENT = {
     "PARA": "paragraph", "HEADING": "heading", "ATTACH": "attachment", "ORGAN": "signature_organ", "SEAL": "seal",
     "DATE": "date", "CONTACT": "contact", "CC": "cc", "PRINT": "printed", "NO_BODY": "no_body_marker",
     "NOTE_DISCLOSURE": "disclosure", "DOCTYPE": "doctype", "REPEATED_TITLE": "repeated_title",
+    "ANNEX": "annex", "ANNEX_TEXT": "annex_text",
 }
 # A misplaced token still fills its element when the element is otherwise absent, except where the text
 # itself is what is out of place (a stray paragraph, a lone title line).

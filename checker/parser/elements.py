@@ -12,6 +12,9 @@ from dataclasses import dataclass, field
 from . import patterns as P
 from .lexer import LineToken
 from ..model import (
+    Annex,
+    Attachment,
+    AttachmentItem,
     CcList,
     DateElement,
     Disclosure,
@@ -406,6 +409,47 @@ def contact(token: LineToken) -> FieldLine:
                 result.date = date_from_match(line, m)
                 result.date.placement = "labelled-field"
     return result
+
+
+def attachment(token: LineToken) -> Attachment:
+    """附件说明 over its lines: each numbered item (1.×× on the first line, 2.×× below; or 附件1：×× lines) is
+    an item, an unnumbered line below an item is its wrapped name."""
+    first = token.first
+    m = token.match
+    items: list[AttachmentItem] = []
+    for line in token.lines:
+        text = line.text
+        labelled = P.ATTACHMENT.match(text)
+        start = labelled.start("value") if labelled else 0
+        label_number = labelled.group("num") if labelled else ""
+        item = P.ATTACHMENT_ITEM.match(text[start:])  # (^ anchors at the string's start, not at a pos)
+        if item:
+            number, name_start = int(item.group("num").translate(P.FULLWIDTH_DIGITS)), start + item.start("name")
+        else:
+            number, name_start = (int(label_number) if label_number else None), start
+        name = text[name_start:].strip()
+        if not name:
+            continue
+        if item or labelled or not items:
+            items.append(AttachmentItem.trusted(number=number, name=name, span=line.span(name_start, len(text))))
+        else:  # the name wrapped onto this line
+            last = items[-1]
+            items[-1] = AttachmentItem.trusted(number=last.number, name=last.name + name, span=Span.trusted(
+                line=last.span.line, column=last.span.column, end_line=line.number, end_column=line.column(len(text) - 1) + 1))
+    line, span, raw = _whole(token)
+    if len(token.lines) > 1:
+        last = token.lines[-1]
+        span = Span.trusted(line=span.line, column=span.column, end_line=last.number, end_column=last.column(len(last.text) - 1) + 1)
+        raw = _raw_lines(token.lines)
+    return Attachment.trusted(value=m.group("value").strip(), raw=raw, span=span, items=items)
+
+
+def annex(token: LineToken) -> Annex:
+    """The heading line of an attachment after the letter (附件1); its title is filled in by the builder."""
+    line, span, raw = _whole(token)
+    m = P.ANNEX_HEADING.match(line.text)
+    number = m.group("num") if m else ""
+    return Annex.trusted(value="", raw=raw, span=span, number=int(number.translate(P.FULLWIDTH_DIGITS)) if number else None)
 
 
 def phone_list(phones: list[tuple[str, Span]], lines: dict[int, Line]) -> ListElement | None:

@@ -722,6 +722,10 @@ def merge(tokens: list[LineToken], artifacts: list[Artifact]) -> list[LineToken]
             prev.lines.extend(token.lines)
             whole.add(token.text)
             continue
+        if prev is not None and prev.kind == "ATTACH" and _attachment_continues(prev, token):
+            prev.lines.extend(token.lines)  # 附件：1.×× / 2.××: the items below the first, or a wrapped name
+            whole.add(token.text)
+            continue
         if prev is not None and token.kind == "STRAY" and prev.kind == "STRAY":  # a row of them: one finding
             prev.lines.extend(token.lines)
             whole.add(token.text)
@@ -732,9 +736,52 @@ def merge(tokens: list[LineToken], artifacts: list[Artifact]) -> list[LineToken]
     return out
 
 
+def _attachment_continues(prev: LineToken, token: LineToken) -> bool:
+    """A line below the 附件说明 that is one of its items: a numbered item (2.××, at most one blank line
+    above it), another 附件2：×× line, or a wrapped name (unnumbered, directly below)."""
+    if token.kind == "ATTACH":
+        return token.first.blank_before <= 1
+    if token.kind not in ("PARA", "HEADING") or len(token.lines) > 1 or len(token.text) >= 80:
+        return False
+    if P.ATTACHMENT_ITEM.match(token.text):
+        return token.first.blank_before <= 1
+    return not token.first.blank_before and "。" not in token.text[:-1]
+
+
+def mark_annexes(tokens: list[LineToken]) -> list[LineToken]:
+    """The attachments printed after the letter (GB/T 9704 7.5): from a line 附件1 (附件 and its number alone)
+    below the date, its title and content run to the next such line or to the 版记 (抄送, 印发): the heading
+    is an ANNEX, the rest one ANNEX_TEXT token (an attachment's text is no part of the letter to judge)."""
+    signoff = next((i for i in range(len(tokens) - 1, -1, -1) if tokens[i].kind in ("DATE", "ORGAN", "SEAL")), None)
+    if signoff is None:
+        return tokens
+    out = tokens[:signoff + 1]
+    content: LineToken | None = None
+    in_annex = False
+    for token in tokens[signoff + 1:]:
+        text = token.text
+        if token.kind in ("PARA", "HEADING", "ATTACH") and len(text) <= 10 and P.ANNEX_HEADING.match(text):
+            token.kind = "ANNEX"
+            out.append(token)
+            in_annex, content = True, None
+            continue
+        if in_annex and token.kind not in ("CC", "PRINT"):
+            if content is None:
+                content = LineToken("ANNEX_TEXT", list(token.lines))
+                out.append(content)
+            else:
+                content.lines.extend(token.lines)
+            continue
+        in_annex = False
+        out.append(token)
+    return out
+
+
 def lex(lines: list[Line], artifacts: list[Artifact]) -> list[LineToken]:
     tokens = [classify(line) for line in lines]
     assign_zones(tokens)
     tokens = merge(tokens, artifacts)
+    if any(t.first.text[0] == "附" for t in tokens):  # only a letter with a line starting 附 has attachments
+        tokens = mark_annexes(tokens)
     mark_field_lines(tokens)
     return tokens

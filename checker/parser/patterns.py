@@ -148,7 +148,11 @@ OPENING = re.compile(r"(?:[您你贵]|各位(?:代表|委员)|诸位|等\s*+[0-9
 OPENING_REPLY = re.compile(r"(?:收悉|已交|交由|交我|转来|转交|研究办理|答复如下|如下答复|作如下答复|答复如下|现答复)")
 OPENING_ANSWER = re.compile(r"答复如下|如下答复|作如下答复|答复如下|现答复")
 CLOSING_THANKS = re.compile(r"感谢(?:(?!感谢).){0,60}?(?:关心|支持|关注|监督|理解|厚爱)|欢迎.{0,12}?继续.{0,10}?(?:提出|意见|建议)")
-ATTACHMENT = re.compile(r"^附\s*+件\s*+\d*+\s*+[:：]\s*+(?P<value>.*)$")
+ATTACHMENT = re.compile(r"^附\s*+件\s*+(?P<num>\d*+)\s*+[:：]\s*+(?P<value>.*)$")
+# one item of the 附件说明 (GB/T 9704 7.3.4): 1.名称 / 2、名称 (numbered), or a name alone
+ATTACHMENT_ITEM = re.compile(r"^(?P<num>[0-9０-９]{1,2})\s*+(?:[.．、,，]|\s)\s*+(?P<name>\S.*)$")
+# an attachment's own heading after the letter (GB/T 9704 7.5): 附件 and its number alone on a line
+ANNEX_HEADING = re.compile(r"^附\s*+件\s*+(?P<num>[0-9０-９]{0,2})\s*+[:：]?$")
 TERMINAL_PUNCT = "。！？!?；;：:…"
 CLOSING_BRACKETS = "”’」』）)】》\"'"
 

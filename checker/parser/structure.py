@@ -26,7 +26,7 @@ ELEMENT_NAMES = {
     "DOC_NUMBER": "发文字号", "SIGNER": "签发人", "TITLE": "标题", "SALUTATION": "主送（称呼）",
     "PARA": "正文段落", "HEADING": "正文标题", "ATTACH": "附件说明", "ORGAN": "发文机关署名", "SEAL": "印章",
     "DATE": "成文日期", "CONTACT": "联系人/联系电话", "CC": "抄送", "PRINT": "印发机关和印发日期",
-    "NO_BODY": "“此页无正文”", "NOTE_DISCLOSURE": "公开属性",
+    "NO_BODY": "“此页无正文”", "NOTE_DISCLOSURE": "公开属性", "ANNEX": "附件", "ANNEX_TEXT": "附件内容",
 }
 FIELD_TO_ELEMENT = {
     "grade": "办理结果", "disclosure": "公开属性", "secrecy": "密级", "urgency": "紧急程度", "copy_number": "份号",
@@ -44,6 +44,7 @@ WHERE_IT_BELONGS = {
     "HEADING": "正文之中", "PARA": "正文之中（署名和成文日期之前）", "ATTACH": "正文之后、署名之前",
     "ORGAN": "成文日期之上", "SEAL": "署名和成文日期处", "DATE": "署名之下", "CONTACT": "成文日期之下、抄送之上",
     "CC": "版记（成文日期之后）", "PRINT": "版记末行", "NO_BODY": "（不应出现）",
+    "ANNEX": "成文日期和附注之后、版记之前", "ANNEX_TEXT": "成文日期和附注之后、版记之前",
 }
 
 
