@@ -198,11 +198,21 @@ class Salutation(Element):
 
 
 class Session(Element):
-    """会议届次: value is the phrase as written without spaces (市政协七届五次会议)."""
+    """会议届次: value is the phrase as written without spaces (市政协七届五次会议). ``national`` (derived
+    from the value) tells a session of 全国人大 or 全国政协 from a regional one with the same numbers."""
 
     body: Optional[Literal["人大", "政协"]]
     term: Optional[int]
     meeting: Optional[int]
+
+    @property
+    def national(self) -> bool:
+        """十四届全国人大二次会议, 第十四届全国人民代表大会…, 全国政协…, 政协第十四届全国委员会…: the value names
+        the national body itself (a 全国 elsewhere, as in 全国文明城市, does not make a session national)."""
+        return any(name in self.value for name in _NATIONAL_BODIES)
+
+
+_NATIONAL_BODIES = ("全国人大", "全国人民代表大会", "全国政协", "全国委员会")
 
 
 class DateElement(Element):

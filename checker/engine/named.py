@@ -170,11 +170,14 @@ def date_valid(letter: Letter, ctx, params) -> list:
 @named
 def date_vs_session_year(letter: Letter, ctx, params) -> list:
     """The reply cannot predate the session that received the proposal; a reply more than a year after
-    it is late (info). Needs the session's year from the profile's ``session_years`` table."""
+    it is late (info). Needs the session's year from the profile's ``session_years`` table: a national
+    session (全国人大, 全国政协) under the key "全国人大14届2次", a region's under "人大14届2次", so that the
+    years of the national sessions never judge a 市人大 十四届 letter."""
     session, date = letter.session, letter.date
     if session is None or date is None or date.year is None or session.term is None or session.meeting is None:
         return []
-    key = f"{session.body or ''}{session.term}届{session.meeting}次"
+    body = session.body or ("政协" if "全国委员会" in session.value else "")  # 第十四届全国委员会: the CPPCC's
+    key = f"{'全国' if session.national else ''}{body}{session.term}届{session.meeting}次"
     year = ctx.profile.session_years.get(key)
     if year is None:
         return []
