@@ -165,10 +165,13 @@ class Grade(Element):
 
 
 class Disclosure(Element):
-    """公开属性: value is the text after the label (主动公开 …), without brackets."""
+    """公开属性: value is the text after the label (主动公开 …), without brackets. For 依申请公开 and 不予公开
+    the reason written with it (不予公开（理由：涉及个人隐私）, 依申请公开，理由：…) is cut off the value into
+    ``reason`` (the words of the reason, without 理由： and the brackets); None when none is written."""
 
     label: Optional[str]
     bracketed: bool
+    reason: Optional[str] = None
 
 
 Addressee = Literal["person", "organisation", "unit", "placeholder", "greeting"]
