@@ -11,7 +11,7 @@ import re
 from typing import Any, Callable, Iterable, Optional
 
 from ..model import Element, Letter, Paragraph, Span
-from ..parser.patterns import HAN, ORGAN_SUFFIX, Quoted
+from ..parser.patterns import ORGAN_SUFFIX, Quoted
 from ..parser.structure import missing_anchor
 from . import schema as S
 from .context import CheckFn, Context, Finding, body_span, joined_body
@@ -312,7 +312,7 @@ _ORGAN_NOISE = re.compile(r"中华人民共和国|[和与\s\u3000]")
 _ORGAN_SEPARATORS = re.compile(r"[、，,；;]")
 # the last word of a name and the way it is shortened (发展和改革委员会 → 发改委, 政府办公室 → 政府办)
 _ORGAN_ENDINGS = (("委员会", "委"), ("办公室", "办"), ("办公厅", "办"))
-_ORGAN_NAME = re.compile(rf"[{HAN}（）()·]{{4,60}}?(?:{ORGAN_SUFFIX})")
+_ORGAN_ENDS = tuple(ORGAN_SUFFIX.split("|"))  # a name of five characters or more ending so is an organ's
 
 
 def _organ_key(name: str) -> str:
@@ -358,7 +358,7 @@ def _same_organ(a: str, b: str) -> bool:
         at = joint.find(one)
         if at >= 0:
             others = joint[:at] + joint[at + len(one):]
-            return _ORGAN_NAME.fullmatch(others) is not None
+            return len(others) >= 5 and others.endswith(_ORGAN_ENDS)
     return False
 
 
