@@ -77,7 +77,7 @@ _RUN_OPTIONS = [
     click.option("--select", multiple=True, help="只启用这些规则（代码、代码前缀如 RL1、规则名，逗号分隔；ALL 为全部）。"),
     click.option("--extend-select", multiple=True, help="在配置之外再启用这些规则。"),
     click.option("--ignore", multiple=True, help="停用这些规则（代码、前缀或规则名）。"),
-    click.option("--profile", help="地区档案：national、four-grade，或档案文件路径。"),
+    click.option("--profile", help="地区档案：three-grade（默认，A–C 三类；旧名 national 仍可用）、four-grade（A–D 四类），或档案文件路径。"),
     click.option("--fail-on", type=click.Choice(["error", "warning", "info"]), default=None,
                  help="达到这一级别的问题使退出码为 1（默认取配置，未配置为 warning）。"),
     click.option("--assigned-date", help="交办日期 YYYY-MM-DD，用于检查答复期限（reply-deadline）。"),

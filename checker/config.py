@@ -1,7 +1,7 @@
 """Stage 5, filters: settings from ``replylint.toml`` or ``[tool.replylint]`` in ``pyproject.toml`` (found by
 walking up from the checked file), overridden by command-line flags.
 
-    profile = "national"            # a shipped profile (national, four-grade) or a path to a profile file
+    profile = "three-grade"         # a shipped profile (three-grade, four-grade) or a path to a profile file
     select = ["ALL"]                # codes, code prefixes (RL1, RL60) or rule names
     extend-select = []
     ignore = ["signer-position"]

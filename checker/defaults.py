@@ -4,7 +4,7 @@ and the error a wrong setting raises. Shared by ``config`` (finding and merging 
 
 from __future__ import annotations
 
-DEFAULT_PROFILE = "national"
+DEFAULT_PROFILE = "three-grade"  # its old name "national" is an alias (profile.PROFILE_ALIASES)
 DEFAULT_FAIL_ON = "warning"
 SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
 

@@ -165,10 +165,13 @@ class Grade(Element):
 
 
 class Disclosure(Element):
-    """公开属性: value is the text after the label (主动公开 …), without brackets."""
+    """公开属性: value is the text after the label (主动公开 …), without brackets. For 依申请公开 and 不予公开
+    the reason written with it (不予公开（理由：涉及个人隐私）, 依申请公开，理由：…) is cut off the value into
+    ``reason`` (the words of the reason, without 理由： and the brackets); None when none is written."""
 
     label: Optional[str]
     bracketed: bool
+    reason: Optional[str] = None
 
 
 Addressee = Literal["person", "organisation", "unit", "placeholder", "greeting"]
@@ -198,11 +201,21 @@ class Salutation(Element):
 
 
 class Session(Element):
-    """会议届次: value is the phrase as written without spaces (市政协七届五次会议)."""
+    """会议届次: value is the phrase as written without spaces (市政协七届五次会议). ``national`` (derived
+    from the value) tells a session of 全国人大 or 全国政协 from a regional one with the same numbers."""
 
     body: Optional[Literal["人大", "政协"]]
     term: Optional[int]
     meeting: Optional[int]
+
+    @property
+    def national(self) -> bool:
+        """十四届全国人大二次会议, 第十四届全国人民代表大会…, 全国政协…, 政协第十四届全国委员会…: the value names
+        the national body itself (a 全国 elsewhere, as in 全国文明城市, does not make a session national)."""
+        return any(name in self.value for name in _NATIONAL_BODIES)
+
+
+_NATIONAL_BODIES = ("全国人大", "全国人民代表大会", "全国政协", "全国委员会")
 
 
 class DateElement(Element):

@@ -29,7 +29,7 @@ from hostile import CHILD_ENV, run_cli
 ROOT = Path(__file__).resolve().parent.parent
 LETTER = ROOT / "examples" / "defective" / "npc-doc-number-and-date.txt"  # RL107 and RL404 (errors), RL109
 COMPLIANT = ROOT / "examples" / "npc-compliant.txt"
-NATIONAL = ROOT / "rules" / "profiles" / "national.toml"
+NATIONAL = ROOT / "rules" / "profiles" / "three-grade.toml"  # the default profile (old name: national)
 FORMATS = ("full", "concise", "json", "json-lines", "sarif", "github", "junit")
 BAD_NAME = os.fsdecode(b"\xb0\xb8\xbe\xed.txt")  # 案卷.txt in GBK, as unzipped on Linux
 SHOWN = r"\xb0\xb8\xbe\xed.txt"  # how every output must name it

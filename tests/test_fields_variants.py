@@ -466,7 +466,7 @@ def test_jijian_is_an_urgency_mark_not_the_title():
     result = check(text)
     assert (result.letter.urgency.value, result.letter.urgency.span.line) == ("急件", 8)
     assert result.letter.title.value == TITLE
-    assert findings(result) == set()  # no rule checks the 紧急程度's value yet
+    assert findings(result) == {("urgency-value", 8)}  # 急件 is not 特急/加急: that one finding, nothing else
 
 
 @pytest.mark.parametrize("header_line", ["（请于6月底前反馈）", "请各单位注意办理时限"])

@@ -11,7 +11,7 @@ import re
 from typing import Any, Callable, Iterable, Optional
 
 from ..model import Element, Letter, Paragraph, Span
-from ..parser.patterns import FULLWIDTH_DIGITS, Quoted
+from ..parser.patterns import FULLWIDTH_DIGITS, ORGAN_SUFFIX, Quoted
 from ..parser.structure import missing_anchor
 from . import schema as S
 from .context import CheckFn, Context, Finding, body_span, joined_body
@@ -305,8 +305,61 @@ def compile_repeated(check: S.RepeatedCheck) -> CheckFn:
 
 # ---- compare ------------------------------------------------------------------------------------------------
 
+# What an organ's name may be written with or without (GB/T 9704-2012 7.2.4, 7.3.5: the full name or the
+# 规范化简称): 中华人民共和国 before a ministry, 文件 after the 版头, 和/与 inside (住房和城乡建设部, 住房城乡建设部),
+# and the spaces and separators of a joint 版头 or 署名
+_ORGAN_NOISE = re.compile(r"中华人民共和国|[和与\s\u3000]")
+_ORGAN_SEPARATORS = re.compile(r"[、，,；;]")
+# the last word of a name and the way it is shortened (发展和改革委员会 → 发改委, 政府办公室 → 政府办)
+_ORGAN_ENDINGS = (("委员会", "委"), ("办公室", "办"), ("办公厅", "办"))
+_ORGAN_ENDS = tuple(ORGAN_SUFFIX.split("|"))  # a name of five characters or more ending so is an organ's
+
+
+def _organ_key(name: str) -> str:
+    key = _ORGAN_NOISE.sub("", name).removesuffix("文件")
+    for full, short in _ORGAN_ENDINGS:
+        if key.endswith(full):
+            return key[: -len(full)] + short
+    return key
+
+
+def _abbreviates(short: str, full: str) -> bool:
+    """``short`` is ``full`` or a 规范化简称 of it: its characters in the same order (青川市住建局 of
+    青川市住房城乡建设局, 住建部 of 住房城乡建设部), ending in the same word (the 市政府 of 市政府办公室 is
+    another organ)."""
+    if short == full:
+        return True
+    if len(short) < 2 or len(short) > len(full) or short[-1] != full[-1]:
+        return False
+    rest = iter(full)
+    return all(ch in rest for ch in short)
+
+
+def _one_organ(a: str, b: str) -> bool:
+    return _abbreviates(a, b) or _abbreviates(b, a)
+
+
 def _same_organ(a: str, b: str) -> bool:
-    return a.removesuffix("文件").replace(" ", "") == b.removesuffix("文件").replace(" ", "")
+    """The 发文机关标志 and the 署名 name the same organ, or the same organs of a joint letter: each organ of
+    the side naming fewer is one of the other side's (a joint 版头 may name the lead organ only), or the two
+    sides name the same organs run together (青川市住房和城乡建设局 青川市交通运输局 文件 against a 署名 on
+    two lines), or the side naming one organ is one of the organs the other runs together."""
+    left = [k for k in (_organ_key(x) for x in _ORGAN_SEPARATORS.split(a)) if k]
+    right = [k for k in (_organ_key(x) for x in _ORGAN_SEPARATORS.split(b)) if k]
+    if not left or not right:
+        return True
+    if "".join(left) == "".join(right):
+        return True
+    fewer, more = (left, right) if len(left) <= len(right) else (right, left)
+    if all(any(_one_organ(x, y) for y in more) for x in fewer):
+        return True
+    if len(fewer) == 1 and len(more) == 1:  # one name holding two organs run together, the other one of them
+        one, joint = sorted((fewer[0], more[0]), key=len)
+        at = joint.find(one)
+        if at >= 0:
+            others = joint[:at] + joint[at + len(one):]
+            return len(others) >= 5 and others.endswith(_ORGAN_ENDS)
+    return False
 
 
 def compile_compare(check: S.CompareCheck) -> CheckFn:

@@ -34,6 +34,31 @@ def compile_python(check: S.PythonCheck):
     return run
 
 
+# ---- 版头 ------------------------------------------------------------------------------------------------------
+
+# 办理结果：A, A类, （A类）, or 甲乙丙丁 in place of the letter (乙类). The words of a grade after its letter
+# (办理结果：B类（正在解决）) are valid (grade-invalid-value reads the letter) but not the plain form: info
+_GRADE_FORM = re.compile(
+    r"^(?:(?:办理结果|答复类别|办复类别|办理类别|办理结果类别)：(?P<labelled>[A-D甲乙丙丁])类?"
+    r"|(?P<suffixed>[A-D甲乙丙丁])类|（(?P<bracketed>[A-D甲乙丙丁])类）)$"
+)
+_CN_GRADE = frozenset("甲乙丙丁")
+
+
+@named
+def grade_label_format(letter: Letter, ctx, params) -> list:
+    """The 办理结果 in one of its standard forms. 甲乙丙丁 are standard in a profile that writes its grades so
+    (``cn_grades``: its ``grades`` list 甲乙丙丁), elsewhere a letter is the clearer form."""
+    grade = letter.grade
+    if grade is None:
+        return []
+    m = _GRADE_FORM.match(grade.raw)
+    written = m and (m.group("labelled") or m.group("suffixed") or m.group("bracketed"))
+    if written and (written not in _CN_GRADE or getattr(ctx.profile, "cn_grades", False)):
+        return []
+    return [Finding(grade.span, {"value": grade.value, "raw": grade.raw, "found": grade.raw}, element=grade)]
+
+
 # ---- 类型一致 ------------------------------------------------------------------------------------------------
 
 @named
@@ -171,11 +196,14 @@ def date_valid(letter: Letter, ctx, params) -> list:
 @named
 def date_vs_session_year(letter: Letter, ctx, params) -> list:
     """The reply cannot predate the session that received the proposal; a reply more than a year after
-    it is late (info). Needs the session's year from the profile's ``session_years`` table."""
+    it is late (info). Needs the session's year from the profile's ``session_years`` table: a national
+    session (全国人大, 全国政协) under the key "全国人大14届2次", a region's under "人大14届2次", so that the
+    years of the national sessions never judge a 市人大 十四届 letter."""
     session, date = letter.session, letter.date
     if session is None or date is None or date.year is None or session.term is None or session.meeting is None:
         return []
-    key = f"{session.body or ''}{session.term}届{session.meeting}次"
+    body = session.body or ("政协" if "全国委员会" in session.value else "")  # 第十四届全国委员会: the CPPCC's
+    key = f"{'全国' if session.national else ''}{body}{session.term}届{session.meeting}次"
     year = ctx.profile.session_years.get(key)
     if year is None:
         return []

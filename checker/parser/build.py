@@ -287,6 +287,12 @@ class _Builder:
             organ = E.element(token.first, E.squeeze(token.first.text))
         else:
             organ = E.organ_mark(token)
+        mark = self.fields.get("organ_mark")
+        if mark is not None and mark.span.end_line + 1 == token.first.number:
+            # a joint 版头 names each organ on a line of its own, one under the other (GB/T 9704-2012 7.2.4):
+            # one 发文机关标志 naming them all, at its first line, as a joint 署名 is
+            mark.value += "、" + organ.value
+            return
         self._set("organ_mark", organ, token)
 
     def _doc_number(self, token):
@@ -410,7 +416,13 @@ def _simple_field(name: str):
     return build
 
 
-_Builder._urgency = _simple_field("urgency")
+def _urgency(self, token):  # letter-spaced as printed (特  急): the value without the spaces
+    element = E.simple(token)
+    element.value = E.squeeze(element.value)
+    self._set("urgency", element, token)
+
+
+_Builder._urgency = _urgency
 _Builder._copy_number = _simple_field("copy_number")
 
 # The element each terminal of grammar/letter.lark stands for.

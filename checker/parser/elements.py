@@ -144,6 +144,11 @@ def _grade_letter(m: re.Match) -> str:
 _FULLWIDTH_LATIN = str.maketrans("ＡＢＣＤＥＦａｂｃｄｅｆ", "ABCDEFabcdef")
 
 
+# 依申请公开 / 不予公开 and what is written after them on the line: their reason
+_WITH_REASON = re.compile(r"(?P<value>依申请公开|不予公开)(?P<rest>.+)", re.S)
+_REASON_EDGES = " \t\u3000（()）【】[]，,；;：:、。."
+
+
 def disclosure(token: LineToken) -> Disclosure:
     m = token.match
     line, span, raw = _whole(token)
@@ -153,7 +158,15 @@ def disclosure(token: LineToken) -> Disclosure:
     groups = m.re.groupindex
     label = m.group("label") if "label" in groups else None
     bracketed = "open" in groups and bool(m.group("open")) or line.text[0] in "（("
-    return Disclosure.trusted(value=value, raw=raw, span=span, label=label, bracketed=bracketed)
+    reason = None
+    with_reason = _WITH_REASON.fullmatch(value)
+    if with_reason:  # 不予公开（理由：涉及个人隐私）: the value, and its reason apart
+        value = with_reason.group("value")
+        words = with_reason.group("rest").strip(_REASON_EDGES)
+        if words.startswith("理由"):
+            words = words[2:].strip(_REASON_EDGES)
+        reason = words or None
+    return Disclosure.trusted(value=value, raw=raw, span=span, label=label, bracketed=bracketed, reason=reason)
 
 
 def simple(token: LineToken) -> Element:

@@ -210,7 +210,7 @@ def _year_date(text: str, n: int) -> LineToken | None:  # 年 first: a date line
 
 
 def _disclosure_line(text: str, n: int) -> LineToken | None:
-    if n >= 40:
+    if n >= 100:  # 公开属性：不予公开（理由：……） carries its reason
         return None
     return _try("DISCLOSURE", P.DISCLOSURE_LABELLED, text) or _try("DISCLOSURE", P.DISCLOSURE_BARE, text)
 
@@ -243,7 +243,7 @@ def _first_char_tests() -> dict[str, tuple]:
     tests: dict[str, list] = {}
     for chars, test in (
         ("抄", _cc_line), ("签", _signer_line), ("办答落结类", _labelled_grade), (P.CN_GRADE_LETTERS, _grade_word),
-        ("年", _year_date), ("信公主依不全摘", _disclosure_line), ("绝机秘特加平急", _secrecy_line),
+        ("年", _year_date), ("信公主依不全摘", _disclosure_line), ("绝机秘特加平急紧", _secrecy_line),
         (_FIELD_LABEL_FIRST, _contact_line), ("附", _attachment_line), ("此", _no_body_line),
         ("一二三四五六七八九十", _heading_or_date),
     ):

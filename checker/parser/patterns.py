@@ -40,16 +40,20 @@ GRADE_LINE = re.compile(rf"^{_GRADE_CORE}$")
 # a grade glued after another element on its line (华川交复〔2023〕7号(B类), 签发人：周立新 (A类)); matched at
 # the position where it starts, which is never white space
 GRADE_PART = re.compile(rf"(?=[（(【\[A-DＡ-Ｄ甲乙丙丁]){_GRADE_CORE}")
+# the value may carry its reason: 不予公开（理由：涉及个人隐私）, 依申请公开，理由：…; the words run up to the first
+# bracket, the reason in brackets after them (elements.disclosure cuts the two apart)
 DISCLOSURE_LABELLED = re.compile(
-    r"^[（(]?(?P<label>(?:信息)?公开(?:属性|方式|选项|范围|类型)|信息公开选项)\s*+[:：]?\s*+(?P<value>[^）)]{1,30})[）)]?$"
+    r"^[（(]?(?P<label>(?:信息)?公开(?:属性|方式|选项|范围|类型)|信息公开选项)\s*+[:：]?\s*+"
+    r"(?P<value>[^（(）)]{1,60}(?:[（(][^（(）)]{1,60}[）)])?|[^（(）)]{1,30}[（(][^（(）)]{0,30})[）)]?$"
 )
 DISCLOSURE_BRACKETED = re.compile(
     r"^(?P<open>[（(【\[])\s*(?P<value>(?:此件)?(?:主动公开|依申请公开|不予公开|公开发布|不公开|全文公开|摘要公开|公开))\s*[）)】\]]$"
 )
 DISCLOSURE_BARE = re.compile(r"^(?P<value>主动公开|依申请公开|不予公开|全文公开|摘要公开)$")
 SECRECY = re.compile(r"^(?P<value>(?:绝密|机密|秘密)(?:\s*★\s*\S{1,8})?)$")
-# 急件: a 紧急程度 in a form GB/T 9704 does not know (特急, 加急), written on real letters all the same
-URGENCY = re.compile(r"^(?P<value>特急|加急|特提|平急|急件)$")
+# 急件, 特急件, 紧急, 急: a 紧急程度 in a form GB/T 9704 does not know (特急, 加急; 特提, 平急 for telegrams),
+# written on real letters all the same (urgency-value reports them); letter-spaced as printed (特  急)
+URGENCY = re.compile(r"^(?P<value>[特加]\s*+急(?:\s*+件)?|特\s*+提|平\s*+急|紧\s*+急(?:\s*+件)?|急(?:\s*+件)?)$")
 COPY_NUMBER = re.compile(r"^(?P<value>\d{6})$")
 
 _OPEN = "〔\\[［【(（﹝〖〘"
@@ -74,6 +78,7 @@ _ORGAN_SUFFIX = (
     "管委会|协会|法院|检察院|党校|银行|医院|指挥部|领导小组|工作组|居委会|村委会"
 )
 ORGAN = re.compile(rf"^(?P<organ>[{HAN}（）()·、\s]{{2,60}}(?:{_ORGAN_SUFFIX}))$")
+ORGAN_SUFFIX = _ORGAN_SUFFIX  # the last words of an organ's name (engine.kinds compares 版头 and 署名 with them)
 
 # ---- 标题, 主送 ----------------------------------------------------------------------------------------
 # 主送 to people: 周立新代表： / 尊敬的周立新、马海燕代表： / 周立新等5位代表： / 何晓芸委员等： / ×××代表： / 尊敬的周立新同志：
