@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from bisect import bisect_right
 from typing import Iterable, Optional
 
 from ..model import Grade, Letter, Paragraph
@@ -55,15 +56,38 @@ def sentences(text: str) -> list[tuple[int, int]]:
     return out
 
 
+REACH = 60  # characters read on either side of a cue: a clause is short, and the reading stays linear
+
+
 def _clause_bounds(text: str, start: int, end: int, lo: int, hi: int) -> tuple[int, int]:
-    """The clause (between commas and sentence marks) around text[start:end], within [lo, hi)."""
-    left = start
-    while left > lo and text[left - 1] not in _CLAUSE_STOP:
+    """The clause (between commas and sentence marks) around text[start:end], within [lo, hi) and at most
+    ``REACH`` characters on either side."""
+    left, floor = start, max(lo, start - REACH)
+    while left > floor and text[left - 1] not in _CLAUSE_STOP:
         left -= 1
-    right = end
-    while right < hi and text[right] not in _CLAUSE_STOP:
+    right, ceiling = end, min(hi, end + REACH)
+    while right < ceiling and text[right] not in _CLAUSE_STOP:
         right += 1
     return left, right
+
+
+class Sentences:
+    """The sentences of one paragraph, found by position in logarithmic time, with a per-sentence memo."""
+
+    __slots__ = ("bounds", "starts", "memo")
+
+    def __init__(self, text: str):
+        self.bounds = sentences(text)
+        self.starts = [b[0] for b in self.bounds]
+        self.memo: dict = {}
+
+    def index(self, offset: int) -> int:
+        return bisect_right(self.starts, offset) - 1
+
+    def remember(self, key, compute):
+        if key not in self.memo:
+            self.memo[key] = compute()
+        return self.memo[key]
 
 
 # a sentence that explains the grades themselves (注：办理结果A类为已经解决…C类为留作参考)
@@ -100,15 +124,15 @@ def _describes_problem(text: str, start: int, end: int, sentence: tuple[int, int
         return True
     if _DESCRIBES_BEFORE.search(text, left, start):
         return True
-    return _MEMBER_REPORT.search(text, lo, start) is not None
+    return _MEMBER_REPORT.search(text, max(lo, start - REACH), start) is not None
 
 
 class Candidate:
-    __slots__ = ("paragraph", "index", "start", "end", "strength", "sentence")
+    __slots__ = ("paragraph", "index", "start", "end", "strength", "sentence", "marks")
 
-    def __init__(self, paragraph: Paragraph, index: int, start: int, end: int, strength: int, sentence):
+    def __init__(self, paragraph: Paragraph, index: int, start: int, end: int, strength: int, sentence, marks):
         self.paragraph, self.index, self.start, self.end = paragraph, index, start, end
-        self.strength, self.sentence = strength, sentence
+        self.strength, self.sentence, self.marks = strength, sentence, marks
 
     @property
     def text(self) -> str:
@@ -133,18 +157,19 @@ def answer_cues(letter: Letter, patterns: list[re.Pattern], skip_sentence=None, 
         if not hits:
             continue
         quoted = Quoted(text)
-        bounds = sentences(text)
+        marks = Sentences(text)
         for rank, m in hits:
             if m.start() in quoted:
                 continue
-            sentence = next(b for b in bounds if b[0] <= m.start() < b[1])
-            if _GRADE_NOTE.search(text, *sentence):
+            at = marks.index(m.start())
+            sentence = marks.bounds[at]
+            if marks.remember(("note", at), lambda: _GRADE_NOTE.search(text, *sentence) is not None):
                 continue
-            if skip_sentence is not None and skip_sentence(text, sentence):
+            if skip_sentence is not None and marks.remember(("skip", at), lambda: skip_sentence(text, sentence)):
                 continue
             if not descriptive_ok and _describes_problem(text, m.start(), m.end(), sentence):
                 continue
-            found.append(Candidate(p, i, m.start(), m.end(), rank, sentence))
+            found.append(Candidate(p, i, m.start(), m.end(), rank, sentence, marks))
     return found
 
 
@@ -175,10 +200,15 @@ def grade_body_consistency(letter: Letter, ctx, params) -> list:
     key = _AGAINST[grade.value]
     solved = cues(params, "solved")
     if key == "against_cd":
-        strong = answer_cues(letter, cues(params, key), skip_sentence=_contrast_skip(params))
+        # the cue ends its clause (…问题已经解决。): a predicate, never part of a description
+        strong = answer_cues(letter, cues(params, key), skip_sentence=_contrast_skip(params), descriptive_ok=True)
     else:
-        strong = answer_cues(letter, cues(params, key),
-                             skip_sentence=lambda text, s: any(pt.search(text, *s) for pt in solved))
+        markers = cues(params, "answer_markers")
+
+        def skip(text, s):
+            # said of something solved, or of something that is not the item or the unit's answer (住户…意识尚未形成)
+            return any(pt.search(text, *s) for pt in solved) or (markers and not any(pt.search(text, *s) for pt in markers))
+        strong = answer_cues(letter, cues(params, key), skip_sentence=skip)
     if strong:
         best = min(strong, key=Candidate.key)
         return [_grade_finding(best, grade, params.get("strong_severity", "warning"))]
@@ -220,13 +250,17 @@ def refusal_without_reason(letter: Letter, ctx, params) -> list:
     reasons = cues(params, "reasons")
     window = int(params.get("window", 1))
     body = [i for i, p in enumerate(letter.paragraphs) if p.heading_level is None]
+    position_of = {index: position for position, index in enumerate(body)}
     refusals = answer_cues(letter, cues(params, "refusals"))
     found = []
+    seen = set()
     for c in sorted(refusals, key=lambda c: (c.index, c.start)):
-        if found and found[-1][0] == c.index:
-            continue  # one finding per paragraph
-        position = body.index(c.index)
-        nearby = [letter.paragraphs[j] for j in body[max(0, position - window):position + 1]]
+        if c.index in seen:
+            continue  # one finding per paragraph, its reasons looked for once
+        seen.add(c.index)
+        position = position_of.get(c.index, len(body))  # a heading with a refusal: the paragraphs before it
+        nearby = [letter.paragraphs[j] for j in body[max(0, position - window):position]]
+        nearby.append(c.paragraph)
         if any(pt.search(p.text) for p in nearby for pt in reasons):
             continue
         found.append((c.index, Finding(c.paragraph.span_of(c.start, c.end), {"found": c.text, "value": c.text})))
@@ -313,7 +347,7 @@ def body_date_after_written(letter: Letter, ctx, params) -> list:
         if "日" not in text:
             continue
         quoted = None
-        bounds = None
+        marks = None
         for m in _BODY_DATE.finditer(text):
             day = _date_of(m)
             if day is None or day <= limit:
@@ -321,14 +355,16 @@ def body_date_after_written(letter: Letter, ctx, params) -> list:
             quoted = quoted or Quoted(text)
             if m.start() in quoted:
                 continue
-            bounds = bounds or sentences(text)
-            lo, hi = next(b for b in bounds if b[0] <= m.start() < b[1])
-            if any(pt.search(text, lo, hi) for pt in future):
+            marks = marks or Sentences(text)
+            at = marks.index(m.start())
+            lo, hi = marks.bounds[at]
+            if marks.remember(at, lambda: any(pt.search(text, lo, hi) for pt in future)):
                 continue
             left, right = _clause_bounds(text, m.start(), m.end(), lo, hi)
             opens_clause = not text[left:m.start()].strip(" \u3000于在")
+            # a past marker in the clause after the date
             if not (opens_clause and right < hi and text[right] in "，,") and not any(
-                    pt.search(text, m.end(), hi) for pt in past):
+                    pt.search(text, m.end(), right) for pt in past):
                 continue
             found.append(Finding(p.span_of(m.start(), m.end()),
                                  {"found": m.group(0), "value": m.group(0), "expected": written.raw,
@@ -346,9 +382,13 @@ def deflection(letter: Letter, ctx, params) -> list:
     handled = cues(params, "handled")
     found = []
     for c in answer_cues(letter, cues(params, "phrases"), descriptive_ok=True):
-        if any(pt.search(c.paragraph.text) for pt in handled):
-            continue
         if found and found[-1][0] == c.index:
+            continue
+        text, marks = c.paragraph.text, c.marks
+        at = marks.index(c.start)
+        lo, hi = c.sentence[0], marks.bounds[min(len(marks.bounds) - 1, at + 1)][1]
+        # in its sentence or the next one
+        if marks.remember(("handled", at), lambda: any(pt.search(text, lo, hi) for pt in handled)):
             continue
         found.append((c.index, Finding(c.paragraph.span_of(c.start, c.end), {"found": c.text, "value": c.text})))
     return [f for _, f in found]
