@@ -65,6 +65,7 @@ def npc(outcome: str, grade: str = "A", **more) -> str:
     "相关小区停车难问题已基本解决。下一步，我局将继续巩固整治成效。",  # weak cue after 已基本解决
     "您提出的事项均已落实。目前，低层住户意见不一、资金筹集困难以及其他一些问题已经解决。",  # 困难以及 is not 难以
     "住户花钱买服务的意识尚未形成，相关工作已基本完成。",  # not about the item nor the unit's answer
+    "改造完成以来，截至目前尚未发生安全事故，您提出的事项均已落实。",  # 尚未发生: a good outcome
 ])
 def test_grade_a_is_not_contradicted_by_a_description_of_the_problem(outcome):
     assert found(npc(outcome), "grade-body-consistency") == []
@@ -98,6 +99,7 @@ def test_a_weak_cue_is_info_only_when_the_body_never_says_solved():
 
 @pytest.mark.parametrize("outcome", [
     "其余楼栋已列入明年改造计划，目前尚未开工。",  # B: 列入计划, 尚未 are what B means
+    "其余楼栋已列入明年改造计划，目前无法确定具体开工时间。",  # 无法确定 a date is not a refusal
     "下一步，我局将逐步推进。",
 ])
 def test_grade_b_planned_work_is_consistent(outcome):
@@ -239,6 +241,7 @@ def test_a_past_event_after_the_written_date_is_reported(sentence):
     "2025年6月3日，我局召开了专题推进会。",  # before the 成文日期
     "2025年6月10日，我局召开了专题推进会。",  # the same day
     "全市停车泊位2025年12月31日达到2万个。",  # neither opening its clause nor marked as done
+    "具体安排如下：一是2025年9月30日，完成施工图设计；二是2025年12月31日，项目完工。",  # a schedule
 ])
 def test_plans_deadlines_titles_and_earlier_dates_are_not_reported(sentence):
     assert found(letter(**{AFTER: AFTER + sentence}), "body-date-after-written") == []
