@@ -89,10 +89,19 @@ def test_the_strongest_cue_is_quoted_even_when_a_weaker_one_comes_first():
     assert "“留作参考”" in message and severity == "warning"
 
 
+def test_a_section_describing_the_situation_is_not_the_answer():
+    described = npc("部分小区道路狭窄，相关停车问题已基本落实。", **{
+        "二、办理成效": "二、存在困难\n\n（一）用地紧张\n\n我局调查发现，老旧小区目前难以新增地面泊位。\n\n三、办理成效"})
+    assert found(described, "grade-body-consistency") == []
+    answered = npc("部分小区道路狭窄，相关停车问题已基本落实。", **{
+        "二、办理成效": "二、存在困难\n\n（一）下一步措施\n\n我局目前难以新增地面泊位。\n\n三、办理成效"})
+    assert [f[1] for f in found(answered, "grade-body-consistency")] == ["warning"]
+
+
 def test_a_weak_cue_is_info_only_when_the_body_never_says_solved():
     planned = npc("相关小区停车难问题有所缓解。下一步，我局将继续增设泊位。")
     (line, severity, message), = found(planned, "grade-body-consistency")
-    assert (line, severity) == (OUTCOME_LINE, "info") and "“下一步”" in message
+    assert (line, severity) == (OUTCOME_LINE, "info") and "“下一步”" in message and "没有一处说问题已经解决" in message
     solved = npc("相关小区停车难问题已基本解决。下一步，我局将继续增设泊位。")
     assert found(solved, "grade-body-consistency") == []
 

@@ -104,14 +104,16 @@ _ANSWER_HEADING = re.compile(r"措施|办理|答复|打算|下一步|今后|计�
 
 
 def situation_paragraphs(letter: Letter) -> set[int]:
-    """Indexes of the paragraphs under a level-1 (or level-2) heading describing the situation."""
-    out, describing = set(), False
+    """Indexes of the paragraphs (headings with text of their own included) under a level-1 heading that
+    describes the situation, except a level-2 part of it that answers (（二）下一步措施)."""
+    out, describing, answering = set(), False, False
     for i, p in enumerate(letter.paragraphs):
-        if p.heading_level is not None and p.heading_level <= 2:
-            if p.heading_level == 1 or describing:
-                describing = bool(_SITUATION_HEADING.search(p.text)) and not _ANSWER_HEADING.search(p.text)
-            continue
-        if describing:
+        if p.heading_level == 1:
+            describing = bool(_SITUATION_HEADING.search(p.text)) and not _ANSWER_HEADING.search(p.text)
+            answering = False
+        elif p.heading_level == 2:
+            answering = bool(_ANSWER_HEADING.search(p.text))
+        if describing and not answering:
             out.add(i)
     return out
 
@@ -218,7 +220,9 @@ def grade_body_consistency(letter: Letter, ctx, params) -> list:
     if not weak or _any_in_body(letter, solved):
         return []
     best = min(weak, key=Candidate.key)
-    return [_grade_finding(best, grade, params.get("weak_severity", "info"))]
+    finding = _grade_finding(best, grade, params.get("weak_severity", "info"))
+    finding.message = params.get("weak_message") or None
+    return [finding]
 
 
 def _contrast_skip(params):
