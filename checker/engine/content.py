@@ -3,7 +3,7 @@
 body against the 成文日期 (body-date-after-written), a refusal without its reason (refusal-without-reason)
 and a lead unit sending the member elsewhere (deflection).
 
-Registered in ``named.NAMED`` by importing this module from named.py. The cue lists are the rules' params
+named.py registers the functions of ``CHECKS`` (this module does not import named.py). The cue lists are the rules' params
 (rules/consistency.toml, rules/body.toml), each a regular expression; they are compiled once per list and
 kept in ``CUE_PATTERNS`` (tests/test_content_rules.py runs the linear-time attack on every one of them).
 
@@ -23,7 +23,6 @@ from typing import Iterable, Optional
 from ..model import Grade, Letter, Paragraph
 from ..parser.patterns import Quoted
 from .context import Finding
-from .named import named
 
 # ---- shared: cue lists, sentences, what a sentence is about --------------------------------------------------
 
@@ -188,16 +187,22 @@ def _any_in_body(letter: Letter, patterns: list[re.Pattern]) -> bool:
 
 # ---- 办理结果与正文 -----------------------------------------------------------------------------------------
 
+def _valid(grade: Grade, ctx) -> bool:
+    """A grade the profile knows: one it does not (D in a three-grade region) is grade-invalid-value's one
+    finding, and its meaning is not compared with the body."""
+    grades = getattr(getattr(ctx, "profile", None), "grades", None)
+    return not grades or grade.value in grades
+
+
 _AGAINST = {"A": "against_a", "B": "against_b", "C": "against_cd", "D": "against_cd"}
 
 
-@named
 def grade_body_consistency(letter: Letter, ctx, params) -> list:
     """A strong cue against the grade (A/B with 留作参考, 暂不具备…条件, 无法 …; C/D with 已经解决) is a
     warning, pointed at the strongest cue; a weak one (A with 下一步, 将继续, 逐步) is reported (info) only
     when the body never says the matter is solved."""
     grade = letter.grade
-    if grade is None or grade.value not in _AGAINST:
+    if grade is None or grade.value not in _AGAINST or not _valid(grade, ctx):
         return []
     key = _AGAINST[grade.value]
     solved = cues(params, "solved")
@@ -243,13 +248,12 @@ def _grade_finding(best: Candidate, grade: Grade, severity: str) -> Finding:
 
 # ---- 不采纳未说明理由 -------------------------------------------------------------------------------------
 
-@named
 def refusal_without_reason(letter: Letter, ctx, params) -> list:
     """不予采纳 / 暂不采纳 / 不能解决 (or a C/D reply) with no reason cue in its paragraph or the ``window``
     paragraphs before it. A refusal in a letter graded A or B is the grade's contradiction, which
     grade-body-consistency reports: this rule then says nothing, so one sentence never has two findings."""
     grade = letter.grade
-    if grade is not None and grade.value in ("A", "B"):
+    if grade is not None and (grade.value in ("A", "B") or not _valid(grade, ctx)):
         return []
     reasons = cues(params, "reasons")
     window = int(params.get("window", 1))
@@ -277,7 +281,6 @@ def refusal_without_reason(letter: Letter, ctx, params) -> list:
 
 # ---- 届次前后一致 -------------------------------------------------------------------------------------------
 
-@named
 def session_consistency(letter: Letter, ctx, params) -> list:
     """The 届次 the opening names is the title's: term and meeting the same (the body 人大/政协 is the
     kind's business, kind-consistency)."""
@@ -330,7 +333,6 @@ def _date_of(m: re.Match) -> Optional[dt.date]:
         return None
 
 
-@named
 def body_date_after_written(letter: Letter, ctx, params) -> list:
     """A full date of a past event in the body (2024年7月15日，我局召开… / 于2024年7月15日召开了…) later than
     the 成文日期. A date with a plan or deadline word in its sentence (计划, 预计, 将于, 前, 争取 …) is
@@ -378,7 +380,6 @@ def body_date_after_written(letter: Letter, ctx, params) -> list:
 
 # ---- 推诿职责 -----------------------------------------------------------------------------------------------
 
-@named
 def deflection(letter: Letter, ctx, params) -> list:
     """不属于我单位职责 / 请向…反映 / 建议您向…咨询 in a reply to the member, when the paragraph does not
     say the unit itself forwarded or coordinated the matter (已转交…并协调办理 is the lead unit doing its
@@ -396,3 +397,6 @@ def deflection(letter: Letter, ctx, params) -> list:
             continue
         found.append((c.index, Finding(c.paragraph.span_of(c.start, c.end), {"found": c.text, "value": c.text})))
     return [f for _, f in found]
+
+
+CHECKS = (grade_body_consistency, refusal_without_reason, session_consistency, body_date_after_written, deflection)

@@ -354,4 +354,7 @@ def salutation_name_consistency(letter: Letter, ctx, params) -> list:
 
 # ---- 正文内容与各要素一致（办理结果、届次、日期、不采纳理由、推诿）: checker/engine/content.py -------------------
 
-from . import content as _content  # noqa: E402,F401  (registers its checks in NAMED)
+from . import content as _content  # noqa: E402
+
+for _check in _content.CHECKS:
+    named(_check)
