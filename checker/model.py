@@ -346,6 +346,9 @@ class Letter(_Model):
     title: Optional[Element] = None
     proposal_number: Optional[Element] = None  # 建议/提案编号 (第N号)
     session: Optional[Session] = None  # 会议届次
+    # the 届次 the opening names (您在市十四届人大三次会议上提出的…), whether or not the title names one: the
+    # ``session`` above is the title's when the title has one, so the two can be compared
+    opening_session: Optional[Session] = None
     salutation: Optional[Salutation] = None
     # 正文
     opening: Optional[Element] = None

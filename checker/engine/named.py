@@ -421,24 +421,12 @@ def salutation_name_consistency(letter: Letter, ctx, params) -> list:
     return found
 
 
-_FORWARD = re.compile(r"下一步|列入计划|逐步|力争|拟于|计划于|将进一步|将继续|将积极")
-_SOLVED = re.compile(r"已(?:经)?(?:全部|基本)?解决")
+# ---- 正文内容与各要素一致（办理结果、届次、日期、不采纳理由、推诿）: checker/engine/content.py -------------------
 
+from . import content as _content  # noqa: E402
 
-@named
-def grade_body_consistency(letter: Letter, ctx, params) -> list:
-    """Grade A (solved) but the body plans future work; grade C (for reference) but it says solved."""
-    grade = letter.grade
-    if grade is None or grade.value not in ("A", "C", "D"):
-        return []
-    pattern = _FORWARD if grade.value == "A" else _SOLVED
-    for p in letter.paragraphs:
-        m = pattern.search(p.text)
-        if m:
-            # pointed at the words that contradict the grade: that is where the reader decides which is wrong
-            return [Finding(p.span_of(m.start(), m.end()), {"value": grade.value, "found": m.group(0),
-                                                            "line": grade.span.line, "raw": grade.raw}, element=grade)]
-    return []
+for _check in _content.CHECKS:
+    named(_check)
 
 
 # ---- 落款、附注、版记：联系人括号、印发机关、附件说明、签发人兼联系人 -----------------------------------------------

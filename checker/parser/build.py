@@ -377,7 +377,8 @@ class _Builder:
         opening = _opening(body)
         if opening is not None:
             fields.setdefault("proposal_number", E.proposal_number(opening[1]))
-            fields.setdefault("session", E.session(opening[1]))
+            fields["opening_session"] = E.session(opening[1])
+            fields.setdefault("session", fields["opening_session"])
             if fields.get("proposal_number") is None:
                 fields.pop("proposal_number")
             if fields.get("session") is None:
@@ -406,7 +407,7 @@ class _Builder:
 
 _SINGLE_FIELDS = (
     "copy_number", "secrecy", "urgency", "grade", "disclosure", "organ_mark", "doc_number", "signer", "title",
-    "proposal_number", "session", "salutation", "attachment", "signature_organ", "seal", "date",
+    "proposal_number", "session", "opening_session", "salutation", "attachment", "signature_organ", "seal", "date",
     "no_body_marker", "contact_person", "contact_unit", "cc", "print_organ", "print_date",
 )
 
