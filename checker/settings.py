@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Literal, Optional
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, ValidationError
 
 from .defaults import DEFAULT_FAIL_ON, DEFAULT_PROFILE, ConfigError, checked_date
 from .tomlfile import describe, file_label, parse_toml, read_text_file
@@ -36,7 +36,7 @@ class Settings(BaseModel):
     fail_on: SeverityName = Field(default=DEFAULT_FAIL_ON, alias="fail-on")
     # 提示 (info) findings in the terminal formats (full, concise, github): hidden unless asked for; the
     # machine formats (json, sarif, junit) always carry them, and fail-on = "info" shows them too
-    show_info: bool = Field(default=False, alias="show-info")
+    show_info: StrictBool = Field(default=False, alias="show-info")  # true or false, not "yes" or 1
     assigned_date: Optional[Annotated[str, AfterValidator(checked_date)]] = Field(default=None, alias="assigned-date")
 
 

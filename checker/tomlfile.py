@@ -106,6 +106,7 @@ _VALIDATION_WORDS = {
     "missing": "缺少这一项",
     "literal_error": "取值不在允许范围内",
     "string_type": "应为字符串",
+    "bool_type": "应为 true 或 false",
     "int_type": "应为整数",
     "int_parsing": "应为整数",
     "list_type": "应为列表",
