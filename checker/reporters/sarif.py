@@ -1,6 +1,9 @@
 """``--format sarif``: SARIF 2.1.0, for GitHub code scanning, GitLab, Azure DevOps and SARIF viewers.
 
-One run. ``tool.driver.rules`` is the whole rule catalogue, in code order, whatever was enabled: a rule's
+One run, with every finding (提示 included, level ``note``: ``--show-info`` concerns the formats people
+read). A rule descriptor's ``shortDescription`` is the rule's Chinese title (缺少签发人), what code scanning
+shows beside its id; the message with placeholders elided is its ``messageStrings.default``.
+``tool.driver.rules`` is the whole rule catalogue, in code order, whatever was enabled: a rule's
 ``ruleIndex`` is then the same in every run and every configuration, a viewer can show the help of any rule,
 and the log says which rules exist. When the caller says which rules were enabled
 (``OutputContext.enabled_rules``), the others are marked ``enabled: false`` in
