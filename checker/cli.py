@@ -82,7 +82,7 @@ _RUN_OPTIONS = [
     click.option("--ignore", multiple=True, help="停用这些规则（代码、前缀或规则名）。"),
     click.option("--profile", help="地区档案：national、four-grade，或档案文件路径。"),
     click.option("--fail-on", type=click.Choice(["error", "warning", "info"]), default=None,
-                 help="达到这一级别的问题使退出码为 1（默认取配置，未配置为 warning）。"),
+                 help="达到这一级别的发现使退出码为 1（默认取配置，未配置为 warning；为 info 时提示也计入并显示）。"),
     click.option("--assigned-date", help="交办日期 YYYY-MM-DD，用于检查答复期限（reply-deadline）。"),
     click.option("--config", "config_file", type=click.Path(), help="使用这个配置文件，不再向上查找。"),
     click.option("--isolated", is_flag=True, help="忽略所有配置文件。"),

@@ -550,7 +550,9 @@ def test_the_caret_stands_under_the_finding_in_real_letters():
     report = reports_of_real_letters()[0]
     out = rendered(render_full, report).splitlines()
     shown = [(out[i], out[i + 1]) for i in range(len(out) - 1) if re.match(r"    \d+ │ ", out[i])]
-    expected = [(d, result.line_text(d.span.line)) for result in report.files for d in result.diagnostics
+    # each letter's problems come first, then its 提示 (listed apart), each in line order
+    expected = [(d, result.line_text(d.span.line)) for result in report.files
+                for d in sorted(result.diagnostics, key=lambda d: d.severity.value == "info")
                 if result.line_text(d.span.line) is not None]
     assert len(shown) == len(expected) > 20
     for (source_line, caret_line), (d, source) in zip(shown, expected):

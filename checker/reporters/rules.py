@@ -130,7 +130,8 @@ def rules_markdown() -> str:
         "<!-- Generated from rules/*.toml by `replylint rules --format markdown > docs/rules.md`. Do not edit:",
         "     tests/test_docs.py fails when this file is stale. -->",
         "",
-        f"{len(rules)} 条规则。级别：错误（error）、警告（warning）、提示（info）。代码和名称稳定，可用于配置中的 select / ignore。",
+        f"{len(rules)} 条规则。级别：错误（error）、警告（warning）、提示（info；供参考，不计入问题，check 默认不显示）。"
+        "代码和名称稳定，可用于配置中的 select / ignore（标题也可以）。",
         "",
         "| 代码 | 标题 | 名称 | 级别 | 适用 | 分组 |",
         "|---|---|---|---|---|---|",
