@@ -223,10 +223,21 @@ def resolve(settings: Settings, source: Optional[Path], overrides: Overrides) ->
     try:
         profile = load_profile(settings.profile, str(base_dir))
     except ProfileError as exc:
-        raise ConfigError(f"{where('profile', overrides.profile is not None)}：{exc}") from None
+        raise ConfigError(f"{where('profile', overrides.profile is not None)}：{exc}{_profile_hint(settings.profile)}") from None
     enabled = sorted(selected.values(), key=lambda r: r.rule.code)
     return Effective(settings=settings, source=source, profile=profile, enabled=enabled, severities=severities,
                      base_dir=base_dir, per_file_ignores=per_file)
+
+
+def _profile_hint(name: str) -> str:
+    """"；是不是要写 'national'？" for a misspelt shipped profile name ("" for a path or nothing close)."""
+    from .profile import builtin_profiles
+    from .tomlfile import close_matches
+
+    if name.endswith(".toml") or "/" in name or "\\" in name:
+        return ""
+    near = close_matches(name, builtin_profiles(), n=1, cutoff=0.75)
+    return f"；是不是要写 '{near[0]}'？" if near else ""
 
 
 def _line_of_key(source: Path, key: str) -> Optional[int]:

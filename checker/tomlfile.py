@@ -34,6 +34,8 @@ _TOML_PROBLEMS = (
     ("Illegal character", "含有不允许的控制字符"),
     ("Unterminated string", "字符串缺少结束引号"),
     ("Expected ']'", "表名缺少“]”"),
+    ("Unclosed array", "列表缺少结尾的“]”"),
+    ("Unclosed inline table", "内联表缺少结尾的“}”"),
 )
 
 
@@ -135,6 +137,12 @@ def describe(path, exc: ValidationError, limit: int = 5, key_names: dict | None 
         flag = key_names.get(err["loc"][0]) if key_names and err["loc"] else None
         if err["type"] == "value_error":  # our own validators word the whole message
             text = str(err.get("ctx", {}).get("error", err["msg"]))
+        elif err["type"] == "literal_error":  # one of a few words: say which, and the one probably meant
+            allowed = re.findall(r"'([^']*)'", str(err.get("ctx", {}).get("expected", "")))
+            given = err.get("input")
+            near = close_matches(given, allowed, n=1) if isinstance(given, str) and allowed else []
+            text = f"应为 {'、'.join(repr(a) for a in allowed)} 之一" if allowed else "取值不在允许范围内"
+            text += f"，是不是要写 {near[0]!r}？" if near else f"（收到 {given!r:.40}）"
         elif err["type"] == "extra_forbidden":
             known = list(known_keys(loc[:-1])) if known_keys else []
             near = close_matches(loc[-1], known) if loc else []

@@ -234,6 +234,10 @@ def config_error(tmp_path: Path, text: str | bytes, *args: str) -> str:
     ('[per-file-ignores]\n"drafts/*.txt" = ["缺少签发"]\n', "第 2 行：键 'per-file-ignores.drafts/*.txt'：'缺少签发' 不对应任何规则，是不是要写 '缺少签发人'（RL109 缺少签发人）？"),
     ('select = ["RL1O9"]\n', "'RL1O9' 不对应任何规则，是不是要写 'RL109'（缺少签发人）？"),
     ('[foo]\nx = 1\n', "第 1 行：键 'foo'：不认识的设置项（检查拼写）；可用的设置项：profile、select"),
+    ('\nfail-on = "warnings"\n', "第 2 行：键 'fail-on'：应为 'error'、'warning'、'info' 之一，是不是要写 'warning'？"),
+    ('[severity]\nsigner-missing = "high"\n', "第 2 行：键 'severity.signer-missing'：应为 'error'、'warning'、'info' 之一（收到 'high'）"),
+    ('profile = "natonal"\n', "第 1 行：键 'profile'：没有名为 'natonal' 的档案"),
+    ('select = ["ALL"\n', "文件末尾：不是有效的 TOML（列表缺少结尾的“]”"),
 ])
 def test_config_mistakes_name_the_line_and_what_was_meant(tmp_path, text, expected):
     message = config_error(tmp_path, text)
