@@ -22,6 +22,9 @@ from .names import printable_path
 # of an unchanged archive then start without loading the parser, the rule engine or the model.
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+# the formats a person reads (in a terminal, or as annotations on a pull request): 提示 (info) are left out of
+# them unless asked for; the machine formats (json, json-lines, sarif, junit) keep every finding
+SHOWN_FORMATS = ("full", "concise", "github")
 MAX_JOBS = 256  # worker processes: each costs tens of MiB; -j 100000 must be refused, not attempted
 
 
@@ -79,7 +82,7 @@ _RUN_OPTIONS = [
     click.option("--ignore", multiple=True, help="停用这些规则（代码、前缀或规则名）。"),
     click.option("--profile", help="地区档案：three-grade（默认，A–C 三类；旧名 national 仍可用）、four-grade（A–D 四类），或档案文件路径。"),
     click.option("--fail-on", type=click.Choice(["error", "warning", "info"]), default=None,
-                 help="达到这一级别的问题使退出码为 1（默认取配置，未配置为 warning）。"),
+                 help="达到这一级别的发现使退出码为 1（默认取配置，未配置为 warning；为 info 时提示也计入并显示）。"),
     click.option("--assigned-date", help="交办日期 YYYY-MM-DD，用于检查答复期限（reply-deadline）。"),
     click.option("--config", "config_file", type=click.Path(), help="使用这个配置文件，不再向上查找。"),
     click.option("--isolated", is_flag=True, help="忽略所有配置文件。"),
@@ -98,13 +101,13 @@ def run_options(command):
     return command
 
 
-def _overrides(select, extend_select, ignore, profile, fail_on, assigned_date, config_file, isolated):
+def _overrides(select, extend_select, ignore, profile, fail_on, assigned_date, config_file, isolated, show_info=None):
     from .config import Overrides
 
     return Overrides(
         profile=profile, select=_selectors(select) or None, extend_select=_selectors(extend_select),
         ignore=_selectors(ignore), fail_on=fail_on, assigned_date=assigned_date, config_file=config_file,
-        isolated=isolated,
+        isolated=isolated, show_info=show_info,
     )
 
 
@@ -126,14 +129,18 @@ def _check_output(what: str, target: str, protect) -> None:
 # missing files in Chinese (click's own checks would answer in English)
 @click.option("-o", "--output-file", type=click.Path(), help="把结果写入这个文件（而不是屏幕），退出码不变。")
 @run_options
+@click.option("--show-info", is_flag=True, default=None,
+              help="同时显示“提示”级别的发现（默认不显示：提示供参考，不计入问题；json、sarif、junit 总是包含）。")
 @click.option("--show-config", is_flag=True, help="显示生效的配置后退出。")
 @click.option("--baseline", "baseline_file", type=click.Path(),
               help="只报告这个基线文件里没有的新问题（基线由 --write-baseline 生成）。")
 @click.option("--write-baseline", "write_baseline_file", type=click.Path(),
               help="把这次发现的全部问题记入基线文件后退出（以后用 --baseline 只看新问题）。")
 def check(paths, output_format, output_file, select, extend_select, ignore, profile, fail_on, assigned_date, config_file,
-          isolated, show_config, exit_zero, jobs, include, exclude, baseline_file, write_baseline_file) -> None:
-    """检查答复函：.docx、.pdf、.ofd、.txt、.md 文件或目录（- 表示标准输入）。"""
+          isolated, show_info, show_config, exit_zero, jobs, include, exclude, baseline_file, write_baseline_file) -> None:
+    """检查答复函：.docx、.pdf、.ofd、.txt、.md 文件或目录（- 表示标准输入）。
+
+    “提示”级别的发现供参考，不计入问题，默认不显示（--show-info 或配置 show-info = true 显示）。"""
     from .baseline import BaselineError
     from .batch import Selection, default_jobs, discover, run_batch
     from .config import ConfigError, Configurator
@@ -142,7 +149,8 @@ def check(paths, output_format, output_file, select, extend_select, ignore, prof
     from .outfile import file_identities
     from .reporters import OutputContext, write_report
 
-    overrides = _overrides(select, extend_select, ignore, profile, fail_on, assigned_date, config_file, isolated)
+    overrides = _overrides(select, extend_select, ignore, profile, fail_on, assigned_date, config_file, isolated,
+                           show_info or None)
     baseline = None
     try:
         configurator = Configurator(overrides)
@@ -187,16 +195,21 @@ def check(paths, output_format, output_file, select, extend_select, ignore, prof
             report, _ = baseline.apply(report)
     except (ConfigError, RuleFileError, BaselineError) as exc:
         _fail(str(exc))
+    checked = report  # every finding: the exit code counts what fails, whether or not it is shown
+    if output_format in SHOWN_FORMATS:  # the formats people read show 提示 only when asked (or when they can fail)
+        report = report.without_info(lambda path: not configurator.for_path(path).shows_info)
     enabled = None
     if output_format == "sarif":  # SARIF marks the catalogue's rules that were off in this run
         settings = {id(e): e for e in map(configurator.for_path, {f.path for f in report.files})}.values()
         enabled = frozenset(r.rule.code for e in settings for r in e.enabled) or None
     try:
-        write_report(report, output_format, output_file, OutputContext(enabled_rules=enabled), protect)
+        context = OutputContext(enabled_rules=enabled,
+                                fail_level=lambda path: fail_on or configurator.for_path(path).settings.fail_on)
+        write_report(report, output_format, output_file, context, protect)
     except OSError as exc:
         where = f"输出文件 {printable_path(output_file)}" if output_file else "结果"
         _fail(f"无法写入{where}：{exc.strerror or exc}")
-    _finish(exit_code(report, fail_on, configurator), exit_zero)
+    _finish(exit_code(checked, fail_on, configurator), exit_zero)
 
 
 @contextmanager
@@ -241,6 +254,7 @@ def _show_config(configurator, path: str) -> None:
         "extend-select": settings.extend_select,
         "ignore": settings.ignore,
         "fail-on": settings.fail_on,
+        "show-info": settings.show_info,
         "assigned-date": settings.assigned_date,
         "severity": {name: level.value for name, level in effective.severities.items()},
         "per-file-ignores": settings.per_file_ignores,
@@ -253,7 +267,7 @@ def _show_config(configurator, path: str) -> None:
 @click.option("--format", "output_format", type=click.Choice(["table", "json", "markdown"]), default="table",
               show_default=True, help="table 终端表格；json 供程序读取；markdown 即 docs/rules.md。")
 def rules(output_format: str) -> None:
-    """列出全部规则：代码、名称、级别、适用类型、检查方式。"""
+    """列出全部规则：代码、标题、名称、级别、适用类型、检查方式。"""
     from .engine import RuleFileError
     from .reporters.rules import render_rules
 
@@ -266,17 +280,32 @@ def rules(output_format: str) -> None:
 @main.command()
 @click.argument("rule")
 def explain(rule: str) -> None:
-    """说明一条规则（规则名或代码）：为什么、依据的条款、正反示例。"""
+    """说明一条规则：为什么、依据的条款、正反示例（以答复函原文显示）。
+
+    \b
+    可给出代码、规则名、标题或关键词：
+    replylint explain RL109
+    replylint explain signer-missing
+    replylint explain 缺少签发人
+    replylint explain 签发人          列出标题、名称或提示中含“签发人”的规则
+    """
     from .engine import RuleFileError
-    from .reporters.rules import explain_text
+    from .reporters.rules import choices_text, close_rules, explain_text, find_rules, rule_label
 
     try:
-        text = explain_text(rule)
+        found = find_rules(rule)
+        if len(found) == 1:
+            _stdout_console().print(explain_text(found[0].rule.code))
+            return
+        if found:
+            _stdout_console().print(choices_text(rule, found))
+            return
+        near = close_rules(rule)
     except RuleFileError as exc:
         _fail(str(exc))
-    if text is None:
-        _fail(f"没有名为或代码为 “{rule}” 的规则；用 replylint rules 查看全部规则")
-    _stdout_console().print(text)
+    hint = f"；是不是要找：{'、'.join(map(rule_label, near))}" if near else ""
+    _fail(f"没有代码、名称或标题为 “{rule}” 的规则，也没有规则的标题或提示提到它{hint}"
+          f"（replylint rules 列出全部规则）")
 
 
 @main.command()

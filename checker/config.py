@@ -6,6 +6,7 @@ walking up from the checked file), overridden by command-line flags.
     extend-select = []
     ignore = ["signer-position"]
     fail-on = "warning"             # error | warning | info
+    show-info = false               # show 提示 (info) findings in full/concise/github output
     assigned-date = "2025-03-15"    # 交办 date, for reply-deadline
     [severity]                      # per-rule severity
     signer-missing = "error"
@@ -69,6 +70,7 @@ class Overrides:
     ignore: tuple[str, ...] = ()
     fail_on: Optional[str] = None
     assigned_date: Optional[str] = None
+    show_info: Optional[bool] = None  # --show-info (None: as configured)
     config_file: Optional[str] = None
     isolated: bool = False  # ignore config files
 
@@ -103,6 +105,12 @@ class Effective:
             rules = self._by_kind[kind, role] = applicable(self.enabled, kind, role)
         return rules
 
+    @property
+    def shows_info(self) -> bool:
+        """Whether the terminal formats show 提示 (info) findings: when configured or asked for (--show-info),
+        and whenever they can fail the run (fail-on = "info": what makes the exit code 1 is always shown)."""
+        return self.settings.show_info or self.settings.fail_on == "info"
+
     def ignored_for(self, path: str) -> set[str]:
         """Rule names that per-file-ignores switch off for this file (globs relative to the config file)."""
         if not self.per_file_ignores:
@@ -135,12 +143,31 @@ def _matching(rules: RuleSet, selectors: list[str] | tuple[str, ...], key: str) 
         elif s.upper().startswith("RL"):
             hits = [r for r in rules if r.rule.code.startswith(s.upper())]
         else:
-            hits = [r for r in rules if r.rule.name == s]
+            hits = [r for r in rules if r.rule.name == s or r.rule.title == s]
         if not hits:
-            raise ConfigError(f"{key}：{selector!r} 不对应任何规则（可写规则代码如 RL101、代码前缀如 RL1、"
-                              f"规则名如 signer-missing，或 ALL；replylint rules 列出全部规则）")
+            near = _did_you_mean(rules, s)
+            hint = ("（replylint rules 列出全部规则）" if near else
+                    "（可写规则代码如 RL101、代码前缀如 RL1、规则名如 signer-missing、标题如 缺少签发人，或 ALL；"
+                    "replylint rules 列出全部规则）")
+            raise ConfigError(f"{key}：{selector!r} 不对应任何规则{near}{hint}")
         out.extend(hits)
     return out
+
+
+def _did_you_mean(rules: RuleSet, selector: str) -> str:
+    """"，是不是要写 'signer-missing'（RL109 缺少签发人）" for a misspelt rule name, code or title; "" when none is close."""
+    from .tomlfile import close_matches
+
+    by_key = {}
+    for r in rules:
+        for key in (r.rule.name, r.rule.code, r.rule.title):
+            by_key.setdefault(key, r)
+    near = close_matches(selector, list(by_key), n=2, cutoff=0.8)
+    if not near:
+        return ""
+    shown = [f"'{key}'（{by_key[key].rule.code} {by_key[key].rule.title}）" if key != by_key[key].rule.code
+             else f"'{key}'（{by_key[key].rule.title}）" for key in near]
+    return "，是不是要写 " + " 或 ".join(shown) + "？"
 
 
 def resolve(settings: Settings, source: Optional[Path], overrides: Overrides) -> Effective:
@@ -164,6 +191,8 @@ def resolve(settings: Settings, source: Optional[Path], overrides: Overrides) ->
         data["fail_on"] = overrides.fail_on
     if overrides.assigned_date is not None:
         data["assigned_date"] = overrides.assigned_date
+    if overrides.show_info is not None:
+        data["show_info"] = overrides.show_info
     try:
         settings = Settings.model_validate(data)
     except ValidationError as exc:  # the file's own values were valid when it was read: a flag is wrong
@@ -172,7 +201,10 @@ def resolve(settings: Settings, source: Optional[Path], overrides: Overrides) ->
     base_dir = source.parent if source else Path.cwd()
 
     def where(key: str, from_flag: bool) -> str:  # whom a message blames: the flag, or the file's key
-        return f"命令行 --{key}" if from_flag or source is None else f"{file_label(source)}：键 '{key}'"
+        if from_flag or source is None:
+            return f"命令行 --{key.split('.', 1)[0]}"
+        line = _line_of_key(source, key)
+        return f"{file_label(source)}：{f'第 {line} 行：' if line else ''}键 '{key}'"
 
     def matching(key: str, in_file, in_flags) -> list[CompiledRule]:
         return _matching(rules, in_file, where(key, False)) + _matching(rules, in_flags, where(key, True))
@@ -191,10 +223,35 @@ def resolve(settings: Settings, source: Optional[Path], overrides: Overrides) ->
     try:
         profile = load_profile(settings.profile, str(base_dir))
     except ProfileError as exc:
-        raise ConfigError(f"{where('profile', overrides.profile is not None)}：{exc}") from None
+        raise ConfigError(f"{where('profile', overrides.profile is not None)}：{exc}{_profile_hint(settings.profile)}") from None
     enabled = sorted(selected.values(), key=lambda r: r.rule.code)
     return Effective(settings=settings, source=source, profile=profile, enabled=enabled, severities=severities,
                      base_dir=base_dir, per_file_ignores=per_file)
+
+
+def _profile_hint(name: str) -> str:
+    """"；是不是要写 'national'？" for a misspelt shipped profile name ("" for a path or nothing close)."""
+    from .profile import builtin_profiles
+    from .tomlfile import close_matches
+
+    if name.endswith(".toml") or "/" in name or "\\" in name:
+        return ""
+    near = close_matches(name, builtin_profiles(), n=1, cutoff=0.75)
+    return f"；是不是要写 '{near[0]}'？" if near else ""
+
+
+def _line_of_key(source: Path, key: str) -> Optional[int]:
+    """The line of a config file's key (``severity.signer-missng``), for a message about its value."""
+    from .tomlfile import key_lines, line_of, read_text_file
+
+    try:
+        text = read_text_file(source, ConfigError, what="配置文件")
+    except ConfigError:
+        return None
+    first, _, rest = key.partition(".")
+    loc = (first, rest) if rest else (first,)
+    prefix = ("tool", "replylint") if source.name == "pyproject.toml" else ()
+    return line_of(key_lines(text), prefix + loc)
 
 
 def find_config(directory: str) -> Optional[Path]:

@@ -468,13 +468,30 @@ class Summary(_Model):
     warning: int
     info: int
     unreadable: int = 0  # files that could not be checked
-    with_findings: int = 0  # files with at least one finding
+    with_findings: int = 0  # files with at least one finding (提示 included)
     suppressed: int = 0  # known findings left out by a baseline (--baseline)
+    with_problems: int = 0  # files with at least one error or warning (提示 are not problems)
+    hidden_info: int = 0  # 提示 (info) findings left out of the shown report (shown with --show-info)
 
 
 class Report(_Model):
     files: list[FileResult]
     suppressed: int = 0  # known findings a baseline left out of ``files``
+    hidden_info: int = 0  # 提示 (info) findings ``without_info`` left out of ``files``
+
+    def without_info(self, hide) -> "Report":
+        """The report without the 提示 (info) findings of the files for which ``hide(path)`` is true, their
+        number kept in ``hidden_info`` (the terminal formats show info only when asked: see ``check``)."""
+        files, hidden = [], 0
+        for f in self.files:
+            n = f.count(Severity.INFO) if f.diagnostics and hide(f.path) else 0
+            if n:
+                f = f.model_copy(update={"diagnostics": [d for d in f.diagnostics if d.severity is not Severity.INFO]})
+                hidden += n
+            files.append(f)
+        if not hidden:
+            return self
+        return self.model_copy(update={"files": files, "hidden_info": self.hidden_info + hidden})
 
     @property
     def summary(self) -> Summary:
@@ -486,4 +503,6 @@ class Report(_Model):
             unreadable=sum(1 for f in self.files if f.error),
             with_findings=sum(1 for f in self.files if f.diagnostics),
             suppressed=self.suppressed,
+            with_problems=sum(1 for f in self.files if any(d.severity is not Severity.INFO for d in f.diagnostics)),
+            hidden_info=self.hidden_info,
         )

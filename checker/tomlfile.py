@@ -34,6 +34,8 @@ _TOML_PROBLEMS = (
     ("Illegal character", "含有不允许的控制字符"),
     ("Unterminated string", "字符串缺少结束引号"),
     ("Expected ']'", "表名缺少“]”"),
+    ("Unclosed array", "列表缺少结尾的“]”"),
+    ("Unclosed inline table", "内联表缺少结尾的“}”"),
 )
 
 
@@ -106,6 +108,7 @@ _VALIDATION_WORDS = {
     "missing": "缺少这一项",
     "literal_error": "取值不在允许范围内",
     "string_type": "应为字符串",
+    "bool_type": "应为 true 或 false",
     "int_type": "应为整数",
     "int_parsing": "应为整数",
     "list_type": "应为列表",
@@ -118,24 +121,105 @@ _VALIDATION_WORDS = {
 }
 
 
-def describe(path, exc: ValidationError, limit: int = 5, key_names: dict | None = None) -> str:
-    """One line per validation error: the file, the dotted key and what is wrong with it. ``key_names``
-    shows some keys under another name (a setting given on the command line: its flag)."""
+def describe(path, exc: ValidationError, limit: int = 5, key_names: dict | None = None,
+             source_text: str | None = None, prefix: tuple = (), known_keys=None) -> str:
+    """One line per validation error: the file, the line, the dotted key and what is wrong with it.
+    ``key_names`` shows some keys under another name (a setting given on the command line: its flag);
+    ``source_text`` (the file's text) gives the line of the key, under the table ``prefix`` (tool.replylint
+    in a pyproject.toml); ``known_keys(loc)`` lists the keys allowed beside an unknown one, for a
+    "did you mean" (``fail_on`` → ``fail-on``)."""
     lines = []
     name = file_label(path)
+    where_keys = key_lines(source_text) if source_text is not None else {}
     for err in exc.errors()[:limit]:
-        key = ".".join(str(part) for part in err["loc"])
+        loc = tuple(str(part) for part in err["loc"])
+        key = ".".join(loc)
         flag = key_names.get(err["loc"][0]) if key_names and err["loc"] else None
         if err["type"] == "value_error":  # our own validators word the whole message
             text = str(err.get("ctx", {}).get("error", err["msg"]))
+        elif err["type"] == "literal_error":  # one of a few words: say which, and the one probably meant
+            allowed = re.findall(r"'([^']*)'", str(err.get("ctx", {}).get("expected", "")))
+            given = err.get("input")
+            near = close_matches(given, allowed, n=1) if isinstance(given, str) and allowed else []
+            text = f"应为 {'、'.join(repr(a) for a in allowed)} 之一" if allowed else "取值不在允许范围内"
+            text += f"，是不是要写 {near[0]!r}？" if near else f"（收到 {given!r:.40}）"
+        elif err["type"] == "extra_forbidden":
+            known = list(known_keys(loc[:-1])) if known_keys else []
+            near = close_matches(loc[-1], known) if loc else []
+            text = "不认识的设置项" + (f"，是不是要写 {'、'.join(repr(k) for k in near)}？" if near else "（检查拼写）")
+            if known and not near:
+                text += f"；可用的设置项：{'、'.join(known)}"
         else:
             words = _VALIDATION_WORDS.get(err["type"])
             text = f"{words}（{err['msg']}）" if words else err["msg"]
         if flag:
             lines.append(f"{name} {'.'.join([flag, *map(str, err['loc'][1:])])}：{text}")
         else:
-            lines.append(f"{name}：键 '{key}'：{text}" if key else f"{name}：{text}")
+            line = line_of(where_keys, prefix + loc)
+            at = f"第 {line} 行：" if line else ""
+            lines.append(f"{name}：{at}键 '{key}'：{text}" if key else f"{name}：{at}{text}")
     return "\n".join(lines)
 
 
-__all__ = ["tomllib", "read_toml", "read_text_file", "parse_toml", "describe", "file_label", "toml_error_text", "oversize_text"]
+def close_matches(word: str, candidates, n: int = 3, cutoff: float = 0.6) -> list[str]:
+    """The candidates spelt like ``word`` (``selct`` → ``select``; ``fail_on`` → ``fail-on``), best first."""
+    import difflib
+
+    by_form = {}
+    for candidate in candidates:  # compare without case and with _ as -: fail_on and Fail-On are fail-on
+        by_form.setdefault(candidate.casefold().replace("_", "-"), candidate)
+    found = difflib.get_close_matches(word.casefold().replace("_", "-"), list(by_form), n=n, cutoff=cutoff)
+    return [by_form[f] for f in found]
+
+
+_TABLE_HEADER = re.compile(r"\s*\[\[?([^\]]*)\]\]?\s*(?:#.*)?$")
+_KEY_LINE = re.compile(r"\s*([^=\s\[#][^=]*)=")
+
+
+def _split_key(dotted: str) -> tuple[str, ...]:
+    """``a."b.c".d`` → (a, b.c, d); quotes dropped."""
+    parts, current, quote = [], "", ""
+    for ch in dotted:
+        if quote:
+            if ch == quote:
+                quote = ""
+            else:
+                current += ch
+        elif ch in "\"'":
+            quote = ch
+        elif ch == ".":
+            parts.append(current.strip())
+            current = ""
+        else:
+            current += ch
+    parts.append(current.strip())
+    return tuple(parts)
+
+
+def key_lines(text: str) -> dict[tuple[str, ...], int]:
+    """(table…, key) → the 1-based line where a TOML file defines it (table headers included). A plain line
+    scan, enough to point at a key: multi-line strings and arrays are not followed."""
+    out: dict[tuple[str, ...], int] = {}
+    table: tuple[str, ...] = ()
+    for number, line in enumerate(text.splitlines(), 1):
+        header = _TABLE_HEADER.match(line)
+        if header:
+            table = _split_key(header.group(1))
+            out.setdefault(table, number)
+            continue
+        key = _KEY_LINE.match(line)
+        if key:
+            out.setdefault(table + _split_key(key.group(1).strip()), number)
+    return out
+
+
+def line_of(lines: dict[tuple[str, ...], int], loc: tuple[str, ...]) -> int | None:
+    """The line of the longest prefix of ``loc`` the file defines (a key inside an inline table: its line)."""
+    for n in range(len(loc), 0, -1):
+        if loc[:n] in lines:
+            return lines[loc[:n]]
+    return None
+
+
+__all__ = ["tomllib", "read_toml", "read_text_file", "parse_toml", "describe", "file_label", "toml_error_text", "oversize_text",
+           "close_matches", "key_lines", "line_of"]

@@ -21,6 +21,7 @@ from checker.audit.collect import DB_NAME, doc_year, normalise_organ
 from checker.audit.html import result_fragment
 from checker.audit.store import Store
 from checker.cli import main
+from checker.engine import load_rules
 from conftest import EXAMPLES, LETTERS, ROOT
 
 NPC = (EXAMPLES / "npc-compliant.txt").read_text(encoding="utf-8")
@@ -328,26 +329,31 @@ def test_xlsx_counts_equal_the_store_and_the_json(archive, tmp_path):
 
     run_row = last_run(archive)
     for label, column in (("发现的文件", "files"), ("已检查的答复函", "checked"), ("合规（无错误和警告）", "compliant"),
-                          ("有问题（含提示）", "with_findings"), ("无法读取", "unreadable"), ("错误", "n_error"),
-                          ("警告", "n_warning"), ("提示", "n_info")):
+                          ("有错误、警告或提示", "with_findings"), ("无法读取", "unreadable"), ("错误", "n_error"),
+                          ("警告", "n_warning"), ("提示（不计入问题）", "n_info")):
         assert overview[label] == run_row[column], label
     assert overview["合规率"] == pytest.approx(run_row["compliant"] / run_row["checked"], abs=1e-4)
 
     checked = json.loads(run("check", str(archive), "--format", "json", "--jobs", "1").output)
     totals = {s: sum(d["severity"] == s for f in checked["files"] for d in f["diagnostics"]) for s in ("error", "warning", "info")}
-    assert (overview["错误"], overview["警告"], overview["提示"]) == (totals["error"], totals["warning"], totals["info"])
+    assert (overview["错误"], overview["警告"], overview["提示（不计入问题）"]) == (totals["error"], totals["warning"], totals["info"])
     assert overview["无法读取"] == sum(1 for f in checked["files"] if f["error"])
 
     problems = list(wb["问题"].iter_rows(min_row=2, values_only=True))
     assert len(problems) == sum(totals.values())
     by_rule = list(wb["按规则"].iter_rows(min_row=2, values_only=True))
-    assert sum(r[3] for r in by_rule) == sum(totals.values())
+    assert sum(r[4] for r in by_rule) == sum(totals.values())
+    titles = {r.rule.code: r.rule.title for r in load_rules()}
+    assert all(r[1] == titles[r[0]] for r in by_rule)  # 代码, 标题 (缺少签发人), 规则 …
+    assert all(row[6] == titles[row[5]] for row in problems)
     files = list(wb["文件"].iter_rows(min_row=2, values_only=True))
     assert len(files) == overview["发现的文件"]
     for sheet in ("按机关", "按年份", "按类型"):
         rows = list(wb[sheet].iter_rows(min_row=2, values_only=True))
         assert sum(r[1] for r in rows) == overview["已检查的答复函"], sheet
-        assert sum(r[8] for r in rows) == sum(totals.values()), sheet
+        # 问题合计 counts errors and warnings; 提示 are the last column, apart
+        assert sum(r[7] for r in rows) == totals["error"] + totals["warning"], sheet
+        assert sum(r[8] for r in rows) == totals["info"], sheet
     width = wb["文件"].column_dimensions["B"].width
     assert 12 <= width <= 62
 

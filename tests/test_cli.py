@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from checker.cli import main
 from conftest import EXAMPLES, LETTERS
 
-DIAGNOSTIC_KEYS = {"code", "rule", "severity", "line", "column", "end_line", "end_column", "message", "fix"}
+DIAGNOSTIC_KEYS = {"code", "rule", "severity", "line", "column", "end_line", "end_column", "message", "fix", "title"}
 FIELD_NAMES = {"doc_number", "signer", "grade", "disclosure", "organ_mark", "title", "proposal_number", "session",
                "salutation", "headings", "signature_organ", "date", "contact_person", "contact_phone", "cc",
                "print_organ", "print_date"}
@@ -26,7 +26,8 @@ def test_json_output_has_the_documented_shape():
     assert result.exit_code == 1
     data = json.loads(result.output)
     assert data["version"] == 1 and data["tool"]["name"] == "replylint" and data["tool"]["version"]
-    assert set(data["summary"]) == {"files", "error", "warning", "info", "unreadable", "with_findings", "suppressed_by_baseline"}
+    assert set(data["summary"]) == {"files", "error", "warning", "info", "unreadable", "with_findings", "suppressed_by_baseline",
+                                    "with_problems"}
     (file,) = data["files"]
     assert set(file) == {"path", "kind", "role", "error", "fields", "diagnostics"}
     assert file["kind"] == "npc-suggestion" and file["role"] == "reply" and file["error"] is None
@@ -38,7 +39,7 @@ def test_json_output_has_the_documented_shape():
     assert file["fields"]["signature_organ"] is None
     for d in file["diagnostics"]:
         assert set(d) == DIAGNOSTIC_KEYS and d["severity"] in ("error", "warning", "info")
-    assert {"code": "RL401", "rule": "issuer-signature-missing"}.items() <= next(
+    assert {"code": "RL401", "rule": "issuer-signature-missing", "title": "缺少发文机关署名"}.items() <= next(
         d for d in file["diagnostics"] if d["rule"] == "issuer-signature-missing").items()
     assert data["summary"]["error"] == sum(d["severity"] == "error" for d in file["diagnostics"])
 
@@ -65,7 +66,7 @@ def test_fail_on_error_ignores_warnings(tmp_path):
 def test_full_output_shows_the_line_and_a_caret_under_the_element():
     result = run("check", str(LETTERS / "s2_npc_seal_only.txt"))
     out = result.output
-    assert "RL401 issuer-signature-missing" in out
+    assert "错误 RL401 缺少发文机关署名（issuer-signature-missing）" in out  # the title beside the code
     lines = out.splitlines()
     source_line = next(i for i, l in enumerate(lines) if "│ （印  章）" in l)
     caret = lines[source_line + 1]
@@ -77,7 +78,7 @@ def test_full_output_shows_the_line_and_a_caret_under_the_element():
 def test_concise_output_is_one_line_per_finding():
     result = run("check", "--format", "concise", str(LETTERS / "s3_cppcc_no_date.txt"))
     finding_lines = [l for l in result.output.splitlines() if l.startswith(str(LETTERS))]
-    assert any(":41:1: RL403 [error] date-missing:" in l for l in finding_lines)
+    assert any(":41:1: RL403 [error] 缺少成文日期 date-missing:" in l for l in finding_lines)
 
 
 def test_a_batch_reports_broken_files_and_finishes_the_rest(tmp_path):

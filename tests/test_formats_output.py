@@ -118,11 +118,13 @@ def test_sarif_lists_the_whole_catalogue_with_help_from_the_rule_files():
         assert descriptor["name"] == rule.name
         assert descriptor["defaultConfiguration"]["level"] == levels[Severity(rule.severity).value]
         assert descriptor["fullDescription"]["text"] == rule.description.strip()
-        assert "{" not in descriptor["shortDescription"]["text"]  # placeholders shown as …
+        assert descriptor["shortDescription"]["text"] == rule.title  # 缺少签发人: what code scanning shows
+        assert "{" not in descriptor["messageStrings"]["default"]["text"]  # placeholders shown as …
         for help_text in (descriptor["help"]["text"], descriptor["help"]["markdown"]):
             assert rule.source in help_text and "正确示例" in help_text and "错误示例" in help_text
     brackets = next(r for r in rules if r["id"] == "RL107")
-    assert brackets["shortDescription"]["text"] == "发文字号“…”的年份应用六角括号“〔〕”括入"
+    assert brackets["shortDescription"]["text"] == "发文字号括号不规范"
+    assert brackets["messageStrings"]["default"]["text"] == "发文字号“…”的年份应用六角括号“〔〕”括入"
     assert "GB/T 9704-2012 7.2.5" in brackets["help"]["markdown"]
 
 
@@ -278,11 +280,11 @@ def test_document_findings_name_the_paragraph_not_a_line():
     assert location["physicalLocation"]["artifactLocation"]["uri"] == "letters/%E7%AD%94%E5%A4%8D.docx"
 
     (line, summary) = render_github(document_report(), context).splitlines()
-    assert line.startswith("::error file=letters/答复.docx,title=RL107 doc-number-brackets::第 3 段")
+    assert line.startswith("::error file=letters/答复.docx,title=RL107 发文字号括号不规范 doc-number-brackets::第 3 段")
     assert "line=" not in line
 
     (case,) = ET.fromstring(render_junit(document_report(), context)).iter("testcase")
-    assert case.get("name") == "RL107 doc-number-brackets 第 3 段“东建复[2025]8号”" and case.get("line") is None
+    assert case.get("name") == "RL107 发文字号括号不规范 doc-number-brackets 第 3 段“东建复[2025]8号”" and case.get("line") is None
     assert case.find("failure").text.startswith("letters/答复.docx（第 3 段“东建复[2025]8号”） 错误 RL107")
 
 
@@ -329,18 +331,27 @@ def test_github_commands_for_the_examples(reference):
     assert result.exit_code == 2
     lines = result.stdout.splitlines()
     pattern = re.compile(r"::(error|warning|notice) file=([^,:]+),line=(\d+),col=(\d+),endLine=(\d+),"
-                         r"endColumn=(\d+),title=(RL\d{3}) ([a-z0-9-]+)::(.+)")
-    expected = [(f["path"], d) for f in reference["files"] for d in f["diagnostics"]]
+                         r"endColumn=(\d+),title=(RL\d{3}) (\S+) ([a-z0-9-]+)::(.+)")
+    # 提示 (info) are annotations only when shown (--show-info): by default they are left out, and counted
+    expected = [(f["path"], d) for f in reference["files"] for d in f["diagnostics"] if d["severity"] != "info"]
+    hidden = sum(d["severity"] == "info" for f in reference["files"] for d in f["diagnostics"])
+    assert hidden  # the examples have 提示: the test means something
     commands = {"error": "error", "warning": "warning", "info": "notice"}
     assert len(lines) == len(expected) + 2  # + the missing file + the summary
     for line, (path, d) in zip(lines, expected):
         match = pattern.fullmatch(line)
         assert match, line
         assert match.groups() == (commands[d["severity"]], path, str(d["line"]), str(d["column"]),
-                                  str(d["end_line"]), str(d["end_column"]), d["code"], d["rule"], d["message"])
+                                  str(d["end_line"]), str(d["end_column"]), d["code"], d["title"], d["rule"],
+                                  d["message"])
     assert lines[-2] == "::error file=examples/missing-letter.txt,title=replylint 无法检查::无法检查：文件或目录不存在"
     summary = reference["summary"]
     assert lines[-1].startswith("replylint：") and f"{summary['error']} 个错误" in lines[-1]
+    assert f"{hidden} 个提示未显示（加 --show-info 查看）" in lines[-1]
+    shown = run("--format", "github", "--show-info", "examples", "--exclude", "formats").stdout.splitlines()
+    notices = [line for line in shown if line.startswith("::notice ")]
+    assert len(notices) == hidden and len(shown) == len(expected) + hidden + 1
+    assert all(",title=RL" in line for line in notices)
 
 
 # ---- JUnit XML --------------------------------------------------------------------------------------------
@@ -359,7 +370,9 @@ def test_junit_counts_match_the_json_report(reference):
         expected = files[suite.get("name")]
         cases = suite.findall("testcase")
         assert int(suite.get("tests")) == len(cases)
-        assert int(suite.get("failures")) == len(expected["diagnostics"]) == len(suite.findall("testcase/failure"))
+        # failures are the findings at or above the fail level (warning): a 提示 is a passing case with output
+        failing = [d for d in expected["diagnostics"] if d["severity"] != "info"]
+        assert int(suite.get("failures")) == len(failing) == len(suite.findall("testcase/failure"))
         assert int(suite.get("errors")) == (1 if expected["error"] else 0) == len(suite.findall("testcase/error"))
         assert all(c.get("classname") == suite.get("name") for c in cases)
         assert len({c.get("name") for c in cases}) == len(cases)
@@ -369,15 +382,19 @@ def test_junit_counts_match_the_json_report(reference):
             (case,) = cases
             assert list(case) == []  # one passing test case
         else:
+            assert len(cases) == len(expected["diagnostics"])
             for case, d in zip(cases, expected["diagnostics"]):
+                assert case.get("name").startswith(f"{d['code']} {d['title']} {d['rule']} 第{d['line']}行")
+                if d["severity"] == "info":
+                    assert case.find("failure") is None and d["message"] in case.find("system-out").text
+                    continue
                 failure = case.find("failure")
-                assert case.get("name").startswith(f"{d['code']} {d['rule']} 第{d['line']}行")
                 assert failure.get("type") == d["severity"] and failure.get("message") == d["message"]
                 assert f"{expected['path']}:{d['line']}:{d['column']}" in failure.text
                 source = (ROOT / expected["path"]).read_text(encoding="utf-8").splitlines()[d["line"] - 1]
                 assert source in failure.text
     summary = reference["summary"]
-    assert int(root.get("failures")) == summary["error"] + summary["warning"] + summary["info"]
+    assert int(root.get("failures")) == summary["error"] + summary["warning"]
     assert int(root.get("errors")) == summary["unreadable"] == 1
     assert int(root.get("tests")) == sum(int(s.get("tests")) for s in suites)
 
@@ -396,8 +413,8 @@ def test_junit_strips_characters_xml_cannot_carry():
     assert first.find("failure").get("message") == "发文字号“东建复[2025]8号”<&>\"'有误"
     assert "东建复[2025]8号\t" in first.find("failure").text
     assert first.get("classname") == r"a\x02.txt"  # a control in a file name is shown escaped, as in every format
-    assert first.get("name") == "RL107 doc-number-brackets 第1行"
-    assert second.get("name") == "RL107 doc-number-brackets 第1行第5列"  # names stay unique
+    assert first.get("name") == "RL107 发文字号括号不规范 doc-number-brackets 第1行"
+    assert second.get("name") == "RL107 发文字号括号不规范 doc-number-brackets 第1行第5列"  # names stay unique
 
 
 # ---- JSON lines ---------------------------------------------------------------------------------------------

@@ -69,12 +69,12 @@ class Audit:
     reused: int
     runs: list[dict] = field(default_factory=list)
     paths: tuple[str, ...] = ()
-    catalogue: dict[str, dict] = field(default_factory=dict)  # rule code → name, severity, description
+    catalogue: dict[str, dict] = field(default_factory=dict)  # rule code → name, title, severity, description
 
 
 @lru_cache(maxsize=1)
 def rule_catalogue() -> dict[str, dict]:
-    """code → name, severity, description (first paragraph), read from the rule files without compiling them."""
+    """code → name, title, severity, description (first paragraph), read from the rule files without compiling them."""
     from ..resources import data_dir
 
     out = {}
@@ -90,15 +90,15 @@ def rule_catalogue() -> dict[str, dict]:
         for rule in data.get("rule", []):
             if isinstance(rule, dict) and "code" in rule:
                 description = " ".join(str(rule.get("description", "")).split())
-                out[rule["code"]] = {"name": rule.get("name", ""), "severity": rule.get("severity", ""),
-                                     "description": description}
+                out[rule["code"]] = {"name": rule.get("name", ""), "title": rule.get("title", ""),
+                                     "severity": rule.get("severity", ""), "description": description}
     return out
 
 
 def stored_rule_catalogue(store: Store, base: str) -> dict[str, dict]:
     """``rule_catalogue`` kept in the store under the rule-set's base version: parsing every rule file
     (pure-Python TOML) would be a large part of re-auditing an unchanged archive."""
-    key = f"catalogue:{base}"
+    key = f"catalogue-v2:{base}"  # v2: with each rule's title
     cached = store.block(key)
     if cached is not None:
         return json.loads(cached)

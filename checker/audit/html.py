@@ -260,12 +260,13 @@ def line_chart(points: list[tuple[str, Optional[float], str]], caption: str) -> 
 
 
 def _severity_parts(g: Group) -> list[tuple[str, int]]:
-    return [("error", g.error), ("warning", g.warning), ("info", g.info)]
+    """The bars of a group: its problems (errors, warnings); 提示 are not problems and are not drawn."""
+    return [("error", g.error), ("warning", g.warning)]
 
 
 def _group_tip(g: Group) -> str:
     return (f"{g.label}：{g.letters} 封，合规 {g.compliant} 封（{percent(g.rate)}）；"
-            f"问题 {g.findings} 条（错误 {g.error}，警告 {g.warning}，提示 {g.info}）")
+            f"问题 {g.problems} 条（错误 {g.error}，警告 {g.warning}）；另有提示 {g.info} 条（不计入问题）")
 
 
 def _top(groups: list[Group], limit: int) -> tuple[list[Group], Optional[Group]]:
@@ -280,24 +281,25 @@ def _top(groups: list[Group], limit: int) -> tuple[list[Group], Optional[Group]]
 
 def charts(report: AuditReport) -> str:
     legend = _legend(_SEVERITY_LEGEND)
-    rule_rows = [(f"{g.key} {g.label}", [(g.severity or "info", g.findings)],
+    problem_legend = _legend(_SEVERITY_LEGEND[:2])
+    rule_rows = [(g.heading, [(g.severity or "info", g.findings)],
                   f"{g.findings} 条 / {g.letters_with} 封",
-                  f"{g.key} {g.label}：{g.findings} 条，涉及 {g.letters_with} 封。{g.description}")
+                  f"{g.heading}（{g.label}）：{g.findings} 条，涉及 {g.letters_with} 封。{g.description}")
                  for g in report.by_rule]
     organs, rest = _top(report.by_organ, 20)
-    organ_rows = [(g.label, _severity_parts(g), f"{g.findings} 条 · 合规 {percent(g.rate)}", _group_tip(g))
+    organ_rows = [(g.label, _severity_parts(g), f"{g.problems} 条 · 合规 {percent(g.rate)}", _group_tip(g))
                   for g in organs]
     organ_note = "" if rest is None else (
         f'<p class="meta">图中为答复函最多的 {len(organs)} 个机关；{esc(rest.label)}机关共 {rest.letters} 封、'
-        f"问题 {rest.findings} 条，合规率 {percent(rest.rate)}，逐个见下方“各发文机关逐年合规率”。</p>")
-    kind_rows = [(g.label, _severity_parts(g), f"{g.findings} 条 · {g.letters} 封", _group_tip(g)) for g in report.by_kind]
+        f"问题 {rest.problems} 条，合规率 {percent(rest.rate)}，逐个见下方“各发文机关逐年合规率”。</p>")
+    kind_rows = [(g.label, _severity_parts(g), f"{g.problems} 条 · {g.letters} 封", _group_tip(g)) for g in report.by_kind]
     year_cols = [(g.label, _severity_parts(g), _group_tip(g)) for g in report.by_year]
     return "".join([
         '<div class="grid">',
-        hbar_chart(rule_rows, "按规则：问题条数（颜色为规则级别）", legend, label_chars=30),
-        hbar_chart(organ_rows, "按发文机关：问题条数与合规率", legend, note=organ_note),
-        column_chart(year_cols, "按年份：问题条数", legend),
-        hbar_chart(kind_rows, "按答复函类型：问题条数", legend),
+        hbar_chart(rule_rows, "按规则：发现条数（颜色为规则级别；提示级不计入问题）", legend, label_chars=30),
+        hbar_chart(organ_rows, "按发文机关：问题条数（错误和警告）与合规率", problem_legend, note=organ_note),
+        column_chart(year_cols, "按年份：问题条数（错误和警告）", problem_legend),
+        hbar_chart(kind_rows, "按答复函类型：问题条数（错误和警告）", problem_legend),
         "</div>",
     ])
 
@@ -327,12 +329,12 @@ def trends(report: AuditReport) -> str:
     # findings per year, by severity
     parts.append('<h3 style="margin-top:18px">逐年问题数</h3><table><thead><tr><th>年份</th><th class="num">答复函</th>'
                  '<th class="num">合规</th><th class="num">合规率</th><th class="num">错误</th><th class="num">警告</th>'
-                 '<th class="num">提示</th><th class="num">问题合计</th><th class="num">每封平均</th></tr></thead><tbody>')
+                 '<th class="num">问题合计</th><th class="num">每封平均</th><th class="num">提示（不计入）</th></tr></thead><tbody>')
     for g in report.by_year:
-        average = f"{g.findings / g.letters:.2f}" if g.letters else "—"
+        average = f"{g.problems / g.letters:.2f}" if g.letters else "—"
         parts.append(f'<tr><td>{esc(g.label)}</td><td class="num">{g.letters}</td><td class="num">{g.compliant}</td>'
                      f'<td class="num">{percent(g.rate)}</td><td class="num">{g.error}</td><td class="num">{g.warning}</td>'
-                     f'<td class="num">{g.info}</td><td class="num">{g.findings}</td><td class="num">{average}</td></tr>')
+                     f'<td class="num">{g.problems}</td><td class="num">{average}</td><td class="num">{g.info}</td></tr>')
     parts.append("</tbody></table>")
     return "".join(parts)
 
@@ -415,20 +417,30 @@ def _source_block(f) -> str:
     return '<pre class="src">' + "\n".join(out) + "</pre>"
 
 
-def _findings_html(findings) -> str:
+def _findings_html(findings, titles: dict) -> str:
     if not findings:
         return '<p class="ok-text">未发现问题。</p>'
     items = []
-    for f in findings:
+    # the problems first, then the 提示 (notes, not problems), each in line order
+    for f in sorted(findings, key=lambda f: f.severity == "info"):
+        title = titles.get(f.code)
+        named = f"{esc(title)} <span class=\"meta\">{esc(f.rule)}</span>" if title else esc(f.rule)
         where = f"第 {f.line} 行第 {f.column} 列" + (f"（{esc(f.location)}）" if f.location else "")
         fix = f'<div class="fix">建议改为：<code>{esc(f.fix)}</code></div>' if f.fix else ""
         items.append(f'<li><span class="sev {esc(f.severity)}">{esc(SEVERITY_LABELS.get(f.severity, f.severity))}</span> '
-                     f'<code>{esc(f.code)}</code> {esc(f.rule)} · {where}<div class="msg">{esc(f.message)}</div>'
+                     f'<code>{esc(f.code)}</code> {named} · {where}<div class="msg">{esc(f.message)}</div>'
                      f"{fix}{_source_block(f)}</li>")
     return '<ol class="findings">' + "".join(items) + "</ol>"
 
 
-def result_fragment(result) -> tuple[str, str]:
+def catalogue_titles() -> dict[str, str]:
+    """code → title from the rule files (read once; for a fragment rendered without a report's titles)."""
+    from .collect import rule_catalogue
+
+    return {code: entry.get("title", "") for code, entry in rule_catalogue().items() if entry.get("title")}
+
+
+def result_fragment(result, titles: Optional[dict] = None) -> tuple[str, str]:
     """The HTML of a checked letter that depends only on its content and the rules (its ``store.Result``, with
     findings): its cells in the letters table, and the body of its details. Rendered once and kept in the
     store (``FRAGMENT_VERSION``)."""
@@ -442,7 +454,7 @@ def result_fragment(result) -> tuple[str, str]:
             f'文号：{esc(result.doc_number or "未识别")} · 类型：{esc(kind)}</p>')
     if result.title:
         body += f'<p class="meta">标题：{esc(result.title)}</p>'
-    return cells, body + _findings_html(result.findings)
+    return cells, body + _findings_html(result.findings, catalogue_titles() if titles is None else titles)
 
 
 def _parts(letter: Letter) -> tuple[str, str]:
@@ -489,11 +501,11 @@ def summary_cards(report: AuditReport) -> str:
         ("", _num(s["checked"]), "已检查的答复函"),
         ("", _num(s["compliant"]), "合规（无错误和警告）"),
         ("", _num(s["with_problems"]), "有错误或警告"),
-        ("", _num(s["with_findings"]), "有问题（含提示）"),
+        ("", _num(s["with_findings"]), "有错误、警告或提示"),
         ("", _num(s["unreadable"]), "无法读取"),
         ("", _num(s["error"]), "错误"),
         ("", _num(s["warning"]), "警告"),
-        ("", _num(s["info"]), "提示"),
+        ("", _num(s["info"]), "提示（不计入问题）"),
     ]
     out = ['<div class="cards">']
     for cls, value, label in cards:
@@ -593,7 +605,7 @@ def write_html(report: AuditReport, path: str | Path) -> None:
             for l in missing:
                 if l.result.findings is None:
                     l.result.findings = findings.get(l.key, [])
-                l.fragment = new[l.key] = result_fragment(l.result)
+                l.fragment = new[l.key] = result_fragment(l.result, report.titles or None)
             block = render_block(report).encode("utf-8", _NEVER_INVALID)
             with store.transaction():
                 store.save_fragments(((sha, ruleset, cells, body) for (sha, ruleset), (cells, body) in new.items()),

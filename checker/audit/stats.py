@@ -7,6 +7,8 @@ Definitions (the same in every output):
 * **compliant**: a checked letter with no error and no warning (information notes do not count);
   **compliance rate** = compliant ÷ checked.
 * **with findings**: a checked letter with at least one finding of any severity.
+* **problems**: errors and warnings. 提示 (info) findings are notes for the drafter: they are counted and
+  listed apart (their own column), never in a problem total or a per-letter average.
 * ``--since DATE``: the report covers the checked letters whose 成文日期 is on or after DATE. A letter
   whose 成文日期 could not be read cannot be placed before or after DATE: it is *not* counted in the
   covered numbers, but listed separately (``undated``) with its findings. Unreadable files are always listed.
@@ -17,7 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Optional
 
 from ..config import SEVERITY_RANK, reaches_fail_level
@@ -96,10 +98,22 @@ class Group:
     letters_with: int = 0  # by rule: letters where it fired
     severity: str = ""  # by rule: its (most frequent) severity
     description: str = ""  # by rule
+    title: str = ""  # by rule: its Chinese title (缺少签发人)
 
     @property
     def findings(self) -> int:
+        """Every finding, 提示 included."""
         return self.error + self.warning + self.info
+
+    @property
+    def problems(self) -> int:
+        """Errors and warnings: 提示 are notes, not problems."""
+        return self.error + self.warning
+
+    @property
+    def heading(self) -> str:
+        """By rule: "RL109 缺少签发人" (the code alone for a rule the catalogue does not know)."""
+        return f"{self.key} {self.title}" if self.title else f"{self.key} {self.label}"
 
     @property
     def rate(self) -> Optional[float]:
@@ -142,6 +156,7 @@ class AuditReport:
     organ_year: dict[str, dict[str, Group]]  # organ → year → counts (compliance rate per organ per year)
     years: list[str]
     runs: list[dict]
+    titles: dict[str, str] = field(default_factory=dict)  # rule code → title (缺少签发人)
 
     @property
     def checked(self) -> int:
@@ -259,6 +274,7 @@ def _build_report(audit: Audit, since: Optional[str]) -> AuditReport:
         by_year=[years[y] for y in year_keys],
         by_kind=[g for g in kinds.values() if g.letters or g.key in KIND_ORDER],
         organ_year=organ_year, years=year_keys, runs=audit.runs,
+        titles={code: entry.get("title", "") for code, entry in audit.catalogue.items() if entry.get("title")},
     )
 
 
@@ -277,8 +293,9 @@ def _by_rule(letters: list[Letter], catalogue: dict[str, dict]) -> list[Group]:
         code, severity, rule = (line.split(" ", 2) + ["", ""])[:3]
         group = groups.get(code)
         if group is None:
+            entry = catalogue.get(code, {})
             group = groups[code] = Group(key=code, label=rule, letters_with=letters_with[code],
-                                         description=catalogue.get(code, {}).get("description", ""))
+                                         description=entry.get("description", ""), title=entry.get("title", ""))
             severities[code] = Counter()
         if severity in SEVERITIES:
             setattr(group, severity, getattr(group, severity) + count)

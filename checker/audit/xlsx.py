@@ -1,7 +1,8 @@
 """The audit report as an Excel workbook (openpyxl), with the same numbers as the HTML page.
 
 Sheets: 概览, 按规则, 按机关, 按年份, 按类型, 机关逐年 (compliance rate per organ per year), 文件 (one row per
-file, unreadable ones included), 问题 (one row per finding), 历次审计. Header rows are frozen and filtered;
+file, unreadable ones included), 问题 (one row per finding, 提示 included), 历次审计. Rules are named by code and
+Chinese title (RL109 缺少签发人) beside the rule name; 问题合计 counts errors and warnings, 提示 are a column apart. Header rows are frozen and filtered;
 column widths follow the text (a CJK character counts twice). Text from letters is written as text, never
 as a formula, and characters Excel cannot store are replaced.
 """
@@ -90,8 +91,8 @@ def _rate(value: Optional[float]):
 
 def _group_rows(sheet: _Sheet, groups: list[Group]) -> None:
     for g in groups:
-        sheet.add([g.label, g.letters, g.compliant, g.letters - g.compliant, _rate(g.rate), g.error, g.warning, g.info,
-                   g.findings])
+        sheet.add([g.label, g.letters, g.compliant, g.letters - g.compliant, _rate(g.rate), g.error, g.warning,
+                   g.problems, g.info])
     _percent_column(sheet, 5)
 
 
@@ -101,7 +102,8 @@ def _percent_column(sheet: _Sheet, column: int) -> None:
             cell.number_format = "0.0%"
 
 
-_GROUP_HEADER = ["答复函", "合规", "有错误或警告", "合规率", "错误", "警告", "提示", "问题合计"]
+# 问题合计 = 错误 + 警告; 提示 are notes, counted apart in the last column
+_GROUP_HEADER = ["答复函", "合规", "有错误或警告", "合规率", "错误", "警告", "问题合计（错误和警告）", "提示（不计入问题）"]
 
 
 def build_workbook(report: AuditReport):
@@ -129,11 +131,11 @@ def build_workbook(report: AuditReport):
         ("合规（无错误和警告）", s["compliant"]),
         ("合规率", _rate(s["rate"])),
         ("有错误或警告", s["with_problems"]),
-        ("有问题（含提示）", s["with_findings"]),
+        ("有错误、警告或提示", s["with_findings"]),
         ("无法读取", s["unreadable"]),
         ("错误", s["error"]),
         ("警告", s["warning"]),
-        ("提示", s["info"]),
+        ("提示（不计入问题）", s["info"]),
         ("本次新检查", report.rechecked),
         ("沿用上次结果", report.reused),
     ]
@@ -145,11 +147,11 @@ def build_workbook(report: AuditReport):
             overview.ws.cell(row=overview.rows, column=2).number_format = "0.0%"
     overview.finish(filter_=False)
 
-    by_rule = _Sheet(wb, "按规则", ["代码", "规则", "级别", "问题条数", "涉及答复函", "错误", "警告", "提示", "说明"],
+    by_rule = _Sheet(wb, "按规则", ["代码", "标题", "规则", "级别", "发现条数", "涉及答复函", "错误", "警告", "提示", "说明"],
                      unstorable)
     for g in report.by_rule:
-        by_rule.add([g.key, g.label, SEVERITY_LABELS.get(g.severity, g.severity), g.findings, g.letters_with, g.error,
-                     g.warning, g.info, g.description])
+        by_rule.add([g.key, g.title or None, g.label, SEVERITY_LABELS.get(g.severity, g.severity), g.findings,
+                     g.letters_with, g.error, g.warning, g.info, g.description])
     by_rule.finish()
 
     for title, first, groups in (("按机关", "发文机关", report.by_organ), ("按年份", "年份", report.by_year),
@@ -180,12 +182,13 @@ def build_workbook(report: AuditReport):
                        ("是" if l.compliant else "否") if readable else None, l.error])
     files.finish()
 
-    problems = _Sheet(wb, "问题", ["序号", "文件", "状态", "发文机关", "成文日期", "代码", "规则", "级别", "行", "列", "位置",
-                                  "说明", "建议改为", "原文"], unstorable)
+    problems = _Sheet(wb, "问题", ["序号", "文件", "状态", "发文机关", "成文日期", "代码", "标题", "规则", "级别", "行", "列",
+                                  "位置", "说明", "建议改为", "原文"], unstorable)
+    titles = report.titles
     for status, letters in groups[:2]:
         for l in letters:
             for f in l.findings or ():
-                problems.add([l.index, l.path, status, l.organ_label, l.date, f.code, f.rule,
+                problems.add([l.index, l.path, status, l.organ_label, l.date, f.code, titles.get(f.code), f.rule,
                               SEVERITY_LABELS.get(f.severity, f.severity), f.line, f.column, f.location, f.message, f.fix,
                               f.source])
     problems.finish()

@@ -39,6 +39,16 @@ class OutputContext:
     # the codes of the rules that were enabled for this run (None: not known, e.g. an API caller's report);
     # SARIF lists the whole catalogue and marks the others as disabled for this run
     enabled_rules: Optional[frozenset[str]] = None
+    # the fail-on level of a file (the flag, else its config's; None: "warning"): JUnit marks as failures
+    # only the findings at or above it
+    fail_level: Optional[Callable[[str], str]] = None
+
+    def fails(self, path: str, severity) -> bool:
+        """Whether a finding of this severity in this file reaches the file's fail-on level."""
+        from ..defaults import DEFAULT_FAIL_ON, SEVERITY_RANK
+
+        level = (self.fail_level(path) if self.fail_level else None) or DEFAULT_FAIL_ON
+        return SEVERITY_RANK[getattr(severity, "value", severity)] >= SEVERITY_RANK[level]
 
     def relative(self, path: str) -> Optional[str]:
         """``path`` as a POSIX path relative to ``root``, or None when it lies outside ``root`` or is not a

@@ -1,9 +1,11 @@
 """``--format github``: GitHub Actions workflow commands, one per finding, which the runner turns into
 annotations on the pull request's changed files and on the run's summary page:
 
-    ::error file=letters/a.txt,line=6,col=1,endLine=6,endColumn=12,title=RL107 doc-number-brackets::发文字号…
+    ::error file=letters/a.txt,line=6,col=1,endLine=6,endColumn=12,title=RL107 发文字号括号不规范 doc-number-brackets::发文字号…
 
-Levels: error → ``::error``, warning → ``::warning``, info → ``::notice``. Paths are relative to
+Levels: error → ``::error``, warning → ``::warning``, info → ``::notice`` — and only when 提示 are shown
+(``--show-info``, ``show-info = true`` or ``--fail-on info``; ``check`` leaves them out of this format
+otherwise, and the summary line says how many). The title is "RL107 发文字号括号不规范 doc-number-brackets". Paths are relative to
 ``OutputContext.root`` (the job's working directory, normally the checkout: what GitHub matches ``file``
 against). Columns are UTF-16 code units like SARIF's (see positions.py); ``endColumn`` is exclusive, and
 ``col``/``endColumn`` are left out when a finding spans several lines (GitHub accepts them only within one).
@@ -23,6 +25,7 @@ from ..model import Report, Severity
 from . import OutputContext, register
 from .positions import utf16_span
 from .text import summary_text
+from .titles import labelled
 
 COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 
@@ -60,7 +63,7 @@ def render_github(report: Report, context: OutputContext) -> str:
                     properties["endColumn"] = end_column
             else:
                 message = f"{d.location}：{message}"
-            properties["title"] = f"{d.code} {d.rule}"
+            properties["title"] = labelled(d.code, d.rule)
             out.append(command(COMMANDS[d.severity], properties, message))
     out.append("replylint：" + summary_text(report).plain)
     return "".join(line + "\n" for line in out)

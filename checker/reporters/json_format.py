@@ -1,6 +1,9 @@
 """``--format json``: the machine contract documented in the README (version 1).
 
-Later versions may add keys; they never rename or remove these.
+Later versions may add keys; they never rename or remove these. Added since: ``title`` of each diagnostic
+(the rule's Chinese title, null for a code the catalogue does not know) and ``summary.with_problems`` (files
+with an error or a warning; ``with_findings`` still counts 提示 too). JSON keeps every finding, 提示 included,
+whatever ``--show-info`` says.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ import json
 from .. import __version__
 from ..model import FIELD_NAMES, FileResult, Letter, Report
 from ..names import printable_path
+from .titles import title_of
 
 SCHEMA_VERSION = 1
 
@@ -48,7 +52,7 @@ def fields_dict(letter: Letter | None) -> dict:
 
 def diagnostic_to_dict(d) -> dict:
     out = {
-        "code": d.code, "rule": d.rule, "severity": d.severity.value, "line": d.span.line,
+        "code": d.code, "rule": d.rule, "title": title_of(d.code), "severity": d.severity.value, "line": d.span.line,
         "column": d.span.column, "end_line": d.span.end_line, "end_column": d.span.end_column,
         "message": d.message,
         "fix": None if d.fix is None else {
@@ -90,7 +94,7 @@ def report_to_dict(report: Report) -> dict:
         "files": [file_to_dict(f) for f in report.files],
         "summary": {"files": summary.files, "error": summary.error, "warning": summary.warning, "info": summary.info,
                     "unreadable": summary.unreadable, "with_findings": summary.with_findings,
-                    "suppressed_by_baseline": summary.suppressed},
+                    "suppressed_by_baseline": summary.suppressed, "with_problems": summary.with_problems},
     }
 
 

@@ -2,12 +2,18 @@
 (``junit``), Azure DevOps and most CI servers display.
 
 ``<testsuites>`` holds one ``<testsuite>`` per checked file (name = the path relative to
-``OutputContext.root``) and one ``<testcase>`` per finding, classname = the path, name = "RL107
-doc-number-brackets 第6行" (the column is added when the same rule fires twice on one line, so names stay
-unique within a suite). Each finding is a ``<failure>`` whatever its level — ``type`` says error, warning or
-info and ``message`` carries the message; the body gives line:column, the message and the source line. A
-clean file is one passing test case; a file that could not be read, one ``<error>`` case. Counts are on
-every suite and on ``<testsuites>``.
+``OutputContext.root``) and one ``<testcase>`` per finding, classname = the path, name = "RL107 发文字号括号不规范
+doc-number-brackets 第6行" (code, Chinese title, name and line; the column is added when the same rule fires
+twice on one line, so names stay unique within a suite).
+
+A finding at or above the file's ``fail-on`` level (``--fail-on``, else the config's, else warning) is a
+``<failure>`` — ``type`` says error, warning or info and ``message`` carries the message; the body gives
+line:column, the message and the source line. A finding below it (a 提示 at the default level; a warning
+with ``--fail-on error``) did not fail the check: it is a *passing* test case whose ``<system-out>`` holds
+the same text, so CI servers count it as passed and still show the note on the test case (a ``<skipped>``
+case would read as "not checked", which it was). So the failures JUnit shows are exactly what makes the exit
+code 1. A clean file is one passing test case; a file that could not be read, one ``<error>`` case. Counts
+are on every suite and on ``<testsuites>``.
 
 Built with ElementTree, which escapes markup; characters XML 1.0 cannot carry at all (control characters
 other than tab, LF and CR, lone surrogates, U+FFFE/U+FFFF), which a damaged letter can contain, are removed.
@@ -21,6 +27,7 @@ import xml.etree.ElementTree as ET
 from ..formats import SEVERITY_LABELS
 from ..model import FileResult, Report
 from . import OutputContext, register
+from .titles import labelled
 
 # everything outside XML 1.0's Char production: #x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF]
 _ILLEGAL_XML = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -42,7 +49,7 @@ def _where(d) -> str:
     return d.location if d.location is not None else f"第{d.span.line}行"
 
 
-def _suite(result: FileResult, path: str) -> tuple[ET.Element, int, int, int]:
+def _suite(result: FileResult, path: str, context: OutputContext) -> tuple[ET.Element, int, int, int]:
     """The file's <testsuite> and its (tests, failures, errors)."""
     cases: list[ET.Element] = []
     failures = errors = 0
@@ -57,7 +64,7 @@ def _suite(result: FileResult, path: str) -> tuple[ET.Element, int, int, int]:
     else:
         names: set[str] = set()
         for d in result.diagnostics:
-            name = f"{d.code} {d.rule} {_where(d)}"
+            name = f"{labelled(d.code, d.rule)} {_where(d)}"
             if name in names:
                 name += f"第{d.span.column}列"
             base, n = name, 2
@@ -70,15 +77,18 @@ def _suite(result: FileResult, path: str) -> tuple[ET.Element, int, int, int]:
             case = _element("testcase", attributes)
             # a document's line numbers are the reader's, not the file's: it is named by paragraph or page
             where = f"{path}（{d.location}）" if d.location else f"{path}:{d.span.line}:{d.span.column}"
-            body = [f"{where} {SEVERITY_LABELS[d.severity]} {d.code} {d.rule}", d.message]
+            body = [f"{where} {SEVERITY_LABELS[d.severity]} {labelled(d.code, d.rule)}", d.message]
             source = result.line_text(d.span.line)
             if source is not None:
                 body.append(f"    {source}" if d.location else f"    {d.span.line} │ {source}")
             if d.fix is not None:
                 body.append(f"建议：{d.fix.description}")
-            case.append(_element("failure", {"type": d.severity.value, "message": d.message}, "\n".join(body)))
+            if context.fails(result.path, d.severity):
+                case.append(_element("failure", {"type": d.severity.value, "message": d.message}, "\n".join(body)))
+                failures += 1
+            else:  # below the fail level: passed, with the note for whoever opens the test case
+                case.append(_element("system-out", {}, "\n".join(body)))
             cases.append(case)
-            failures += 1
     suite = _element("testsuite", {"name": path, "tests": len(cases), "failures": failures, "errors": errors,
                                    "skipped": 0})
     suite.extend(cases)
@@ -89,7 +99,7 @@ def render_junit(report: Report, context: OutputContext) -> str:
     root = ET.Element("testsuites", {"name": "replylint"})
     tests = failures = errors = 0
     for result in report.files:
-        suite, t, f, e = _suite(result, context.display_path(result.path))
+        suite, t, f, e = _suite(result, context.display_path(result.path), context)
         root.append(suite)
         tests, failures, errors = tests + t, failures + f, errors + e
     root.set("tests", str(tests))

@@ -1,6 +1,9 @@
 """``--format sarif``: SARIF 2.1.0, for GitHub code scanning, GitLab, Azure DevOps and SARIF viewers.
 
-One run. ``tool.driver.rules`` is the whole rule catalogue, in code order, whatever was enabled: a rule's
+One run, with every finding (提示 included, level ``note``: ``--show-info`` concerns the formats people
+read). A rule descriptor's ``shortDescription`` is the rule's Chinese title (缺少签发人), what code scanning
+shows beside its id; the message with placeholders elided is its ``messageStrings.default``.
+``tool.driver.rules`` is the whole rule catalogue, in code order, whatever was enabled: a rule's
 ``ruleIndex`` is then the same in every run and every configuration, a viewer can show the help of any rule,
 and the log says which rules exist. When the caller says which rules were enabled
 (``OutputContext.enabled_rules``), the others are marked ``enabled: false`` in
@@ -45,6 +48,7 @@ from ..model import Diagnostic, FileResult, Report, Severity
 from . import OutputContext, register
 from .positions import utf16_span
 from .rules import explain_plain, rule_markdown
+from .titles import title_of
 
 SARIF_VERSION = "2.1.0"
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -69,12 +73,13 @@ def rule_descriptor(compiled: CompiledRule) -> dict:
     return {
         "id": rule.code,
         "name": rule.name,
-        "shortDescription": {"text": short_description(compiled)},
+        "shortDescription": {"text": rule.title},  # what code scanning shows beside the id: 缺少签发人
+        "messageStrings": {"default": {"text": short_description(compiled)}},
         "fullDescription": {"text": rule.description.strip()},
         "help": {"text": explain_plain(compiled),
-                 "markdown": f"## {rule.code} {rule.name}\n\n" + rule_markdown(compiled)},
+                 "markdown": f"## {rule.code} {rule.title}（{rule.name}）\n\n" + rule_markdown(compiled)},
         "defaultConfiguration": {"level": LEVELS[Severity(rule.severity)]},
-        "properties": {"tags": ["replylint", compiled.group], "appliesTo": rule.applies_to,
+        "properties": {"title": rule.title, "tags": ["replylint", compiled.group], "appliesTo": rule.applies_to,
                        "source": rule.source, "fixable": rule.fix is not None},
     }
 
@@ -128,6 +133,9 @@ def _result(d: Diagnostic, result: FileResult, location: dict, rule_index: dict,
     entry["level"] = LEVELS[d.severity]
     sarif_location: dict = {"physicalLocation": physical}
     properties: dict = {"rule": d.rule}
+    title = title_of(d.code)
+    if title:
+        properties["title"] = title
     if d.location is None:
         physical["region"] = _region(result, d.span)
         context_region = _context_region(result, d.span)

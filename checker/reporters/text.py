@@ -24,6 +24,7 @@ from rich.text import Text
 
 from ..formats import SEVERITY_LABELS
 from ..model import FileResult, Report, Severity
+from .titles import title_of
 
 KIND_LABELS = {"npc-suggestion": "人大代表建议答复", "cppcc-proposal": "政协委员提案答复", "unknown": "类型未识别"}
 _STYLES = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
@@ -114,10 +115,19 @@ def _caret_lines(lines: _ShownLines, diagnostic) -> list[tuple]:
 
 
 def summary_text(report: Report) -> Text:
+    """The last line: files, errors and warnings (the problems), then the 提示 apart — they are notes, not
+    problems, and do not count (nor make the exit code 1 unless fail-on is info)."""
     s = report.summary
     checked = s.files - s.unreadable
-    text = (f"检查了 {checked} 个文件（{s.with_findings} 个有问题，{checked - s.with_findings} 个没有问题）："
-            f"{s.error} 个错误，{s.warning} 个警告，{s.info} 个提示")
+    text = (f"检查了 {checked} 个文件（{s.with_problems} 个有问题，{checked - s.with_problems} 个没有问题）："
+            f"{s.error} 个错误，{s.warning} 个警告")
+    notes = []
+    if s.info:
+        notes.append(f"{s.info} 个提示（供参考，不计入问题）")
+    if s.hidden_info:
+        notes.append(f"{s.hidden_info} 个提示未显示（加 --show-info 查看）")
+    if notes:
+        text += "；另有 " + "，".join(notes)
     if s.unreadable:
         text += f"；{s.unreadable} 个文件无法读取"
     if s.suppressed:
@@ -179,6 +189,22 @@ class _Output:
         self.console.file.flush()
 
 
+def _full_finding(out: "_Output", lines: _ShownLines, d) -> None:
+    title = title_of(d.code)
+    out.line(
+        f"  {d.span.line}:{d.span.column}  ",
+        (f"{d.location}  " if d.location else "", "cyan"),
+        (f"{SEVERITY_LABELS[d.severity]} ", _STYLES[d.severity]),
+        (f"{d.code} {title}" if title else d.code, "bold"),
+        (f"（{d.rule}）", "dim"),
+    )
+    out.text("    " + d.message)
+    for parts in _caret_lines(lines, d):
+        out.line(*parts)
+    if d.fix is not None:
+        out.text(f"    建议改为：{d.fix.replacement}", "green")
+
+
 def render_full(report: Report, console: Console) -> None:
     out = _Output(console)
     for result in report.files:
@@ -193,21 +219,22 @@ def render_full(report: Report, console: Console) -> None:
         header.append(f"  （{KIND_LABELS[result.kind.value]}）", style="dim")
         out.text(header)
         lines = _ShownLines(result)
-        for d in result.diagnostics:
-            out.line(
-                f"  {d.span.line}:{d.span.column}  ",
-                (f"{d.location}  " if d.location else "", "cyan"),
-                (f"{SEVERITY_LABELS[d.severity]} ", _STYLES[d.severity]),
-                (f"{d.code} {d.rule}", "bold"),
-            )
-            out.text("    " + d.message)
-            for parts in _caret_lines(lines, d):
-                out.line(*parts)
-            if d.fix is not None:
-                out.text(f"    建议改为：{d.fix.replacement}", "green")
+        problems = [d for d in result.diagnostics if d.severity is not Severity.INFO]
+        notes = [d for d in result.diagnostics if d.severity is Severity.INFO]
+        for d in problems:
+            _full_finding(out, lines, d)
+        if notes:  # 提示 are listed apart, after the problems: they are notes for the drafter, not defects
+            out.line(("  提示（供参考，不计入问题）：", "cyan"))
+            for d in notes:
+                _full_finding(out, lines, d)
         out.line()
     out.text(summary_text(report))
     out.flush()
+
+
+def _title_and(code: str, name: str) -> str:
+    title = title_of(code)
+    return f"{title} {name}" if title else name
 
 
 def render_concise(report: Report, console: Console) -> None:
@@ -221,7 +248,8 @@ def render_concise(report: Report, console: Console) -> None:
                 f"{result.path}:{d.span.line}:{d.span.column}: ",
                 # after “path:line:column:”, which editors parse: where that line is in the Word document or PDF
                 f"{d.location}: " if d.location else "",
-                (d.code, "bold"), " ", (f"[{d.severity.value}]", _STYLES[d.severity]), f" {d.rule}: {d.message}",
+                (d.code, "bold"), " ", (f"[{d.severity.value}]", _STYLES[d.severity]),
+                f" {_title_and(d.code, d.rule)}: {d.message}",
             )
     out.text(summary_text(report))
     out.flush()
