@@ -13,6 +13,7 @@ from typing import Callable
 
 from ..model import Kind, Letter, Span
 from ..parser.patterns import CC_CPPCC_OFFICE, CC_NPC_OFFICE, FULLWIDTH_DIGITS, PHONE, Quoted
+from . import named_address
 from . import schema as S
 from .context import Finding, body_span, joined_body
 
@@ -370,3 +371,7 @@ def grade_body_consistency(letter: Letter, ctx, params) -> list:
             return [Finding(p.span_of(m.start(), m.end()), {"value": grade.value, "found": m.group(0),
                                                             "line": grade.span.line, "raw": grade.raw}, element=grade)]
     return []
+
+# the checks on the title and on how the letter addresses the member (named_address.py)
+for _check in named_address.CHECKS:
+    named(_check)
