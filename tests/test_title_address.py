@@ -181,6 +181,15 @@ def test_closing_thanks_in_its_usual_forms(closing):
         assert found(edited(base, (THANKS, closing))) == [], (base, closing)
 
 
+@pytest.mark.parametrize("base, opening", [("cppcc", "许明轩委员提出的《关于推进老旧小区加装电梯的提案》"),
+                                           ("npc", "周文华代表领衔提出的《关于加强老旧小区停车管理的建议》")])
+def test_an_opening_naming_the_member_in_the_third_person_is_the_opening(base, opening):
+    original = ("您提出的《关于推进老旧小区加装电梯的提案》" if base == "cppcc" else "您提出的《关于加强老旧小区停车管理的建议》")
+    result = check(edited(base, (original, opening)))
+    assert result.letter.opening is not None and result.letter.opening.span.line == 12
+    assert found(edited(base, (original, opening)), "opening-missing") == []
+
+
 def test_a_co_handling_letter_needs_no_thanks_to_the_member():
     text = edited("npc", ("第15号建议的答复", "第15号建议的会办意见"), ("尊敬的周文华代表：", "青川市交通运输局："),
                   (THANKS + "\n\n", ""))

@@ -144,7 +144,9 @@ HEADING_PATTERNS = (
 # members may open 各位代表提出的… or 周某等3位代表提出的…; the nearest is the best one; starting from every one of a long row would cost 200
 # steps each)
 OPENING = re.compile(r"(?:[您你贵]|各位(?:代表|委员)|诸位|等\s*+[0-9一二三四五六七八九十]{1,3}\s*+[位名](?:代表|委员))"
-                     r"[^您你贵各诸等\n]{0,200}?(?:提出|所提|领衔|反映)")
+                     r"[^您你贵各诸等\n]{0,200}?(?:提出|所提|领衔|反映)"
+                     # the member named in the third person: 许明轩委员提出的《……》收悉, 周某代表领衔提出的
+                     r"|(?:代表|委员)(?:领衔|联名)?(?:提出|所提)")
 OPENING_REPLY = re.compile(r"(?:收悉|已交|交由|交我|转来|转交|研究办理|答复如下|如下答复|作如下答复|答复如下|现答复)")
 OPENING_ANSWER = re.compile(r"答复如下|如下答复|作如下答复|答复如下|现答复")
 # 感谢/谢谢 … 关心和支持 (or … 宝贵建议, … 帮助), 表示衷心的感谢, 欢迎继续提出…, and a bare 谢谢！ as the last words
