@@ -123,6 +123,7 @@ def test_guanyu_dui_is_one_info_that_offers_both_standard_forms(title, expected)
 
 
 @pytest.mark.parametrize("title", ["对市九届人大四次会议第15号建议的答复", "青川市住房和城乡建设局对市九届人大四次会议第15号建议的答复",
+                                   "澜州市红十字会对市九届人大四次会议第15号建议的答复", "澜州市红十字会关于市九届人大四次会议第15号建议的答复",
                                    NPC_TITLE, "青川市住房和城乡建设局关于市九届人大四次会议第15号建议的答复"])
 def test_title_guanyu_never_asks_for_guanyu_before_dui(title):
     assert found(edited("npc", (NPC_TITLE, title)), "title-guanyu") == []

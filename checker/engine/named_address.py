@@ -19,6 +19,7 @@ _NOUN = {Kind.NPC: "建议", Kind.CPPCC: "提案"}
 
 # an organ name before the title's 事由 (青川市住房和城乡建设局关于…): bounded and anchored, so linear
 _TITLE_ORGAN = re.compile(r"^[\u4e00-\u9fff（）()]{2,40}?(?:局|厅|委员会|委|办公室|办|政府|院|部|署|中心|公司|集团)(?=关于|对)")
+_ORGAN_NAME = re.compile(r"[\u4e00-\u9fff（）()、]{2,40}")
 # where an organ name ends when 关于 is missing after it (青川市住房和城乡建设局市政协八届…)
 _ORGAN_BEFORE_ITEM = re.compile(r"^[\u4e00-\u9fff（）()]{2,40}?(?:局|厅|委员会|办公室|政府|院|部|署|中心|公司|集团)"
                                 r"(?=[市县区省]|政协|第|[十一二三四五六七八九]+届)")
@@ -32,8 +33,12 @@ def title_preposition(letter: Letter, ctx, params) -> list:
     if title is None or not title.value:
         return []
     value = title.value
-    organ = _TITLE_ORGAN.match(value)
-    at = organ.end() if organ else 0
+    # where the 事由 starts: after an organ name, whatever its last character (市红十字会关于…), when 关于
+    # follows one; else after an organ of the usual endings followed by 对
+    at = value.find("关于", 0, 42)
+    if at <= 0 or not _ORGAN_NAME.fullmatch(value, 0, at):
+        organ = _TITLE_ORGAN.match(value)
+        at = organ.end() if organ else 0
     rest = value[at:]
     if rest.startswith("关于对"):
         expected, other = value[:at] + "关于" + rest[3:], value[:at] + rest[2:]
@@ -41,6 +46,9 @@ def title_preposition(letter: Letter, ctx, params) -> list:
         return [Finding(title.span, {"value": value, "raw": title.raw, "expected": expected, "other": other,
                                      "found": found}, element=title)]
     if rest.startswith(("关于", "对")):
+        return []
+    dui = value.find("对", 0, 42)
+    if dui > 0 and _ORGAN_NAME.fullmatch(value, 0, dui):  # an organ of another ending, then 对: standard
         return []
     organ = _ORGAN_BEFORE_ITEM.match(value)
     at = organ.end() if organ else 0
