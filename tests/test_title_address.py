@@ -226,7 +226,8 @@ def test_each_paragraph_with_ni_nimen_or_ninmen_is_one_finding():
 
 
 @pytest.mark.parametrize("sentence", ["居民反映“你们物业要管起来”，我局已督促整改。", "各区形成了你追我赶的良好局面。",
-                                      "《你我同行》宣传手册已发放。", "已发放迷你停车指引卡。"])
+                                      "《你我同行》宣传手册已发放。", "已发放迷你停车指引卡。",
+                                      "已函请你方所在街道配合。"])
 def test_ni_in_quotes_and_set_phrases_is_not_addressing_the_member(sentence):
     text = edited("npc", ("清理废弃车辆210余辆。", "清理废弃车辆210余辆。" + sentence))
     assert found(text, "respectful-address") == []

@@ -61,9 +61,9 @@ def title_preposition(letter: Letter, ctx, params) -> list:
 
 _YOU = re.compile(r"您们|你们|你")
 # 你 in set phrases where it is no pronoun for the reader (你追我赶, 不分你我, 迷你), and 你 + a unit
-# (你单位, 你局: a unit addressed, informal but another matter)
+# (你单位, 你局, 你方: a unit addressed, informal but another matter)
 _NOT_ADDRESS = re.compile(r"你追我赶|你来我往|你争我夺|你中有我|我中有你|不分你我|你我他|你我|迷你|你死我活|你方唱罢"
-                          r"|你们单位|你(?:单位|局|委|办|厅|院|部|处|科|中心|公司|学校|校|市|县|区)")
+                          r"|你们单位|你(?:单位|局|委|办|厅|院|部|处|科|中心|公司|学校|校|市|县|区|方)")
 _ADDRESSED_PERSONS = ("person", "placeholder", "greeting")
 
 
