@@ -26,7 +26,7 @@ NPC = """公开属性：主动公开
 
 澜交复〔2024〕18号    签发人：何建华
 
-关于对市十五届人大三次会议第108号建议的答复
+关于市十五届人大三次会议第108号建议的答复
 
 {salutation}
 
@@ -57,7 +57,7 @@ CPPCC = """公开属性：主动公开
 
 华教复〔2024〕9号    签发人：程远山
 
-关于对市政协十二届三次会议第201号提案的答复
+关于市政协十二届三次会议第201号提案的答复
 
 {salutation}
 
@@ -240,7 +240,7 @@ def test_any_salutation_like_line_gives_a_model_with_exact_spans(line):
 
 COHANDLING_BY_TITLE = """澜住建函〔2024〕31号    签发人：邓伟东
 
-关于对市政协十二届四次会议第201号提案的协办意见
+关于市政协十二届四次会议第201号提案的协办意见
 
 尊敬的何晓芸委员：
 
@@ -276,7 +276,7 @@ def test_co_handling_from_the_title_only():
 @pytest.mark.parametrize("title", ["关于对市十五届人大三次会议第57号建议的会办意见", "关于市十五届人大三次会议第57号建议会办意见的函",
                                    "关于市政协十二届四次会议第201号提案协办意见的函"])
 def test_co_handling_title_forms(title):
-    text = COHANDLING_BY_TITLE.replace("关于对市政协十二届四次会议第201号提案的协办意见", title)
+    text = COHANDLING_BY_TITLE.replace("关于市政协十二届四次会议第201号提案的协办意见", title)
     assert check(text).role == "co-handling"
 
 
@@ -363,7 +363,7 @@ def test_a_reply_that_mentions_another_units_opinion_is_a_reply():
 
 
 def test_a_reply_without_a_title_still_needs_its_grade():
-    text = npc().replace("办理结果：B\n", "").replace("关于对市十五届人大三次会议第108号建议的答复\n\n", "")
+    text = npc().replace("办理结果：B\n", "").replace("关于市十五届人大三次会议第108号建议的答复\n\n", "")
     result = check(text)
     assert result.role == "reply"
     assert findings(result) == [("grade-missing", 3), ("title-missing", 5)]
@@ -426,7 +426,7 @@ def test_a_co_handling_letter_skips_the_reply_rules():
 # ---- the kind ---------------------------------------------------------------------------------------------
 
 def test_a_phrase_naming_both_kinds_decides_nothing():
-    text = cppcc().replace("关于对市政协十二届三次会议第201号提案的答复", "关于人大代表建议和政协委员提案办理工作的答复")
+    text = cppcc().replace("关于市政协十二届三次会议第201号提案的答复", "关于人大代表建议和政协委员提案办理工作的答复")
     result = check(text)
     assert result.kind is Kind.CPPCC  # from the salutation, the 抄送 and the 文号, not from the title
     assert not [s for s in result.letter.kind_signals if s.element == "title"]

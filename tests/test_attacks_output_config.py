@@ -27,7 +27,7 @@ from checker.outfile import UnsafeOutputError, write_atomically
 from hostile import CHILD_ENV, run_cli
 
 ROOT = Path(__file__).resolve().parent.parent
-LETTER = ROOT / "examples" / "defective" / "npc-doc-number-and-date.txt"  # RL107 and RL404 (errors), RL109
+LETTER = ROOT / "examples" / "defective" / "npc-doc-number-and-date.txt"  # RL107 and RL404 (errors), RL109, RL203
 COMPLIANT = ROOT / "examples" / "npc-compliant.txt"
 NATIONAL = ROOT / "rules" / "profiles" / "three-grade.toml"  # the default profile (old name: national)
 FORMATS = ("full", "concise", "json", "json-lines", "sarif", "github", "junit")
@@ -132,7 +132,7 @@ def test_a_baseline_with_a_non_utf8_name_is_utf8_and_matches_next_run(bad_name_d
     assert list(data["files"]) == [SHOWN]
     again = check(bad_name_dir, "--isolated", "--format", "json", ".", "--baseline", "base.json", env=env)
     assert again.returncode == 0  # every finding is known
-    assert json.loads(again.stdout)["summary"]["suppressed_by_baseline"] == 3
+    assert json.loads(again.stdout)["summary"]["suppressed_by_baseline"] == 4  # with the 关于对 info of RL203
 
 
 def test_a_config_error_in_a_folder_that_is_not_utf8_names_it_escaped(tmp_path):
@@ -338,7 +338,7 @@ def test_a_broken_pyproject_that_never_mentions_us_is_not_our_business(tmp_path)
     (tmp_path / "pyproject.toml").write_bytes(b'[project\nname = "other"\n')
     result = check_here(tmp_path, "--format", "json", "letter.txt")
     assert result.returncode == 1 and b"Traceback" not in result.stderr
-    assert len(json.loads(result.stdout)["files"][0]["diagnostics"]) == 3  # the defaults
+    assert len(json.loads(result.stdout)["files"][0]["diagnostics"]) == 4  # the defaults (RL203's 关于对 info among them)
 
 
 @pytest.mark.parametrize("flag, value, expected", [

@@ -209,9 +209,9 @@ def test_a_file_that_could_not_be_checked_disagrees_on_everything():
 
 
 def test_pending_defects_are_listed_and_not_scored():
-    expectation = expect(pending=[{"defect": "respectful-address", "line": 15, "why": "你们"}])
+    expectation = expect(pending=[{"defect": "unchecked-defect", "line": 15, "why": "你们"}])
     score = score_letter("x.txt", expectation, result())
-    assert [(p.defect, p.line, p.why) for p in score.pending] == [("respectful-address", 15, "你们")]
+    assert [(p.defect, p.line, p.why) for p in score.pending] == [("unchecked-defect", 15, "你们")]
     assert score.counts.findings_expected == 0 and score.disagreements == []
 
 
@@ -475,13 +475,13 @@ def test_the_command_line(tmp_path, capsys):
     root = write_corpus(tmp_path, {"fields/s03-90-test": (LETTER, EXPECTATION),
                                    "titles/s08-90-test": (LETTER, EXPECTATION.replace('["3"]', '["8"]')
                                                           + '[[findings]]\nrule = "title-template"\nline = 6\n'
-                                                          + '[[pending]]\ndefect = "respectful-address"\nline = 10\n')})
+                                                          + '[[pending]]\ndefect = "unchecked-defect"\nline = 10\n')})
     assert accuracy.main(["--corpus", str(root), "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
     assert report["overall"]["letters"] == 2 and sorted(report["sections"]) == ["3", "8"]
     missed = [d for d in report["disagreements"] if d["name"] == "title-template"]
     assert [(d["file"], d["line"], d["what"]) for d in missed] == [("titles/s08-90-test.txt", 6, "finding")]
-    assert report["pending"] == [{"file": "titles/s08-90-test.txt", "sections": ["8"], "defect": "respectful-address",
+    assert report["pending"] == [{"file": "titles/s08-90-test.txt", "sections": ["8"], "defect": "unchecked-defect",
                                   "line": 10, "why": ""}]
     assert report["floors"]["recall"]["met"] is False
 
@@ -489,7 +489,7 @@ def test_the_command_line(tmp_path, capsys):
     text = capsys.readouterr().out
     assert "recall" in text and "NOT MET" in text and "titles/s08-90-test.txt  [§8]" in text
     assert "finding title-template line 6: expected reported; got not reported" in text
-    assert "Pending, not scored (1):" in text and "respectful-address" in text
+    assert "Pending, not scored (1):" in text and "unchecked-defect" in text
 
     assert accuracy.main(["--corpus", str(root), "--section", "3", "--json"]) == 0
     only = json.loads(capsys.readouterr().out)

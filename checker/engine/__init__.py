@@ -32,6 +32,11 @@ class CompiledRule:
     kinds: frozenset  # the letter kinds it applies to (unknown letters get every rule)
     severity: Severity
     roles: frozenset = frozenset(("reply", "co-handling"))  # the letter roles it applies to
+    messages: dict = None  # Kind → the rule's message for a letter of that kind (``messages_by_kind``)
+
+    def message_for(self, kind: Kind) -> str:
+        """The rule's message for a letter of this kind: its ``messages_by_kind`` entry, else ``message``."""
+        return (self.messages or {}).get(kind) or self.rule.message
 
 
 class _Params(dict):
@@ -89,14 +94,14 @@ def run_rules(rules: list[CompiledRule], letter: Letter, ctx: Context) -> list[D
     out: list[Diagnostic] = []
     for compiled in rules:  # a rule's ``when`` is part of its compiled ``run``
         for finding in compiled.run(letter, ctx):
-            out.append(_diagnostic(compiled, finding))
+            out.append(_diagnostic(compiled, finding, letter.kind))
     return out
 
 
-def _diagnostic(compiled: CompiledRule, finding: Finding) -> Diagnostic:
+def _diagnostic(compiled: CompiledRule, finding: Finding, kind: Kind = Kind.UNKNOWN) -> Diagnostic:
     rule = compiled.rule
     severity = Severity(finding.severity) if finding.severity else compiled.severity
-    message = render(finding.message or rule.message, finding.params)
+    message = render(finding.message or compiled.message_for(kind), finding.params)
     fix = None
     if rule.fix is not None and finding.element is not None:
         values = {name: getattr(finding.element, name, "") for name in type(finding.element).model_fields}
@@ -201,7 +206,8 @@ def load_rules_from(paths: Iterable[Path]) -> RuleSet:
                 seen[value] = path
             compiled.append(CompiledRule(rule=rule, group=rule_file.group, run=guarded(compile_check(rule.check), rule.when),
                                          kinds=_KINDS[rule.applies_to], severity=Severity(rule.severity),
-                                         roles=frozenset(rule.roles)))
+                                         roles=frozenset(rule.roles),
+                                         messages={Kind(kind): text for kind, text in rule.messages_by_kind.items()}))
     compiled.sort(key=lambda r: r.rule.code)
     return RuleSet(compiled)
 

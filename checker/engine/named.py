@@ -14,6 +14,7 @@ from typing import Callable
 from ..model import Kind, Letter, Span
 from ..parser.patterns import CC_CPPCC_OFFICE, CC_NPC_OFFICE, FULLWIDTH_DIGITS, PHONE, Quoted
 from ..parser.structure import missing_anchor
+from . import named_address
 from . import schema as S
 from .context import Finding, body_span, joined_body
 
@@ -85,15 +86,19 @@ def kind_consistency(letter: Letter, ctx, params) -> list:
 
 _OTHER_NOUN = {Kind.NPC: re.compile(r"提案"), Kind.CPPCC: re.compile(r"建议")}
 _OWN_NOUN = {Kind.NPC: "建议", Kind.CPPCC: "提案"}
-# "建议" is also an ordinary verb/noun (建议区政府…, 宝贵建议); only "您(提出)的建议", "此建议", "该建议", "建议答复"
-# name the submission itself
+# "建议" is also an ordinary verb/noun (建议区政府…, 宝贵建议, 这个建议, 意见建议); only "您提出的（这个）建议",
+# "此建议", "该建议", "建议答复" name the submission itself
 # the member's item named by a noun: 您提出的建议, 该提案, 提案答复, and the two nouns run together (建议提案收悉),
 # which calls the item by both names, so the other kind's one is always there (建议提案办理工作 is the generic
-# term for the work, not a name of this item: only 建议提案（第N号）收悉 counts), and 您提出的关于……的提案收悉 (the item
-# named unquoted; a title in 《》 or quotation marks is the member's own and never counts)
-_SUBMISSION_NOUN = re.compile(r"(?:您(?:提出|所提)?的|此|该|本|这一|这个|贵)(?:件)?(?P<noun>建议|提案)|(?P<noun2>建议|提案)(?:答复|办理)"
+# term for the work, not a name of this item: only 建议提案（第N号）收悉 counts), and 您提出的关于……的提案(收悉) (the
+# item named unquoted; a title in 《》 or quotation marks is the member's own and never counts). 贵 is the
+# honorific (贵提案), not the end of 宝贵/珍贵 (宝贵建议 is praise, not a name of the item)
+_SUBMISSION_NOUN = re.compile(r"(?:您(?:提出|所提)?的(?:这个|这一|此|该)?|此|该|本|(?<![宝珍可昂])贵)(?:件|项)?(?P<noun>建议|提案)"
+                              r"|(?P<noun2>建议|提案)(?:答复|办理)"
                               r"|(?P<both>建议提案|提案建议)(?:[（(][^（()）]{0,12}[）)])?收悉"
-                              r"|的(?P<noun3>建议|提案)(?:[（(][^（()）]{0,12}[）)])?收悉")
+                              r"|的(?P<noun3>建议|提案)(?:[（(][^（()）]{0,12}[）)])?收悉"
+                              r"|您(?:提出|所提)的关于[^，。；：！？“”《》\n]{1,40}?的(?P<noun4>建议|提案)")
+_NOUN_GROUPS = ("noun", "noun2", "noun3", "noun4")
 
 
 @named
@@ -123,9 +128,11 @@ def kind_term_mixed(letter: Letter, ctx, params) -> list:
                 found.append(Finding(p.span_of(start, start + 2),
                                      {"found": m.group(0), "value": m.group(0), "expected": _OWN_NOUN[letter.kind]}))
                 continue
-            noun_group = "noun" if m.group("noun") else "noun2" if m.group("noun2") else "noun3"
+            noun_group = next(g for g in _NOUN_GROUPS if m.group(g))
             if m.group(noun_group) != other:
                 continue
+            if other == "建议" and m.group(0).startswith("您的"):
+                continue  # 感谢您的建议: the common word (a 提案 is full of 建议), not the item's name
             found.append(Finding(p.span_of(m.start(noun_group), m.end(noun_group)),
                                  {"found": m.group(0), "value": m.group(0), "expected": _OWN_NOUN[letter.kind]}))
     return found
@@ -544,3 +551,6 @@ def attachment_format(letter: Letter, ctx, params) -> list:
         elif item.number is not None and annex.number is not None and item.number != annex.number:
             add(annex.span, "附件", annex.raw, f"的顺序号与附件说明中“{item.name}”的顺序号{item.number}不一致")
     return found
+# the checks on the title and on how the letter addresses the member (named_address.py)
+for _check in named_address.CHECKS:
+    named(_check)

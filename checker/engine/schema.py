@@ -303,6 +303,9 @@ class Rule(_Strict):
     # the member, the 抄送 to 人大/政协) says roles = ["reply"], and a 会办/协办 letter skips it
     roles: list[LetterRole] = Field(default_factory=lambda: list(LETTER_ROLES), min_length=1)
     message: str
+    # the message for a letter of one kind (a 提案 letter is shown a 提案 model title): the key is the kind
+    # (npc-suggestion, cppcc-proposal); a letter of another kind or of unknown kind is shown ``message``
+    messages_by_kind: dict[Literal["npc-suggestion", "cppcc-proposal"], str] = {}
     description: str
     source: str
     check: Check
@@ -319,7 +322,7 @@ class Rule(_Strict):
 
     @model_validator(mode="after")
     def _messages(self):
-        for text in (self.message, getattr(self.check, "early_message", None) or ""):
+        for text in (self.message, *self.messages_by_kind.values(), getattr(self.check, "early_message", None) or ""):
             unknown = _placeholders(text) - _PLACEHOLDER_NAMES
             if unknown:
                 raise ValueError(f"unknown placeholder(s) {sorted(unknown)} in message; allowed: {sorted(_PLACEHOLDER_NAMES)}")

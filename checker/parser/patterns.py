@@ -149,10 +149,15 @@ HEADING_PATTERNS = (
 # members may open 各位代表提出的… or 周某等3位代表提出的…; the nearest is the best one; starting from every one of a long row would cost 200
 # steps each)
 OPENING = re.compile(r"(?:[您你贵]|各位(?:代表|委员)|诸位|等\s*+[0-9一二三四五六七八九十]{1,3}\s*+[位名](?:代表|委员))"
-                     r"[^您你贵各诸等\n]{0,200}?(?:提出|所提|领衔|反映)")
+                     r"[^您你贵各诸等\n]{0,200}?(?:提出|所提|领衔|反映)"
+                     # the member named in the third person: 许明轩委员提出的《……》收悉, 周某代表领衔提出的
+                     r"|(?:代表|委员)(?:领衔|联名)?(?:提出|所提)")
 OPENING_REPLY = re.compile(r"(?:收悉|已交|交由|交我|转来|转交|研究办理|答复如下|如下答复|作如下答复|答复如下|现答复)")
 OPENING_ANSWER = re.compile(r"答复如下|如下答复|作如下答复|答复如下|现答复")
-CLOSING_THANKS = re.compile(r"感谢(?:(?!感谢).){0,60}?(?:关心|支持|关注|监督|理解|厚爱)|欢迎.{0,12}?继续.{0,10}?(?:提出|意见|建议)")
+# 感谢/谢谢 … 关心和支持 (or … 宝贵建议, … 帮助), 表示衷心的感谢, 欢迎继续提出…, and a bare 谢谢！ as the last words
+CLOSING_THANKS = re.compile(r"(?:感谢|谢谢)(?:(?!感谢|谢谢).){0,60}?(?:关心|支持|关注|监督|理解|厚爱|帮助|信任|指导|建议|意见|提案)"
+                            r"|(?:表示|致以)(?:衷心|诚挚|真诚|由衷|诚恳)?的?(?:感谢|谢意)|欢迎.{0,12}?继续.{0,10}?(?:提出|意见|建议)"
+                            r"|^(?:再次|衷心|非常)?(?:感谢|谢谢)(?:您|你们?|各位代表|各位委员)?[！!。]?$")
 ATTACHMENT = re.compile(r"^附\s*+件\s*+(?P<num>\d*+)\s*+[:：]\s*+(?P<value>.*)$")
 # one item of the 附件说明 (GB/T 9704 7.3.4): 1.名称 / 2、名称 (numbered), or a name alone
 ATTACHMENT_ITEM = re.compile(r"^(?P<num>[0-9０-９]{1,2})\s*+(?:[.．、,，]|\s)\s*+(?P<name>\S.*)$")
