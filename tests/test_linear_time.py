@@ -84,7 +84,8 @@ def _parse_stage_modules() -> tuple[str, ...]:
     return tuple(f"checker.parser.{m.name}" for m in pkgutil.iter_modules(checker.parser.__path__))
 
 
-PIPELINE_MODULES = (*_parse_stage_modules(), "checker.engine.kinds", "checker.engine.named", "checker.sources.layout")
+PIPELINE_MODULES = (*_parse_stage_modules(), "checker.engine.kinds", "checker.engine.named", "checker.engine.language",
+                    "checker.sources.layout")
 
 
 def module_patterns() -> list[tuple[str, re.Pattern]]:

@@ -370,3 +370,9 @@ def grade_body_consistency(letter: Letter, ctx, params) -> list:
             return [Finding(p.span_of(m.start(), m.end()), {"value": grade.value, "found": m.group(0),
                                                             "line": grade.span.line, "raw": grade.raw}, element=grade)]
     return []
+
+
+# ---- 语言：用词、引号括号、引用文号、关于叠用 (rules/language.toml) ----------------------------------------------
+# in a module of their own (the word lists they load are data: rules/words/); imported here to register them
+
+from . import language  # noqa: E402,F401

@@ -1,0 +1,466 @@
+"""Language checks (rules/language.toml): misused words from a word list kept as data (rules/words/*.toml,
+and an organisation's own list named in the config), quotation marks and brackets that do not pair, a 文号
+cited with 第 or padding zeros, and 关于 wrapping a title that already begins with 关于.
+
+A word list is a TOML file of ``[[word]]`` entries, validated here (unknown keys are errors naming the file,
+the entry and the key)::
+
+    description = "…"
+    [[word]]
+    wrong = "其它"                 # the form to report
+    right = ["其他"]               # what to write instead
+    reason = "公文统一用“其他”"      # a short reason, shown in the message
+    fix = "…"                      # optional: how to fix, when it is not "write ‹right›" (大约…左右)
+    followed_by = '…'              # optional context, regexes tested on the text right after the word,
+    not_followed_by = '…'          #   within WINDOW characters
+    preceded_by = '…'              # … and right before it (the regex must match up to the word: ``$``)
+    not_preceded_by = '…'
+    pass = ["…"]                   # sentences the entry must leave alone
+    fail = ["…"]                   # sentences it must report
+
+Every entry's pass and fail sentences are checked when the list is loaded, so a list with a wrong example
+does not load. All lists are matched by one alternation of their wrong forms, compiled once per set of
+lists; the contexts are tested only where a wrong form stands, over a bounded window, so the scan is linear
+in the text. A word of the config's ``[words] allow`` list (a company called 其它科技) silences the entries
+whose match lies inside it; quoted text (“…” 《…》) is the member's or another document's and is skipped.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated, Optional
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
+
+from ..errors import RuleFileError
+from ..model import Letter
+from ..parser.patterns import Quoted
+from ..resources import data_dir
+from .context import Finding
+from .named import named
+
+try:  # the regex parser, to refuse a context pattern that could backtrack (a nested repeat)
+    import re._parser as _sre_parse  # type: ignore[import-not-found]
+    from re._constants import MAX_REPEAT, MIN_REPEAT, SUBPATTERN, BRANCH, GROUPREF, ASSERT, ASSERT_NOT, POSSESSIVE_REPEAT  # type: ignore
+except ImportError:  # pragma: no cover - Python 3.10
+    import sre_parse as _sre_parse  # type: ignore[no-redef]
+    from sre_constants import MAX_REPEAT, MIN_REPEAT, SUBPATTERN, BRANCH, GROUPREF, ASSERT, ASSERT_NOT  # type: ignore
+    POSSESSIVE_REPEAT = None
+
+WINDOW = 48  # characters after a wrong form a ``followed_by`` context may look at
+BACK_WINDOW = 16  # characters before it a ``preceded_by`` context may look at
+MAX_ENTRIES = 2000
+MAX_PATTERN_CHARS = 200
+
+Short = Annotated[str, Field(min_length=1, max_length=MAX_PATTERN_CHARS)]
+
+
+# ---- the word list ---------------------------------------------------------------------------------------------
+
+def _repeats_nest(items, inside: bool = False) -> bool:
+    """Whether a parsed regex holds a repeat inside a repeat (or a back-reference): the shapes that backtrack."""
+    for op, arg in items:
+        if op in (MAX_REPEAT, MIN_REPEAT) or (POSSESSIVE_REPEAT is not None and op == POSSESSIVE_REPEAT):
+            low, high, sub = arg
+            if inside and high != low:
+                return True
+            if _repeats_nest(sub, inside or high != low):
+                return True
+        elif op == GROUPREF:
+            return True
+        elif op == SUBPATTERN:
+            if _repeats_nest(arg[-1], inside):
+                return True
+        elif op == BRANCH:
+            if any(_repeats_nest(branch, inside) for branch in arg[1]):
+                return True
+        elif op in (ASSERT, ASSERT_NOT):
+            if _repeats_nest(arg[1], inside):
+                return True
+    return False
+
+
+def _context(pattern: Optional[str], key: str, suffix: str = "") -> Optional[re.Pattern]:
+    if pattern is None:
+        return None
+    try:
+        parsed = _sre_parse.parse(pattern)
+        compiled = re.compile(f"(?:{pattern}){suffix}")
+    except (re.error, OverflowError, RecursionError) as exc:
+        raise ValueError(f"{key} 不是有效的正则表达式（{exc}）：{pattern!r}") from None
+    if _repeats_nest(list(parsed)):
+        raise ValueError(f"{key} 含有嵌套的重复或反向引用，匹配可能极慢，请改写：{pattern!r}")
+    return compiled
+
+
+class WordEntry(BaseModel):
+    """One misused form, what to write instead, when (context) and why, with its example sentences."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    wrong: Annotated[str, Field(min_length=1, max_length=20)]
+    right: Annotated[list[Annotated[str, Field(min_length=1, max_length=40)]], Field(min_length=1, max_length=5)]
+    reason: Annotated[str, Field(min_length=1, max_length=120)]
+    fix: Optional[Annotated[str, Field(max_length=80)]] = None
+    followed_by: Optional[Short] = Field(default=None, alias="followed-by")
+    not_followed_by: Optional[Short] = Field(default=None, alias="not-followed-by")
+    preceded_by: Optional[Short] = Field(default=None, alias="preceded-by")
+    not_preceded_by: Optional[Short] = Field(default=None, alias="not-preceded-by")
+    pass_: Annotated[list[Annotated[str, Field(max_length=300)]], Field(max_length=50)] = Field(default=[], alias="pass")
+    fail: Annotated[list[Annotated[str, Field(max_length=300)]], Field(max_length=50)] = []
+
+    _after: Optional[re.Pattern] = PrivateAttr(default=None)
+    _not_after: Optional[re.Pattern] = PrivateAttr(default=None)
+    _before: Optional[re.Pattern] = PrivateAttr(default=None)
+    _not_before: Optional[re.Pattern] = PrivateAttr(default=None)
+
+    @model_validator(mode="after")
+    def _compile(self):
+        if any(ch.isspace() for ch in self.wrong):
+            raise ValueError(f"wrong 不能含有空白：{self.wrong!r}")
+        self._after = _context(self.followed_by, "followed-by")
+        self._not_after = _context(self.not_followed_by, "not-followed-by")
+        self._before = _context(self.preceded_by, "preceded-by", "$")
+        self._not_before = _context(self.not_preceded_by, "not-preceded-by", "$")
+        return self
+
+    def applies(self, text: str, start: int, end: int) -> bool:
+        """Whether the wrong form at text[start:end] is wrong here (its contexts hold)."""
+        after_end = min(len(text), end + WINDOW)
+        back = max(0, start - BACK_WINDOW)
+        if self._after is not None and not self._after.match(text, end, after_end):
+            return False
+        if self._not_after is not None and self._not_after.match(text, end, after_end):
+            return False
+        if self._before is not None and not self._before.search(text, back, start):
+            return False
+        if self._not_before is not None and self._not_before.search(text, back, start):
+            return False
+        return True
+
+    def expected(self) -> str:
+        if self.fix:
+            return self.fix
+        return "应写作" + "或".join(f"“{r}”" for r in self.right)
+
+
+class WordFile(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    description: Annotated[str, Field(max_length=2000)] = ""
+    word: Annotated[list[WordEntry], Field(min_length=1, max_length=MAX_ENTRIES)]
+
+
+@dataclass(frozen=True)
+class WordHit:
+    start: int
+    end: int
+    entry: WordEntry
+
+
+class WordMatcher:
+    """The entries of one or more word lists, found by one alternation of their wrong forms."""
+
+    def __init__(self, entries: list[WordEntry]):
+        self.entries = tuple(entries)
+        self.by_wrong: dict[str, list[WordEntry]] = {}
+        for entry in entries:
+            self.by_wrong.setdefault(entry.wrong, []).append(entry)
+        forms = sorted(self.by_wrong, key=lambda w: (-len(w), w))  # the longest form first at one place
+        self.regex = re.compile("|".join(re.escape(w) for w in forms))
+
+    def hits(self, text: str) -> list[WordHit]:
+        """The misused forms of a text (one paragraph), outside quotations, in order."""
+        found = []
+        quoted = None
+        for m in self.regex.finditer(text):
+            start, end = m.span()
+            entry = next((e for e in self.by_wrong[m.group(0)] if e.applies(text, start, end)), None)
+            if entry is None:
+                continue
+            if quoted is None:
+                quoted = Quoted(text)
+            if start in quoted:
+                continue
+            found.append(WordHit(start, end, entry))
+        return found
+
+
+def _describe(path: Path, data: dict, exc: ValidationError) -> str:
+    from ..tomlfile import file_label
+
+    lines = []
+    for error in exc.errors()[:5]:
+        loc = list(error["loc"])
+        where = ""
+        if len(loc) >= 2 and loc[0] == "word" and isinstance(loc[1], int):
+            index = loc[1]
+            try:
+                wrong = data["word"][index].get("wrong", "?")
+            except (KeyError, IndexError, TypeError, AttributeError):
+                wrong = "?"
+            where = f"第 {index + 1} 条（“{wrong}”），"
+            loc = loc[2:]
+        key = ".".join(str(part) for part in loc)
+        if error["type"] == "value_error":
+            text = str(error.get("ctx", {}).get("error", error["msg"]))
+        elif error["type"] == "extra_forbidden":
+            text = "不认识的键（可用的键：wrong、right、reason、fix、followed-by、not-followed-by、preceded-by、not-preceded-by、pass、fail）"
+        elif error["type"] == "missing":
+            text = "缺少这一项"
+        else:
+            text = error["msg"]
+        lines.append(f"{file_label(path)}：{where}键 '{key}'：{text}" if key else f"{file_label(path)}：{where}{text}")
+    return "\n".join(lines)
+
+
+def load_word_file(path: Path, error: type[Exception] = RuleFileError) -> WordFile:
+    """A word list, validated, its example sentences checked; ``error`` with a message naming the file, the
+    entry and the key for anything wrong."""
+    from ..tomlfile import file_label, read_toml
+
+    data = read_toml(path, error, what="词表文件")
+    try:
+        words = WordFile.model_validate(data)
+    except ValidationError as exc:
+        raise error(_describe(path, data, exc)) from None
+    for index, entry in enumerate(words.word):
+        matcher = WordMatcher([entry])
+        for sentence in entry.fail:
+            if not matcher.hits(sentence):
+                raise error(f"{file_label(path)}：第 {index + 1} 条（“{entry.wrong}”），键 'fail'：例句没有被这一条找出：{sentence!r}"
+                            "（检查 wrong 和上下文条件）")
+        for sentence in entry.pass_:
+            if matcher.hits(sentence):
+                raise error(f"{file_label(path)}：第 {index + 1} 条（“{entry.wrong}”），键 'pass'：这一条错报了正确的例句：{sentence!r}")
+    return words
+
+
+def shipped_word_files() -> list[Path]:
+    return sorted((data_dir("rules") / "words").glob("*.toml"))
+
+
+@lru_cache(maxsize=1)
+def shipped_entries() -> tuple[WordEntry, ...]:
+    entries: list[WordEntry] = []
+    for path in shipped_word_files():
+        entries.extend(load_word_file(path).word)
+    return tuple(entries)
+
+
+@lru_cache(maxsize=1)
+def shipped_matcher() -> WordMatcher:
+    return WordMatcher(list(shipped_entries()))
+
+
+@dataclass(frozen=True)
+class WordSettings:
+    """What the config adds to the word rules: an organisation's own entries, words never reported."""
+
+    matcher: WordMatcher
+    allow: tuple[str, ...] = ()
+
+    @classmethod
+    def build(cls, extra: list[WordEntry], allow: tuple[str, ...]) -> "WordSettings":
+        matcher = WordMatcher([*shipped_entries(), *extra]) if extra else shipped_matcher()
+        return cls(matcher=matcher, allow=tuple(dict.fromkeys(w for w in allow if w)))
+
+    def allowed_spans(self, text: str) -> list[tuple[int, int]]:
+        """Where the allowed words stand in a text (every occurrence of each)."""
+        spans = []
+        for word in self.allow:  # a few names: each found at C speed
+            at = text.find(word)
+            while at != -1:
+                spans.append((at, at + len(word)))
+                at = text.find(word, at + 1)
+        return spans
+
+
+def word_settings(allow: list[str], extra_list: Optional[str], base_dir: Path, key: str, error: type[Exception]) -> WordSettings:
+    """The word settings of a config: its ``extra-list`` file (relative to the config file's folder) merged
+    with the shipped lists, and its ``allow`` words."""
+    extra: list[WordEntry] = []
+    if extra_list:
+        path = Path(extra_list)
+        if not path.is_absolute():
+            path = base_dir / path
+        try:
+            extra = list(load_word_file(path, error).word)
+        except error as exc:
+            raise error(f"{key}：{exc}") from None
+    return WordSettings.build(extra, tuple(allow))
+
+
+# ---- the checks ----------------------------------------------------------------------------------------------
+
+def _word_settings(ctx) -> WordSettings:
+    settings = ctx.options.get("words")
+    if settings is None:
+        settings = _default_settings()
+    return settings
+
+
+@lru_cache(maxsize=1)
+def _default_settings() -> WordSettings:
+    return WordSettings.build([], ())
+
+
+@named
+def misused_word(letter: Letter, ctx, params) -> list:
+    """Every misused form of the word lists in the body paragraphs, outside quotations and allowed words."""
+    settings = _word_settings(ctx)
+    matcher = settings.matcher
+    found = []
+    for p in letter.paragraphs:
+        hits = matcher.hits(p.text)
+        if not hits:
+            continue
+        allowed = settings.allowed_spans(p.text)
+        for hit in hits:
+            if any(a <= hit.start and hit.end <= b for a, b in allowed):
+                continue
+            entry = hit.entry
+            found.append(Finding(p.span_of(hit.start, hit.end),
+                                 {"found": entry.wrong, "value": entry.wrong, "expected": entry.expected(),
+                                  "other": entry.reason}))
+    return found
+
+
+# 关于 wrapping a title that begins with 关于: 关于《关于…, 关于“关于…, 关于关于…
+_GUANYU = re.compile(r"关于[《“]?关于")
+
+
+@named
+def guanyu_repeated(letter: Letter, ctx, params) -> list:
+    """关于《关于…》 or 关于关于 in the title or the body (outside a quoted title, which is the member's own)."""
+    found = []
+    title = letter.title
+    if title is not None and "关于" in title.value:
+        m = _GUANYU.search(title.value)
+        if m is not None:
+            found.append(Finding(title.span, {"found": m.group(0), "value": m.group(0)}, element=title))
+    for p in letter.paragraphs:
+        if "关于" not in p.text:
+            continue
+        quoted = None
+        for m in _GUANYU.finditer(p.text):
+            if quoted is None:
+                quoted = Quoted(p.text)
+            if m.start() in quoted:
+                continue
+            found.append(Finding(p.span_of(m.start(), m.end()), {"found": m.group(0), "value": m.group(0)}))
+    return found
+
+
+# a 文号 cited in the body: an organ code, the year in 〔〕 (or a look-alike bracket: RL308 reports the
+# bracket), then 第 or padding zeros before the number
+_CITED_NUMBER = re.compile(r"[〔\[［【（(﹝〖〘](?<=[\u4e00-\u9fffA-Za-z][〔\[［【（(﹝〖〘])\d{4}[〕\]］】）)﹞〗〙]"
+                           r"(?P<di>第[ \t]*)?(?P<number>\d{1,8})号")
+
+
+@named
+def cited_doc_number(letter: Letter, ctx, params) -> list:
+    """A 文号 in the body written with 第 before the number or with padding zeros (〔2023〕05号)."""
+    found = []
+    for p in letter.paragraphs:
+        if "号" not in p.text:
+            continue
+        for m in _CITED_NUMBER.finditer(p.text):
+            number = m.group("number")
+            padded = len(number) > 1 and number.startswith("0")
+            if not m.group("di") and not padded:
+                continue
+            if number.strip("0") == "":
+                continue
+            bracket = p.text[m.start():m.start("di") if m.group("di") else m.start("number")]
+            problems = []
+            if m.group("di"):
+                problems.append("顺序号前不加“第”")
+            if padded:
+                problems.append("顺序号不编虚位（1不写成01）")
+            # the whole 文号: the organ code before the bracket, read back to the previous mark
+            start = m.start()
+            while start > 0 and start > m.start() - 12 and ("\u4e00" <= p.text[start - 1] <= "\u9fff" or p.text[start - 1].isascii() and p.text[start - 1].isalpha()):
+                start -= 1
+            code = p.text[start:m.start()]
+            written = p.text[start:m.end()]
+            fixed = f"{code}{bracket}{number.lstrip('0')}号"
+            found.append(Finding(p.span_of(start, m.end()), {"found": written, "value": written, "expected": fixed,
+                                                             "other": "、".join(problems)}))
+    return found
+
+
+# ---- quotation marks and brackets that do not pair --------------------------------------------------------------
+
+_MARKS = re.compile("[“”《》（）()]")
+_NAMES = {"“": "前引号“", "”": "后引号”", "《": "前书名号《", "》": "后书名号》", "（": "前括号（", "）": "后括号）"}
+_OPENING = {"”": "“", "》": "《", "）": "（", ")": "（"}
+_CLOSING = {"“": "”", "《": "》", "（": "）"}
+
+
+def _first_problem(text: str) -> tuple[Optional[tuple[int, str]], bool]:
+    """The first mark of a paragraph that does not pair, with what is wrong, and whether the paragraph's only
+    problem is one “ left open (a quotation that goes on into the next paragraph, GB/T 15834-2011 4.8).
+    Each kind of mark pairs on its own (a stack each); a half-width bracket pairs with a full-width one (the
+    half-width mark is ascii-punct-in-cjk's finding) and is never reported itself (1) 2) in a list)."""
+    stacks: dict[str, list[tuple[int, bool]]] = {"“": [], "《": [], "（": []}
+    problems: list[tuple[int, str]] = []
+    for m in _MARKS.finditer(text):
+        mark, at = m.group(0), m.start()
+        if mark in "“《（(":
+            stacks["（" if mark == "(" else mark].append((at, mark != "("))
+            continue
+        opening = _OPENING[mark]
+        stack = stacks[opening]
+        if stack:
+            stack.pop()
+        elif mark != ")":
+            if text.find(opening, at + 1) != -1:
+                problems.append((at, f"{_NAMES[mark]}写在了{_NAMES[opening]}之前，可能写反了"))
+            else:
+                problems.append((at, f"前面没有对应的{_NAMES[opening]}"))
+    unclosed = []
+    for opening, stack in stacks.items():
+        full = [at for at, is_full in stack if is_full]
+        if full:
+            unclosed.append((opening, full))
+            problems.append((full[0], f"后面没有对应的{_NAMES[_CLOSING[opening]]}"))
+    only_open_quote = len(problems) == 1 and len(unclosed) == 1 and unclosed[0][0] == "“" and len(unclosed[0][1]) == 1
+    return (min(problems) if problems else None), only_open_quote
+
+
+@named
+def quote_balance(letter: Letter, ctx, params) -> list:
+    """One finding per body paragraph at its first quotation mark, book-title mark or full-width bracket
+    that does not pair. A paragraph that leaves one “ open is accepted when the next paragraph opens with “
+    (a quotation of several paragraphs opens each one and closes only the last)."""
+    found = []
+    paragraphs = letter.paragraphs
+    for i, p in enumerate(paragraphs):
+        text = p.text
+        if not any(mark in text for mark in "“”《》（）"):
+            continue
+        problem, only_open_quote = _first_problem(text)
+        if problem is None:
+            continue
+        if only_open_quote and i + 1 < len(paragraphs) and paragraphs[i + 1].text.lstrip(" \u3000\t").startswith("“"):
+            continue
+        at, what = problem
+        found.append(Finding(p.span_of(at, at + 1), {"found": _NAMES[text[at]], "value": text[at], "other": what}))
+    return found
+
+
+misused_word.prepare = shipped_entries  # the rule loader calls it: a broken shipped list fails with the rules
+
+try:  # the shipped entries and their patterns, at module level where tests/test_linear_time.py finds them
+    SHIPPED_WORDS: tuple[WordEntry, ...] = shipped_entries()
+    SHIPPED_REGEX: re.Pattern = shipped_matcher().regex
+except RuleFileError:  # raised again, with the file named, when the rules load (``prepare``)
+    SHIPPED_WORDS, SHIPPED_REGEX = (), re.compile("(?!)")
+
+
+__all__ = ["WordEntry", "WordFile", "WordMatcher", "WordSettings", "load_word_file", "shipped_matcher",
+           "shipped_entries", "word_settings", "WINDOW", "BACK_WINDOW"]
