@@ -21,6 +21,17 @@ Text = Annotated[str, Field(max_length=MAX_TEXT_CHARS)]
 Texts = Annotated[list[Text], Field(max_length=MAX_SETTING_ITEMS)]
 
 
+class WordsSettings(BaseModel):
+    """``[words]``: words the word rules never report (names of people, places, organisations that contain a
+    listed form, such as a company called 其它科技), and an organisation's own word list (a file in the format
+    of rules/words/*.toml, relative to the config file), merged with the shipped lists."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, frozen=True)
+
+    allow: Texts = []
+    extra_list: Optional[Text] = Field(default=None, alias="extra-list")
+
+
 class Settings(BaseModel):
     """The settings of one config file."""
 
@@ -35,6 +46,7 @@ class Settings(BaseModel):
         default={}, alias="per-file-ignores")
     fail_on: SeverityName = Field(default=DEFAULT_FAIL_ON, alias="fail-on")
     assigned_date: Optional[Annotated[str, AfterValidator(checked_date)]] = Field(default=None, alias="assigned-date")
+    words: WordsSettings = WordsSettings()
 
 
 def read_config_file(path: Path) -> Optional[Settings]:
@@ -56,4 +68,4 @@ def read_config_file(path: Path) -> Optional[Settings]:
         raise ConfigError(describe(path, exc)) from None
 
 
-__all__ = ["Settings", "SeverityName", "read_config_file", "MAX_SETTING_ITEMS", "MAX_TEXT_CHARS"]
+__all__ = ["Settings", "WordsSettings", "SeverityName", "read_config_file", "MAX_SETTING_ITEMS", "MAX_TEXT_CHARS"]
