@@ -167,6 +167,9 @@ def test_a_bad_word_list_in_the_config_exits_2_with_its_message(tmp_path):
     ("已清理废弃车辆210余辆）。", "后括号）"),
     ("新增泊位1260个（含充电泊位120个)。", None),  # a half-width bracket closing: ascii-punct-in-cjk's finding
     ("分三步实施：1) 摸底；2) 施工；3) 验收。", None),  # half-width brackets of a list
+    ("分三步实施：1）摸底；2）施工；十一）验收。", None),  # list numbers closed by a bracket alone
+    ("1）清理僵尸车，施划泊位。", None),
+    ("已清理废弃车辆210）余辆。", "后括号）"),  # not a list number: a digit run that is not one
     ("推行”智慧停车“管理，按照《停车管理办法要求推进。", "后引号”"),  # one finding: the first mark
 ])
 def test_quote_balance(sentence, found):

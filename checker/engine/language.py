@@ -399,6 +399,8 @@ _MARKS = re.compile("[“”《》（）()]")
 _NAMES = {"“": "前引号“", "”": "后引号”", "《": "前书名号《", "》": "后书名号》", "（": "前括号（", "）": "后括号）"}
 _OPENING = {"”": "“", "》": "《", "）": "（", ")": "（"}
 _CLOSING = {"“": "”", "《": "》", "（": "）"}
+# a list number closed by a bracket alone (1）清理…；2）施划…): not half of a pair
+_LIST_NUMBER = re.compile(r"(?:^|[\s，。；：、！？])(?:[0-9０-９]{1,2}|[一二三四五六七八九十]{1,3}|[a-zA-Z])$")
 
 
 def _first_problem(text: str) -> tuple[Optional[tuple[int, str]], bool]:
@@ -417,7 +419,7 @@ def _first_problem(text: str) -> tuple[Optional[tuple[int, str]], bool]:
         stack = stacks[opening]
         if stack:
             stack.pop()
-        elif mark != ")":
+        elif mark != ")" and not (mark == "）" and _LIST_NUMBER.search(text, max(0, at - 4), at)):
             if text.find(opening, at + 1) != -1:
                 problems.append((at, f"{_NAMES[mark]}写在了{_NAMES[opening]}之前，可能写反了"))
             else:
