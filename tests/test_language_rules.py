@@ -124,7 +124,10 @@ BAD_LISTS = [
     ('[[word]]\nwrong = "帐户"\nreason = "r"\n', ["第 1 条（“帐户”）", "right", "缺少这一项"]),
     ('[[word]]\nwrong = "帐户"\nright = ["账户"]\nreason = "r"\nfail = ["打入居民账户。"]\n', ["第 1 条（“帐户”）", "fail", "打入居民账户"]),
     ('[[word]]\nwrong = "帐户"\nright = ["账户"]\nreason = "r"\npass = ["打入帐户。"]\n', ["第 1 条（“帐户”）", "pass"]),
-    ('[[word]]\nwrong = "帐户"\nright = ["账户"]\nreason = "r"\nfollowed-by = "(a+)+b"\n', ["followed-by", "嵌套"]),
+    ('[[word]]\nwrong = "帐户"\nright = ["账户"]\nreason = "r"\nfollowed-by = "(a+)+b"\n', ["followed-by", "极慢"]),
+    ('[[word]]\nwrong = "帐户"\nright = ["账户"]\nreason = "r"\nfollowed-by = "(?:a|ab)*c"\n', ["followed-by", "极慢"]),
+    ('[[word]]\nwrong = "帐户"\nright = ["账户"]\nreason = "r"\npreceded-by = "a*a*a*b"\n', ["preceded-by", "极慢"]),
+    ('[[word]]\nwrong = "帐户"\nright = ["账户"]\nreason = "r"\nfollowed-by = "(x)\\\\1"\n', ["followed-by", "极慢"]),
     ('[[word]]\nwrong = "帐户"\nright = ["账户"]\nreason = "r"\nfollowed-by = "(unclosed"\n', ["followed-by", "正则表达式"]),
     ('[[word]\nwrong = "帐户"\n', ["不是有效的 TOML"]),
 ]

@@ -60,25 +60,34 @@ Short = Annotated[str, Field(min_length=1, max_length=MAX_PATTERN_CHARS)]
 
 # ---- the word list ---------------------------------------------------------------------------------------------
 
-def _repeats_nest(items, inside: bool = False) -> bool:
-    """Whether a parsed regex holds a repeat inside a repeat (or a back-reference): the shapes that backtrack."""
+MAX_REPEATS = 2  # variable repeats in one context pattern: matching tries at most WINDOW ** MAX_REPEATS ways
+
+
+def _backtracking(items, inside: bool = False, counter: list | None = None) -> bool:
+    """Whether a parsed context regex could take long on its window: a variable repeat inside another, an
+    alternation under a repeat of more than one (``(a|a)*``), a back-reference, or more than ``MAX_REPEATS``
+    variable repeats in all (``a*a*a*a*``). What is left tries at most WINDOW ** MAX_REPEATS ways."""
+    counter = [0] if counter is None else counter
     for op, arg in items:
         if op in (MAX_REPEAT, MIN_REPEAT) or (POSSESSIVE_REPEAT is not None and op == POSSESSIVE_REPEAT):
             low, high, sub = arg
-            if inside and high != low:
-                return True
-            if _repeats_nest(sub, inside or high != low):
+            variable = high != low and high > 1
+            if variable:
+                counter[0] += 1
+                if inside or counter[0] > MAX_REPEATS or any(o == BRANCH for o, _ in sub):
+                    return True
+            if _backtracking(sub, inside or variable, counter):
                 return True
         elif op == GROUPREF:
             return True
         elif op == SUBPATTERN:
-            if _repeats_nest(arg[-1], inside):
+            if _backtracking(arg[-1], inside, counter):
                 return True
         elif op == BRANCH:
-            if any(_repeats_nest(branch, inside) for branch in arg[1]):
+            if inside or any(_backtracking(branch, inside, counter) for branch in arg[1]):
                 return True
         elif op in (ASSERT, ASSERT_NOT):
-            if _repeats_nest(arg[1], inside):
+            if _backtracking(arg[1], inside, counter):
                 return True
     return False
 
@@ -91,8 +100,9 @@ def _context(pattern: Optional[str], key: str, suffix: str = "") -> Optional[re.
         compiled = re.compile(f"(?:{pattern}){suffix}")
     except (re.error, OverflowError, RecursionError) as exc:
         raise ValueError(f"{key} 不是有效的正则表达式（{exc}）：{pattern!r}") from None
-    if _repeats_nest(list(parsed)):
-        raise ValueError(f"{key} 含有嵌套的重复或反向引用，匹配可能极慢，请改写：{pattern!r}")
+    if _backtracking(list(parsed)):
+        raise ValueError(f"{key} 可能匹配极慢（重复套重复、重复的多选一、反向引用，或可变重复超过 {MAX_REPEATS} 处），"
+                         f"请改写：{pattern!r}")
     return compiled
 
 
