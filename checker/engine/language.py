@@ -40,7 +40,7 @@ from ..model import Letter
 from ..parser.patterns import Quoted
 from ..resources import data_dir
 from .context import Finding
-from .named import named
+from .registry import named
 
 try:  # the regex parser, to refuse a context pattern that could backtrack (a nested repeat)
     import re._parser as _sre_parse  # type: ignore[import-not-found]

@@ -9,19 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Callable
 
 from ..model import Kind, Letter, Span
 from ..parser.patterns import CC_CPPCC_OFFICE, CC_NPC_OFFICE, FULLWIDTH_DIGITS, PHONE, Quoted
 from . import schema as S
 from .context import Finding, body_span, joined_body
-
-NAMED: dict[str, Callable] = {}
-
-
-def named(fn: Callable) -> Callable:
-    NAMED[fn.__name__] = fn
-    return fn
+from .registry import NAMED, named  # the registry, shared with language.py
 
 
 def compile_python(check: S.PythonCheck):
