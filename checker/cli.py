@@ -258,6 +258,7 @@ def _show_config(configurator, path: str) -> None:
         "assigned-date": settings.assigned_date,
         "severity": {name: level.value for name, level in effective.severities.items()},
         "per-file-ignores": settings.per_file_ignores,
+        "words": settings.words.model_dump(by_alias=True),
         "enabled_rules": [f"{r.rule.code} {r.rule.name}" for r in effective.enabled],
     }
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")

@@ -12,6 +12,9 @@ walking up from the checked file), overridden by command-line flags.
     signer-missing = "error"
     [per-file-ignores]              # glob (relative to the config file) → selectors
     "templates/*.txt" = ["date-missing", "RL6"]
+    [words]                         # the word rules (misused-word)
+    allow = ["其它科技有限公司"]        # names containing a listed form: never reported
+    extra-list = "规范用语.toml"      # the organisation's own word list (relative to the config file)
 
 Config files come with the letters (an unzipped archive), so every problem with one — unreadable, too large,
 not TOML, an unknown key, an impossible date — is a ``ConfigError`` with a Chinese message naming the file,
@@ -86,6 +89,7 @@ class Effective:
     severities: dict[str, Severity]  # rule name → severity, where it differs from the rule file
     base_dir: Path = field(default_factory=Path.cwd)
     per_file_ignores: list[tuple[str, frozenset]] = field(default_factory=list)  # glob → rule names
+    words: Optional[object] = None  # the word rules' lists and allowed words (None: the shipped lists alone)
     _by_kind: dict = field(default_factory=dict)
     _enabled_names: Optional[frozenset] = None
 
@@ -225,8 +229,14 @@ def resolve(settings: Settings, source: Optional[Path], overrides: Overrides) ->
     except ProfileError as exc:
         raise ConfigError(f"{where('profile', overrides.profile is not None)}：{exc}{_profile_hint(settings.profile)}") from None
     enabled = sorted(selected.values(), key=lambda r: r.rule.code)
+    words = None
+    if settings.words.allow or settings.words.extra_list:
+        from .engine.language import word_settings
+
+        words = word_settings(list(settings.words.allow), settings.words.extra_list, base_dir,
+                              where("words.extra-list", False), ConfigError)
     return Effective(settings=settings, source=source, profile=profile, enabled=enabled, severities=severities,
-                     base_dir=base_dir, per_file_ignores=per_file)
+                     base_dir=base_dir, per_file_ignores=per_file, words=words)
 
 
 def _profile_hint(name: str) -> str:

@@ -36,7 +36,7 @@ def check_source(source: Source, effective: Effective | None = None) -> FileResu
         return FileResult(path=source.path, error=str(exc))
     letter = result.letter
     context = Context(profile=effective.profile, last_line=len(source.lines),
-                      options={"assigned_date": effective.settings.assigned_date})
+                      options={"assigned_date": effective.settings.assigned_date, "words": effective.words})
     parser_findings = structural_diagnostics(result)
     for d in parser_findings:  # the parser words its own messages; the rule file sets their severity
         compiled = rules.by_name.get(d.rule)

@@ -21,6 +21,17 @@ Text = Annotated[str, Field(max_length=MAX_TEXT_CHARS)]
 Texts = Annotated[list[Text], Field(max_length=MAX_SETTING_ITEMS)]
 
 
+class WordsSettings(BaseModel):
+    """``[words]``: words the word rules never report (names of people, places, organisations that contain a
+    listed form, such as a company called 其它科技), and an organisation's own word list (a file in the format
+    of rules/words/*.toml, relative to the config file), merged with the shipped lists."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, frozen=True)
+
+    allow: Texts = []
+    extra_list: Optional[Text] = Field(default=None, alias="extra-list")
+
+
 class Settings(BaseModel):
     """The settings of one config file."""
 
@@ -38,6 +49,7 @@ class Settings(BaseModel):
     # machine formats (json, sarif, junit) always carry them, and fail-on = "info" shows them too
     show_info: StrictBool = Field(default=False, alias="show-info")  # true or false, not "yes" or 1
     assigned_date: Optional[Annotated[str, AfterValidator(checked_date)]] = Field(default=None, alias="assigned-date")
+    words: WordsSettings = WordsSettings()
 
 
 def setting_keys(loc: tuple = (), model: type[BaseModel] = None) -> list[str]:
@@ -98,4 +110,4 @@ def _refuse_field_names(data, path: Path, text: str, prefix: tuple, model: type[
             _refuse_field_names(data[key], path, text, prefix, inner, loc + (key,))
 
 
-__all__ = ["Settings", "SeverityName", "read_config_file", "setting_keys", "MAX_SETTING_ITEMS", "MAX_TEXT_CHARS"]
+__all__ = ["Settings", "WordsSettings", "SeverityName", "read_config_file", "setting_keys", "MAX_SETTING_ITEMS", "MAX_TEXT_CHARS"]

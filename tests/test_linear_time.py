@@ -85,7 +85,7 @@ def _parse_stage_modules() -> tuple[str, ...]:
 
 
 PIPELINE_MODULES = (*_parse_stage_modules(), "checker.engine.kinds", "checker.engine.named", "checker.engine.content",
-                    "checker.engine.named_address", "checker.sources.layout")
+                    "checker.engine.named_address", "checker.engine.language", "checker.sources.layout")
 
 
 def module_patterns() -> list[tuple[str, re.Pattern]]:

@@ -149,6 +149,10 @@ def load_rule_file(path: Path) -> RuleFile:
         if rule.check.kind == "python" and rule.check.function not in NAMED:
             raise RuleFileError(f"{path}: rule {rule.code} ({rule.name}), key 'check.function': "
                                 f"no named check {rule.check.function!r}; known: {', '.join(sorted(NAMED))}")
+        if rule.check.kind == "python":
+            prepare = getattr(NAMED[rule.check.function], "prepare", None)  # data the check loads (word lists)
+            if prepare is not None:
+                prepare()
         _check_attributes(path, rule)
     return rule_file
 

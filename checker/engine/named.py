@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Callable
 
 from ..model import Kind, Letter, Span
 from ..parser.patterns import CC_CPPCC_OFFICE, CC_NPC_OFFICE, FULLWIDTH_DIGITS, PHONE, Quoted
@@ -17,13 +16,7 @@ from ..parser.structure import missing_anchor
 from . import named_address
 from . import schema as S
 from .context import Finding, body_span, joined_body
-
-NAMED: dict[str, Callable] = {}
-
-
-def named(fn: Callable) -> Callable:
-    NAMED[fn.__name__] = fn
-    return fn
+from .registry import NAMED, named  # the registry, shared with language.py
 
 
 def compile_python(check: S.PythonCheck):
@@ -554,3 +547,9 @@ def attachment_format(letter: Letter, ctx, params) -> list:
 # the checks on the title and on how the letter addresses the member (named_address.py)
 for _check in named_address.CHECKS:
     named(_check)
+
+
+# ---- 语言：用词、引号括号、引用文号、关于叠用 (rules/language.toml) ----------------------------------------------
+# in a module of their own (the word lists they load are data: rules/words/); imported here to register them
+
+from . import language  # noqa: E402,F401

@@ -158,14 +158,30 @@ class RepeatedCheck(_Strict):
     min: int = Field(default=2, ge=1, le=16)
     max: int = Field(default=4, ge=1, le=16)
     not_starting: str = ""  # characters a repeated stretch may not begin with (“一个一个” is ordinary speech)
+    # repeated stretches another rule reports (关于关于: guanyu-repeated)
+    not_words: list[str] = []
     skip_quoted: bool = False
+    # a phrase repeated across one of these marks (“2024年，2024年，”, “我局，我局”): a whole phrase between
+    # marks (of the class ``across_chars``, at most ``across_max`` long) that the next phrase begins with again;
+    # a phrase fully matching ``across_skip`` (a bare quantity: 10个，10个 in a list of figures) is not reported
+    across: str = ""
+    across_chars: str = ""
+    across_max: int = Field(default=12, ge=2, le=32)
+    across_skip: Optional[str] = None
     _class: Optional[re.Pattern] = PrivateAttr(default=None)
+    _across_class: Optional[re.Pattern] = PrivateAttr(default=None)
+    _across_skip: Optional[re.Pattern] = PrivateAttr(default=None)
 
     @model_validator(mode="after")
     def _compile_class(self):
         if self.min > self.max:
             raise ValueError(f"min ({self.min}) is greater than max ({self.max})")
         self._class = _compile(f"[{self.chars}]+")
+        if self.across:
+            self._across_class = _compile(f"[{self.across_chars or self.chars}]+")
+            self._across_skip = _compile(self.across_skip)
+        elif self.across_chars or self.across_skip:
+            raise ValueError("'across_chars' and 'across_skip' go with 'across'")
         return self
 
 
