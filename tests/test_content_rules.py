@@ -217,7 +217,7 @@ def test_the_same_session_or_none_in_the_opening_passes(opening):
 
 
 def test_no_session_in_the_title_no_comparison():
-    text = letter(**{"关于对市九届人大四次会议第15号建议的答复": "关于对第15号建议的答复",
+    text = letter(**{"关于市九届人大四次会议第15号建议的答复": "关于第15号建议的答复",
                      OPENING: "您在市九届人大三次会议上提出的《关于加强老旧小区停车管理的建议》（第15号）收悉"})
     assert found(text, "session-consistency") == []
     assert check_text(text, "t.txt", ISOLATED).letter.session.meeting == 3  # the opening's, as before
@@ -311,3 +311,13 @@ def test_every_cue_list_is_compiled_and_kept():
 @pytest.mark.parametrize("label, pattern", _param_patterns(), ids=lambda v: v if isinstance(v, str) else "")
 def test_cue_patterns_run_in_linear_time(label, pattern):
     assert superlinear(pattern) is None, f"{label} {pattern.pattern!r}: {superlinear(pattern)}"
+
+
+def test_one_request_not_adopted_in_a_b_letter_is_judged_for_its_reason_not_against_the_grade():
+    # B (正在解决): a request of several not adopted does not contradict B; what a reviewer flags is the missing reason
+    text = npc("您提出的设立专项扶持资金的建议，我局暂不采纳。", grade="B")
+    assert found(text, "grade-body-consistency") == []
+    (line, severity, _), = found(text, "refusal-without-reason")
+    assert (line, severity) == (OUTCOME_LINE, "warning")
+    with_reason = npc("由于市级财政已设立渔业发展资金，您提出的另设专项扶持资金的建议，我局暂不采纳。", grade="B")
+    assert found(with_reason, "refusal-without-reason") == [] and found(with_reason, "grade-body-consistency") == []

@@ -250,16 +250,19 @@ def _grade_finding(best: Candidate, grade: Grade, severity: str) -> Finding:
 
 def refusal_without_reason(letter: Letter, ctx, params) -> list:
     """不予采纳 / 暂不采纳 / 不能解决 (or a C/D reply) with no reason cue in its paragraph or the ``window``
-    paragraphs before it. A refusal in a letter graded A or B is the grade's contradiction, which
-    grade-body-consistency reports: this rule then says nothing, so one sentence never has two findings."""
+    paragraphs before it. A refusal in a letter graded A is the grade's contradiction, which
+    grade-body-consistency reports: this rule then says nothing, so one sentence never has two findings. In a
+    letter graded B only the refusal of a request (``refusals_in_b``: 暂不采纳 one request of several) is
+    judged here; the rest (留作参考, 暂不能 …) contradicts B and is grade-body-consistency's."""
     grade = letter.grade
-    if grade is not None and (grade.value in ("A", "B") or not _valid(grade, ctx)):
+    if grade is not None and (grade.value == "A" or not _valid(grade, ctx)):
         return []
+    refusal_key = "refusals_in_b" if grade is not None and grade.value == "B" else "refusals"
     reasons = cues(params, "reasons")
     window = int(params.get("window", 1))
     body = [i for i, p in enumerate(letter.paragraphs) if p.heading_level is None]
     position_of = {index: position for position, index in enumerate(body)}
-    refusals = answer_cues(letter, cues(params, "refusals"))
+    refusals = answer_cues(letter, cues(params, refusal_key))
     found = []
     seen = set()
     for c in sorted(refusals, key=lambda c: (c.index, c.start)):

@@ -59,6 +59,10 @@ _BREADCRUMB = re.compile(r"^(?:(?:您现在的位置|您当前的位置|您的�
 # a bare portal timestamp: 2024-06-18 09:32:11
 _TIMESTAMP = re.compile(r"^\d{4}\s*+[-/.年]\s*+\d{1,2}\s*+[-/.月]\s*+\d{1,2}\s*+日?\s*+\d{1,2}[:：]\d{2}(?:[:：]\d{2})?$")
 
+# a social-media account's byline: 柳塘发布  2024-07-03 17:30 (the account's name, then when it posted)
+_ACCOUNT_BYLINE = re.compile(r"^[^\s。，,：:；;]{2,20}[ \t\u3000]++\d{4}\s*+[-/.年]\s*+\d{1,2}\s*+[-/.月]\s*+\d{1,2}\s*+日?\s*+"
+                             r"\d{1,2}[:：]\d{2}(?:[:：]\d{2})?$")
+
 # the characters a publication line can start with (a cheap guard before any regex)
 _FIRST = frozenset({key[0] for key in _STRENGTH} | set("【[［|｜打关返收我纠扫手字分您当所首0123456789"))
 _LONGEST_LINE = 400  # a publication line is short; a longer one is the letter's
@@ -131,8 +135,10 @@ def _cells(text: str) -> list[tuple[int, int]]:
 def read_line(line: Line) -> _Reading | None:
     """What a publication line holds, or None for a line that is not one."""
     text = line.text
-    if len(text) > _LONGEST_LINE or text[0] not in _FIRST:
+    if len(text) > _LONGEST_LINE:
         return None
+    if text[0] not in _FIRST:
+        return _Reading(PORTAL, []) if text[-1].isdigit() and _ACCOUNT_BYLINE.match(text) else None
     if _CHROME.match(text) or _BREADCRUMB.match(text) or _TIMESTAMP.match(text):
         return _Reading(PORTAL, [])
     strength = -1
@@ -155,10 +161,10 @@ def read_line(line: Line) -> _Reading | None:
                     pairs.append((pending[0], pending[1], pending[1], pending[1]))
                 key = m.group("key")
                 strength = max(strength, _STRENGTH[key])
-                if m.group("colon"):
+                if value:
                     pairs.append((key, start, start + m.start("value"), start + m.end("value")))
                     pending = None
-                else:
+                else:  # "索引号" or "索引号：" alone in its cell: a tab table's key, its value in the next cell
                     pending = (key, start)
                 continue
             if pending is None:
