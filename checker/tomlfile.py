@@ -161,6 +161,9 @@ def describe(path, exc: ValidationError, limit: int = 5, key_names: dict | None 
     return "\n".join(lines)
 
 
+_DIGIT_LOOKALIKES = str.maketrans("oilz", "0112")
+
+
 def close_matches(word: str, candidates, n: int = 3, cutoff: float = 0.6) -> list[str]:
     """The candidates spelt like ``word`` (``selct`` → ``select``; ``fail_on`` → ``fail-on``), best first."""
     import difflib
@@ -168,7 +171,13 @@ def close_matches(word: str, candidates, n: int = 3, cutoff: float = 0.6) -> lis
     by_form = {}
     for candidate in candidates:  # compare without case and with _ as -: fail_on and Fail-On are fail-on
         by_form.setdefault(candidate.casefold().replace("_", "-"), candidate)
-    found = difflib.get_close_matches(word.casefold().replace("_", "-"), list(by_form), n=n, cutoff=cutoff)
+    form = word.casefold().replace("_", "-")
+    # a code typed with a letter for a digit (RL1O9, RLl09): the code it stands for is the one answer
+    if len(form) == 5 and form.startswith("rl"):
+        code = "rl" + form[2:].translate(_DIGIT_LOOKALIKES)
+        if code != form and code in by_form:
+            return [by_form[code]]
+    found = difflib.get_close_matches(form, list(by_form), n=n, cutoff=cutoff)
     return [by_form[f] for f in found]
 
 
