@@ -424,6 +424,12 @@ def classify_salutation(text: str) -> LineToken | None:
         notes = _plain_salutation(text, m) or _person_salutation(text, m)
         if notes is not None:
             return LineToken("SALUTATION", [], m, notes=notes)
+    m = P.SALUTATION_NO_ROLE.match(text) if text[-1] in "：:" else None
+    if m and not m.group("name").endswith(_BODY_WORDS) and not P.SALUTATION_ORGAN.match(text):
+        name = m.group("name")
+        return LineToken("SALUTATION", [], m, notes={
+            "value": name, "name": name, "names": [name], "role": None, "addressee": "person", "form": "no-role",
+            "honorific": True, "colon": m.group("colon"), "trailing": "", "others": False, "count": None})
     m = P.SALUTATION_ORGAN.match(text) if text[-1] in "：:" else None
     if m:
         name = _WHITE.sub("", m.group("name"))

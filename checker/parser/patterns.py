@@ -93,6 +93,8 @@ SALUTATION = re.compile(
     rf"(?P<role>代表|委员|同志|先生|女士)(?:们)?\s*+(?P<etc>等)?\s*+"
     rf"(?:(?P<colon>[:：，,])\s*+(?P<rest>.{{0,20}})|(?P<bare>))$"
 )
+# 尊敬的周文华： — a person addressed without 代表/委员 (a wrong form, but the salutation is there)
+SALUTATION_NO_ROLE = re.compile(rf"^尊敬的\s*+(?P<name>[{HAN}·]{{2,4}})\s*+(?P<colon>[:：])$")
 # 主送 to an organisation or a unit: 民盟澜州市委员会： / 市工商联： / 市住房和城乡建设局、市交通运输局：
 _ADDRESSEE_SUFFIX = _ORGAN_SUFFIX + "|联|协|团|盟|学社|党委|党组|小组|界别|支部|总支"
 SALUTATION_ORGAN = re.compile(
