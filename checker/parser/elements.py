@@ -145,7 +145,7 @@ _FULLWIDTH_LATIN = str.maketrans("ＡＢＣＤＥＦａｂｃｄｅｆ", "ABCDEF
 
 
 # 依申请公开 / 不予公开 and what is written after them on the line: their reason
-_WITH_REASON = re.compile(r"(?P<value>依申请公开|不予公开)(?P<rest>.+)", re.S)
+_WITH_REASON = re.compile(r"(?P<value>依申请公开|不予公开|(?<![予])不公开)(?P<rest>.+)", re.S)
 _REASON_EDGES = " \t\u3000（()）【】[]，,；;：:、。."
 
 
