@@ -109,3 +109,26 @@ def test_repeated_kind_finds_what_the_equivalent_regex_finds():
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 400 if trial % 100 == 0 else 24)))
         assert find_repeats(text, 2, 4, allowed, "一") == [m.span() for m in reference.finditer(text)], text
 
+
+
+def test_a_superseded_rule_must_be_another_rule_of_the_catalogue(tmp_path):
+    with pytest.raises(RuleFileError) as info:
+        load(tmp_path, GOOD.replace('severity = "warning"', 'severity = "warning"\nsupersedes = ["no-such-rule"]', 1))
+    assert "key 'supersedes'" in str(info.value) and "no-such-rule" in str(info.value)
+
+
+def test_one_mistake_one_finding_where_a_rule_supersedes_another():
+    from checker import api
+    from checker.resources import data_dir
+
+    base = (data_dir("rules") / "bases" / "npc.txt").read_text(encoding="utf-8")
+    cited = base.replace("清理废弃车辆210余辆。", "清理废弃车辆210余辆（青政办[2024]7号）。", 1)
+    assert cited != base
+    found = [(d.rule, d.span.line) for d in api.check_text(cited, "t.txt").diagnostics]
+    line = next(n for n, text in enumerate(cited.splitlines(), 1) if "[2024]" in text)
+    # the bracket error of a cited 文号, not also half-width punctuation on the same [2024]
+    assert ("cited-doc-number-brackets", line) in found and ("ascii-punct-in-cjk", line) not in found
+    # half-width punctuation elsewhere on that line is still reported: only the overlapping stretch is dropped
+    both = cited.replace("清理废弃车辆210余辆（", "清理废弃车辆210余辆,（", 1)
+    found = [(d.rule, d.span.line) for d in api.check_text(both, "t.txt").diagnostics]
+    assert ("ascii-punct-in-cjk", line) in found and ("cited-doc-number-brackets", line) in found

@@ -14,7 +14,7 @@ from typing import Callable, Iterable, Optional
 
 from pydantic import ValidationError
 
-from ..model import Diagnostic, Fix, Kind, Letter, Severity
+from ..model import Diagnostic, Fix, Kind, Letter, Severity, Span
 from ..resources import data_dir
 from ..tomlfile import read_toml
 from ..errors import RuleFileError
@@ -92,10 +92,30 @@ def applicable(rules: Iterable[CompiledRule], kind: Kind, role: Optional[str] = 
 
 def run_rules(rules: list[CompiledRule], letter: Letter, ctx: Context) -> list[Diagnostic]:
     out: list[Diagnostic] = []
+    superseding = False
     for compiled in rules:  # a rule's ``when`` is part of its compiled ``run``
         for finding in compiled.run(letter, ctx):
             out.append(_diagnostic(compiled, finding, letter.kind))
-    return out
+            superseding = superseding or bool(compiled.rule.supersedes)
+    return _drop_superseded(rules, out) if superseding else out
+
+
+def _overlap(a: Span, b: Span) -> bool:
+    """Two spans share a character, or start at the same place (an empty span at a line's start)."""
+    if (a.line, a.column) == (b.line, b.column):
+        return True
+    return (a.line, a.column) < (b.end_line, b.end_column) and (b.line, b.column) < (a.end_line, a.end_column)
+
+
+def _drop_superseded(rules: list[CompiledRule], diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """One mistake, one finding: a finding of a rule that another rule ``supersedes`` is dropped where the
+    superseding rule reports on an overlapping stretch of text."""
+    supersedes = {c.rule.name: c.rule.supersedes for c in rules if c.rule.supersedes}
+    covering: dict[str, list[Span]] = {}
+    for d in diagnostics:
+        for name in supersedes.get(d.rule, ()):
+            covering.setdefault(name, []).append(d.span)
+    return [d for d in diagnostics if not any(_overlap(d.span, s) for s in covering.get(d.rule, ()))]
 
 
 def _diagnostic(compiled: CompiledRule, finding: Finding, kind: Kind = Kind.UNKNOWN) -> Diagnostic:
@@ -212,6 +232,11 @@ def load_rules_from(paths: Iterable[Path]) -> RuleSet:
                                          kinds=_KINDS[rule.applies_to], severity=Severity(rule.severity),
                                          roles=frozenset(rule.roles),
                                          messages={Kind(kind): text for kind, text in rule.messages_by_kind.items()}))
+    for c in compiled:  # a superseded rule must exist: a misspelt name would silently keep both findings
+        for name in c.rule.supersedes:
+            if name not in names or name == c.rule.name:
+                raise RuleFileError(f"{names[c.rule.name]}: rule {c.rule.code} ({c.rule.name}), key 'supersedes': "
+                                    f"{name!r} is not another rule of the catalogue")
     compiled.sort(key=lambda r: r.rule.code)
     return RuleSet(compiled)
 
