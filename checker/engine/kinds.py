@@ -296,7 +296,8 @@ def find_repeats(text: str, shortest: int, longest: int, allowed: re.Pattern, no
     return out
 
 
-def find_repeats_across(text: str, marks: str, phrase: re.Pattern, longest: int, skip: Optional[re.Pattern]) -> list[tuple[int, int]]:
+def find_repeats_across(text: str, marks: str, phrase: re.Pattern, longest: int, skip: Optional[re.Pattern],
+                        not_followed: str = "") -> list[tuple[int, int]]:
     """Stretches “X，X” where X is a whole phrase (a run of ``phrase`` characters between marks, 2 to
     ``longest`` long) and the phrase after the mark begins with X again (2024年，2024年，我区…): one look at
     each run of the text, linear. A run used as the second half is not the first half of another finding."""
@@ -307,8 +308,10 @@ def find_repeats_across(text: str, marks: str, phrase: re.Pattern, longest: int,
         if previous is not None and run.start() == previous.end() + 1 and text[previous.end()] in marks \
                 and previous.start() >= used_end:
             first = previous.group(0)
+            after = run.start() + len(first)
             if 2 <= len(first) <= longest and text.startswith(first, run.start()) \
-                    and (skip is None or not skip.fullmatch(first)):
+                    and (skip is None or not skip.fullmatch(first)) \
+                    and not (after < len(text) and text[after] in not_followed):
                 out.append((previous.start(), run.start() + len(first)))
                 used_end = run.start() + 1
         previous = run
@@ -320,13 +323,14 @@ def compile_repeated(check: S.RepeatedCheck) -> CheckFn:
     shortest, longest, not_starting = check.min, check.max, check.not_starting
     not_words = frozenset(check.not_words)
     marks, phrase, across_max, skip = check.across, check._across_class, check.across_max, check._across_skip
+    not_followed = check.across_not_followed
 
     def matches(text: str) -> list[tuple[int, int]]:
         found = find_repeats(text, shortest, longest, allowed, not_starting)
         if not_words:
             found = [(start, end) for start, end in found if text[start:(start + end) // 2] not in not_words]
         if marks:
-            found = sorted(found + find_repeats_across(text, marks, phrase, across_max, skip))
+            found = sorted(found + find_repeats_across(text, marks, phrase, across_max, skip, not_followed))
         return found
     return _scan(check.scope, check.skip_quoted, matches)
 

@@ -398,6 +398,8 @@ def cited_doc_number(letter: Letter, ctx, params) -> list:
                 continue
             if number.strip("0") == "":
                 continue
+            if m.group("di") and not padded and m.start() and p.text[m.start() - 1] == "令":
+                continue  # 中国人民银行令〔2024〕第4号: an order's own numbering is written with 第
             bracket = p.text[m.start():m.start("di") if m.group("di") else m.start("number")]
             problems = []
             if m.group("di"):

@@ -101,7 +101,8 @@ def respectful_address(letter: Letter, ctx, params) -> list:
 
 # ---- 称收信人为“该代表” ----------------------------------------------------------------------------------
 
-_THIRD_PERSON = re.compile(r"该(?:代表|委员)(?![团队会处性作])|(?:这|此)位(?:代表|委员)")
+# not 该代表团 / 该代表队 / 该委员会, nor a place or a group named after the deputies (该代表联络站, 该代表之家)
+_THIRD_PERSON = re.compile(r"该(?:代表|委员)(?![团队会处性作]|联络站|工作站|之家|小组|大会|活动)|(?:这|此)位(?:代表|委员)")
 
 
 def third_person_member(letter: Letter, ctx, params) -> list:
@@ -134,7 +135,9 @@ _JOINT = re.compile(r"[您你](?:领衔|联名)|(?:代表|委员)(?:们)?(?:领�
                     r"|等\s*+[0-9一二三四五六七八九十]{1,3}\s*+[位名](?:代表|委员)")
 # the co-signers are not forgotten: the body speaks to or of them as such (请转告其他联名代表, 感谢各位联名委员),
 # or they are given a copy (抄送：马某代表)
-_OTHERS_MENTIONED = re.compile(r"(?:其他|其余|各位)(?:[0-9一二三四五六七八九十]{1,2}位)?(?:联名|附议)的?(?:代表|委员)(?!会)")
+_OTHERS_MENTIONED = re.compile(r"(?:其他|其余|各位)(?:[0-9一二三四五六七八九十]{1,2}位)?(?:联名|附议)的?(?:代表|委员)(?!会)"
+                               # 您与王某、李某委员联名提出的: the co-signers named in the body
+                               r"|[您你]与(?!其他|其余|多位|几位|部分|有关|相关|其它)[\u4e00-\u9fff]{2,4}(?:、[\u4e00-\u9fff]{2,4})*(?:等)?(?:代表|委员)?(?:联名|共同)")
 # a title naming several members (关于周某、李某代表所提…, 关于周某等5位代表…)
 _TITLE_SEVERAL = re.compile(r"[\u4e00-\u9fff]{2,4}(?:、[\u4e00-\u9fff]{2,4})+(?:代表|委员)|等\s*+[0-9一二三四五六七八九十]{1,3}\s*+[位名](?:代表|委员)")
 

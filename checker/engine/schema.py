@@ -168,6 +168,8 @@ class RepeatedCheck(_Strict):
     across_chars: str = ""
     across_max: int = Field(default=12, ge=2, le=32)
     across_skip: Optional[str] = None
+    # characters that, right after the repeat, show it begins a longer word (2024年，2024年度…: no repeat)
+    across_not_followed: str = ""
     _class: Optional[re.Pattern] = PrivateAttr(default=None)
     _across_class: Optional[re.Pattern] = PrivateAttr(default=None)
     _across_skip: Optional[re.Pattern] = PrivateAttr(default=None)
