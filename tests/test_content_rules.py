@@ -321,3 +321,22 @@ def test_one_request_not_adopted_in_a_b_letter_is_judged_for_its_reason_not_agai
     assert (line, severity) == (OUTCOME_LINE, "warning")
     with_reason = npc("由于市级财政已设立渔业发展资金，您提出的另设专项扶持资金的建议，我局暂不采纳。", grade="B")
     assert found(with_reason, "refusal-without-reason") == [] and found(with_reason, "grade-body-consistency") == []
+
+
+@pytest.mark.parametrize("outcome", [
+    "城东片区规划用地已全部出让，短期内难以落实用地，您的建议我局留作参考。",
+    "该选址与《青川市饮用水水源保护区划定方案》的管控要求不符，您的建议我局留作参考。",
+    "新馆建设需投资约4.5亿元，目前市级财政无力承担，您的建议我局留作参考。",
+    "取消限行将造成中心城区交通拥堵加剧，目前取消的时机还不成熟，您的建议我局留作参考。",
+    "该工程需投资约18亿元，远超财政承受能力，因此您的建议我局留作参考。",
+])
+def test_a_reason_in_plain_words_is_a_reason(outcome):
+    assert found(npc(outcome, grade="C"), "refusal-without-reason") == []
+
+
+def test_a_b_letter_in_progress_with_one_request_kept_for_reference_is_b():
+    text = npc("您提出的增设泊位事项正在推进。受用地和资金限制，建设立体车库的建议我局留作参考。", grade="B")
+    assert found(text, "grade-body-consistency") == [] and found(text, "refusal-without-reason") == []
+    # without its reason, the refusal is reported once, by refusal-without-reason
+    bare = npc("您提出的增设泊位事项正在推进。建设立体车库的建议我局留作参考。", grade="B")
+    assert found(bare, "grade-body-consistency") == [] and len(found(bare, "refusal-without-reason")) == 1

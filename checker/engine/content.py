@@ -206,6 +206,8 @@ def grade_body_consistency(letter: Letter, ctx, params) -> list:
         return []
     key = _AGAINST[grade.value]
     solved = cues(params, "solved")
+    if grade.value == "B" and _any_in_body(letter, cues(params, "progress")):
+        return []  # part done, part not: what B means (a request not adopted is refusal-without-reason's)
     if key == "against_cd":
         # the cue ends its clause (…问题已经解决。): a predicate, never part of a description
         strong = answer_cues(letter, cues(params, key), skip_sentence=_contrast_skip(params), descriptive_ok=True)
@@ -253,11 +255,14 @@ def refusal_without_reason(letter: Letter, ctx, params) -> list:
     paragraphs before it. A refusal in a letter graded A is the grade's contradiction, which
     grade-body-consistency reports: this rule then says nothing, so one sentence never has two findings. In a
     letter graded B only the refusal of a request (``refusals_in_b``: 暂不采纳 one request of several) is
-    judged here; the rest (留作参考, 暂不能 …) contradicts B and is grade-body-consistency's."""
+    judged here, unless the body shows progress (``progress``: 已建成…, 正在…), when every refusal is; the rest
+    (留作参考, 暂不能 …) in a B letter without progress contradicts B and is grade-body-consistency's."""
     grade = letter.grade
     if grade is not None and (grade.value == "A" or not _valid(grade, ctx)):
         return []
-    refusal_key = "refusals_in_b" if grade is not None and grade.value == "B" else "refusals"
+    refusal_key = "refusals"
+    if grade is not None and grade.value == "B" and not _any_in_body(letter, cues(params, "progress")):
+        refusal_key = "refusals_in_b"  # the other refusals contradict a B without progress: grade-body-consistency's
     reasons = cues(params, "reasons")
     window = int(params.get("window", 1))
     body = [i for i, p in enumerate(letter.paragraphs) if p.heading_level is None]
