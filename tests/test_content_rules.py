@@ -340,3 +340,11 @@ def test_a_b_letter_in_progress_with_one_request_kept_for_reference_is_b():
     # without its reason, the refusal is reported once, by refusal-without-reason
     bare = npc("您提出的增设泊位事项正在推进。建设立体车库的建议我局留作参考。", grade="B")
     assert found(bare, "grade-body-consistency") == [] and len(found(bare, "refusal-without-reason")) == 1
+
+
+def test_a_plan_in_a_later_clause_does_not_hide_a_past_event_dated_after_the_letter():
+    # the letter is dated 2025年6月10日: a meeting held on 6月26日 cannot be in it; the 计划 dates the next step
+    late = "2025年6月26日，我局召开专题会议，对实施方案进行了讨论修改，计划2025年10月报市政府审定。"
+    assert len(found(npc(late), "body-date-after-written")) == 1
+    # a plan word in the clause right after the date still makes it a plan
+    assert found(npc("2025年9月1日，新修订的管理办法将正式施行。"), "body-date-after-written") == []

@@ -343,8 +343,8 @@ def _date_of(m: re.Match) -> Optional[dt.date]:
 
 def body_date_after_written(letter: Letter, ctx, params) -> list:
     """A full date of a past event in the body (2024年7月15日，我局召开… / 于2024年7月15日召开了…) later than
-    the 成文日期. A date with a plan or deadline word in its sentence (计划, 预计, 将于, 前, 争取 …) is
-    a future date, which a reply may name; a date that neither opens its clause nor has a past marker
+    the 成文日期. A date with a plan or deadline word before it in its sentence, in its clause or in the
+    clause after (计划, 预计, 将于, 前, 争取 …) is a future date, which a reply may name; a date that neither opens its clause nor has a past marker
     (已, 了) after it is not read either."""
     written = letter.date
     if written is None or written.year is None or written.month is None or written.day is None:
@@ -372,9 +372,12 @@ def body_date_after_written(letter: Letter, ctx, params) -> list:
             marks = marks or Sentences(text)
             at = marks.index(m.start())
             lo, hi = marks.bounds[at]
-            if marks.remember(at, lambda: any(pt.search(text, lo, hi) for pt in future)):
-                continue
             left, right = _clause_bounds(text, m.start(), m.end(), lo, hi)
+            # a plan or deadline word from the sentence's start to the end of the clause after the date's
+            # (2024年9月1日，新规将实施): a plan in a later clause (…，计划10月报审) dates what follows, not this
+            _, reach = _clause_bounds(text, right + 1, right + 1, lo, hi) if right < hi else (right, right)
+            if any(pt.search(text, lo, reach) for pt in future):
+                continue
             opens_clause = not text[left:m.start()].strip(" \u3000于在")
             # a past marker in the clause after the date
             if not (opens_clause and right < hi and text[right] in "，,") and not any(
