@@ -196,6 +196,10 @@ def check(paths, output_format, output_file, select, extend_select, ignore, prof
     except (ConfigError, RuleFileError, BaselineError) as exc:
         _fail(str(exc))
     checked = report  # every finding: the exit code counts what fails, whether or not it is shown
+    info_fails = frozenset(f.path for f in report.files if f.diagnostics and
+                           (fail_on or configurator.for_path(f.path).settings.fail_on) == "info")
+    if info_fails:  # the summary counts their 提示 as the problems they are for this run
+        report = report.model_copy(update={"info_fails": info_fails})
     if output_format in SHOWN_FORMATS:  # the formats people read show 提示 only when asked (or when they can fail)
         report = report.without_info(lambda path: not configurator.for_path(path).shows_info)
     enabled = None

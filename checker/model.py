@@ -472,12 +472,15 @@ class Summary(_Model):
     suppressed: int = 0  # known findings left out by a baseline (--baseline)
     with_problems: int = 0  # files with at least one error or warning (提示 are not problems)
     hidden_info: int = 0  # 提示 (info) findings left out of the shown report (shown with --show-info)
+    counted_info: int = 0  # 提示 in files whose fail-on level is info: they count as problems there
 
 
 class Report(_Model):
     files: list[FileResult]
     suppressed: int = 0  # known findings a baseline left out of ``files``
     hidden_info: int = 0  # 提示 (info) findings ``without_info`` left out of ``files``
+    # the files checked with fail-on = "info" (set by ``check``): their 提示 are problems, they fail the run
+    info_fails: frozenset[str] = frozenset()
 
     def without_info(self, hide) -> "Report":
         """The report without the 提示 (info) findings of the files for which ``hide(path)`` is true, their
@@ -503,6 +506,8 @@ class Report(_Model):
             unreadable=sum(1 for f in self.files if f.error),
             with_findings=sum(1 for f in self.files if f.diagnostics),
             suppressed=self.suppressed,
-            with_problems=sum(1 for f in self.files if any(d.severity is not Severity.INFO for d in f.diagnostics)),
+            with_problems=sum(1 for f in self.files if any(d.severity is not Severity.INFO or f.path in self.info_fails
+                                                           for d in f.diagnostics)),
             hidden_info=self.hidden_info,
+            counted_info=sum(f.count(Severity.INFO) for f in self.files if f.path in self.info_fails),
         )

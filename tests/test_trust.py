@@ -94,6 +94,10 @@ def test_fail_on_info_fails_and_shows_what_failed(letters):
     result = check("--isolated", "--fail-on", "info", str(letters / "notes.txt"))
     assert result.exit_code == 1
     assert "提示 RL311" in result.output and "未显示" not in result.output
+    # the summary agrees with the exit code: with fail-on = info the 提示 are this run's problems
+    summary = result.output.strip().splitlines()[-1]
+    assert "（1 个有问题，0 个没有问题）" in summary and "个提示（fail-on 为 info，计入问题）" in summary
+    assert "不计入问题" not in summary
 
 
 def test_show_info_from_the_config_file_and_the_key_is_validated(letters):

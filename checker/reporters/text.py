@@ -122,8 +122,10 @@ def summary_text(report: Report) -> Text:
     text = (f"检查了 {checked} 个文件（{s.with_problems} 个有问题，{checked - s.with_problems} 个没有问题）："
             f"{s.error} 个错误，{s.warning} 个警告")
     notes = []
-    if s.info:
-        notes.append(f"{s.info} 个提示（供参考，不计入问题）")
+    if s.counted_info:  # fail-on = "info": these 提示 are problems and make the exit code 1
+        text += f"，{s.counted_info} 个提示（fail-on 为 info，计入问题）"
+    if s.info - s.counted_info:
+        notes.append(f"{s.info - s.counted_info} 个提示（供参考，不计入问题）")
     if s.hidden_info:
         notes.append(f"{s.hidden_info} 个提示未显示（加 --show-info 查看）")
     if notes:
