@@ -223,7 +223,10 @@ def grade_body_consistency(letter: Letter, ctx, params) -> list:
         return [_grade_finding(best, grade, params.get("strong_severity", "warning"))]
     if grade.value != "A":
         return []
-    weak = answer_cues(letter, cues(params, "weak"), descriptive_ok=True)
+    # a heading (三、下一步工作) names a section of the answer, which an A reply may have: not a cue; the
+    # sentences after a heading's own title ((一)完善机制。…力争两年…) are the answer's
+    weak = [c for c in answer_cues(letter, cues(params, "weak"), descriptive_ok=True)
+            if c.paragraph.heading_level is None or "。" in c.paragraph.text[:c.start]]
     if not weak or _any_in_body(letter, solved):
         return []
     best = min(weak, key=Candidate.key)

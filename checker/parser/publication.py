@@ -60,8 +60,10 @@ _BREADCRUMB = re.compile(r"^(?:(?:您现在的位置|您当前的位置|您的�
 _TIMESTAMP = re.compile(r"^\d{4}\s*+[-/.年]\s*+\d{1,2}\s*+[-/.月]\s*+\d{1,2}\s*+日?\s*+\d{1,2}[:：]\d{2}(?:[:：]\d{2})?$")
 
 # a social-media account's byline: 柳塘发布  2024-07-03 17:30 (the account's name, then when it posted)
-_ACCOUNT_BYLINE = re.compile(r"^[^\s。，,：:；;]{2,20}[ \t\u3000]++\d{4}\s*+[-/.年]\s*+\d{1,2}\s*+[-/.月]\s*+\d{1,2}\s*+日?\s*+"
-                             r"\d{1,2}[:：]\d{2}(?:[:：]\d{2})?$")
+# or a WeChat article's header: 原创　东陵湾城管　东陵湾市城市管理局　2025年07月08日 18:02　发表于广东
+_ACCOUNT_BYLINE = re.compile(r"^(?:原创[ \t\u3000]++)?(?:[^\s。，,：:；;]{2,20}[ \t\u3000]++){1,3}"
+                             r"\d{4}\s*+[-/.年]\s*+\d{1,2}\s*+[-/.月]\s*+\d{1,2}\s*+日?\s*+"
+                             r"\d{1,2}[:：]\d{2}(?:[:：]\d{2})?(?:[ \t\u3000]*+(?:发表于|来自)[\u4e00-\u9fff]{2,8})?$")
 
 # the characters a publication line can start with (a cheap guard before any regex)
 _FIRST = frozenset({key[0] for key in _STRENGTH} | set("【[［|｜打关返收我纠扫手字分您当所首0123456789"))
@@ -138,7 +140,7 @@ def read_line(line: Line) -> _Reading | None:
     if len(text) > _LONGEST_LINE:
         return None
     if text[0] not in _FIRST:
-        return _Reading(PORTAL, []) if text[-1].isdigit() and _ACCOUNT_BYLINE.match(text) else None
+        return _Reading(PORTAL, []) if _ACCOUNT_BYLINE.match(text) else None
     if _CHROME.match(text) or _BREADCRUMB.match(text) or _TIMESTAMP.match(text):
         return _Reading(PORTAL, [])
     strength = -1
