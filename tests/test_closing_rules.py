@@ -283,3 +283,10 @@ def test_an_attachment_defect_is_one_finding(listing, annexes, point, said):
     (finding,) = result.diagnostics
     assert (finding.rule, finding.span.line) == ("attachment-format", line_of(text, point))
     assert said in finding.message
+
+
+def test_an_unfilled_date_on_the_print_line_is_the_print_line_with_one_finding():
+    # 2024年  月  日印发 is the 印发 line left unfilled: its date's form is reported there, once — not a line the
+    # checker cannot place (unrecognised-text told staff to move it) nor a missing 印发 line
+    text = letter_with({"澜州市交通运输局    2024年6月12日印发": "澜州市交通运输局    2024年  月  日印发"})
+    assert findings(check(text)) == {("printed-date-format", line_of(text, "印发"))}

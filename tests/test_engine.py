@@ -132,3 +132,29 @@ def test_one_mistake_one_finding_where_a_rule_supersedes_another():
     both = cited.replace("清理废弃车辆210余辆（", "清理废弃车辆210余辆,（", 1)
     found = [(d.rule, d.span.line) for d in api.check_text(both, "t.txt").diagnostics]
     assert ("ascii-punct-in-cjk", line) in found and ("cited-doc-number-brackets", line) in found
+
+
+def test_the_superseding_cover_agrees_with_comparing_every_pair():
+    import random
+
+    from checker.engine import _Cover
+    from checker.model import Span
+
+    def overlap(a, b):  # the definition, pair by pair
+        a0, a1, b0, b1 = (a.line, a.column), (a.end_line, a.end_column), (b.line, b.column), (b.end_line, b.end_column)
+        return a0 == b0 or (b0 < a1 and a0 < b1)
+
+    rng = random.Random(7)
+
+    def span():
+        line, column = rng.randint(1, 4), rng.randint(1, 6)
+        end_line = line + rng.choice((0, 0, 1))
+        end_column = rng.randint(column if end_line == line else 1, 8)
+        return Span(line=line, column=column, end_line=end_line, end_column=end_column)
+
+    for _ in range(300):
+        covering = [span() for _ in range(rng.randint(0, 5))]
+        cover = _Cover(covering)
+        for _ in range(10):
+            d = span()
+            assert cover.overlaps(d) == any(overlap(d, c) for c in covering), (d, covering)

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import bisect
 import string
 from dataclasses import dataclass
 from functools import lru_cache
@@ -100,22 +101,40 @@ def run_rules(rules: list[CompiledRule], letter: Letter, ctx: Context) -> list[D
     return _drop_superseded(rules, out) if superseding else out
 
 
-def _overlap(a: Span, b: Span) -> bool:
-    """Two spans share a character, or start at the same place (an empty span at a line's start)."""
-    if (a.line, a.column) == (b.line, b.column):
-        return True
-    return (a.line, a.column) < (b.end_line, b.end_column) and (b.line, b.column) < (a.end_line, a.end_column)
+class _Cover:
+    """The stretches a superseding rule reported on, to ask whether a finding overlaps one of them: sorted by
+    start, with the furthest end of each prefix, so a question is one binary search (a letter with thousands
+    of findings is not compared pair by pair)."""
+
+    def __init__(self, spans: list[Span]):
+        spans = sorted(spans, key=lambda s: (s.line, s.column))
+        self.starts = [(s.line, s.column) for s in spans]
+        self.furthest, far = [], (0, 0)
+        for s in spans:
+            far = max(far, (s.end_line, s.end_column))
+            self.furthest.append(far)
+
+    def overlaps(self, span: Span) -> bool:
+        """Whether a stretch starts where ``span`` starts (empty spans included), or starts before its end
+        and ends after its start."""
+        start, end = (span.line, span.column), (span.end_line, span.end_column)
+        at = bisect.bisect_left(self.starts, start)
+        if at < len(self.starts) and self.starts[at] == start:
+            return True
+        before_end = bisect.bisect_left(self.starts, end)  # the stretches starting before span's end
+        return before_end > 0 and self.furthest[before_end - 1] > start
 
 
 def _drop_superseded(rules: list[CompiledRule], diagnostics: list[Diagnostic]) -> list[Diagnostic]:
     """One mistake, one finding: a finding of a rule that another rule ``supersedes`` is dropped where the
     superseding rule reports on an overlapping stretch of text."""
     supersedes = {c.rule.name: c.rule.supersedes for c in rules if c.rule.supersedes}
-    covering: dict[str, list[Span]] = {}
+    spans: dict[str, list[Span]] = {}
     for d in diagnostics:
         for name in supersedes.get(d.rule, ()):
-            covering.setdefault(name, []).append(d.span)
-    return [d for d in diagnostics if not any(_overlap(d.span, s) for s in covering.get(d.rule, ()))]
+            spans.setdefault(name, []).append(d.span)
+    cover = {name: _Cover(found) for name, found in spans.items()}
+    return [d for d in diagnostics if d.rule not in cover or not cover[d.rule].overlaps(d.span)]
 
 
 def _diagnostic(compiled: CompiledRule, finding: Finding, kind: Kind = Kind.UNKNOWN) -> Diagnostic:

@@ -190,7 +190,7 @@ DATE_IN_FIELD = re.compile(rf"(?=[\d{CN_DIGITS}O年]){DATE_TEXT}")
 # before the date are then scanned once, not once for every place the organ might end inside them. A 印发
 # date is printed, never a digit run or a blank template: those two forms are left out, so that the organ's
 # every possible end tries three forms only
-PRINT_LINE = re.compile(rf"^(?P<organ>(?:.*?\S)??)\s*+(?P<date>(?:{_DATE_ARABIC}|{_DATE_CHINESE}|{_DATE_SEPARATED}))\s*+印\s*+发$")
+PRINT_LINE = re.compile(rf"^(?P<organ>(?:.*?\S)??)\s*+(?P<date>(?:{_DATE_ARABIC}|{_DATE_CHINESE}|{_DATE_SEPARATED}|{_DATE_UNFILLED}))\s*+印\s*+发$")
 SEAL = re.compile(r"^[（(\[【〔]\s*(?:印\s*章|公\s*章|盖\s*章|签\s*章|单位公章|单位印章)\s*[）)\]】〕]$")
 NO_BODY_MARKER = re.compile(r"^[（(]?\s*此\s*页\s*无\s*正\s*文\s*[）)]?$")
 
