@@ -172,6 +172,32 @@ def test_a_labelled_grade_after_the_signer_on_the_doc_number_line():
     assert findings(result) == set()
 
 
+@pytest.mark.parametrize("written, grade, disclosure", [
+    ("办理结果：B　　　　公开属性：主动公开", "办理结果：B", "公开属性：主动公开"),
+    ("公开属性：主动公开　　　　办理结果：B", "办理结果：B", "公开属性：主动公开"),
+    ("办理结果：B    公开属性：主动公开", "办理结果：B", "公开属性：主动公开"),
+    ("B类    公开属性：主动公开", "B类", "公开属性：主动公开"),
+    ("答复类别：B类　信息公开属性：主动公开", "答复类别：B类", "信息公开属性：主动公开"),
+])
+def test_a_grade_and_the_disclosure_on_one_header_line_are_two_elements(written, grade, disclosure):
+    """办理结果 and 公开属性 printed side by side on one line, a run of spaces between them: each is read
+    over its own part of the line, and neither is missing or wrong."""
+    text = letter_with({"办理结果：B\n公开属性：主动公开": written})
+    result = check(text)
+    letter = result.letter
+    assert (letter.grade.value, letter.grade.raw, letter.grade.span.line) == ("B", grade, 1)
+    assert source(text, letter.grade.span) == grade
+    assert (letter.disclosure.value, letter.disclosure.span.line) == ("主动公开", 1)
+    assert source(text, letter.disclosure.span) == disclosure
+    assert findings(result) == set()
+
+
+def test_a_disclosure_value_with_single_spaces_is_not_split():
+    """One ASCII space is no gap between two fields: the line is not cut there."""
+    (line,), _ = normalize(["办理结果：B 公开属性：主动公开"])
+    assert classify(line).parts == []
+
+
 def test_a_grade_at_the_end_of_the_title_line_is_the_grade():
     """The grade printed at the title's top right comes out on the title's line."""
     text = letter_with({"办理结果：B\n": "", TITLE: TITLE + "      （B类）"})

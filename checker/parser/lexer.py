@@ -461,9 +461,37 @@ def _classify_signer(text: str) -> LineToken | None:
     return token
 
 
+def _split_header_fields(line: Line) -> LineToken | None:
+    """A grade or 公开属性 line with more header fields written after it, a gap of spaces before each label
+    (办理结果：A　　　　公开属性：主动公开, A类    公开属性：主动公开): the first field's token, the others its
+    parts, each over its own part of the line; None when the line is anything else."""
+    text = line.text
+    cuts = [m for m in P.HEADER_FIELD_GAP.finditer(text)
+            if m.start() > 0 and (m.end() - m.start() >= 2 or "\u3000" in m.group() or "\t" in m.group())]
+    if not cuts:
+        return None
+    token = classify(line.slice(0, cuts[0].start()))
+    if token.kind not in ("GRADE", "DISCLOSURE"):
+        return None
+    parts = []
+    for k, cut in enumerate(cuts):
+        end = cuts[k + 1].start() if k + 1 < len(cuts) else len(text)
+        part = classify(line.slice(cut.end(), end))
+        if part.kind not in FRONT_KINDS:
+            return None
+        parts.extend((part, *part.parts))
+        part.parts = []
+    token.parts.extend(parts)
+    return token
+
+
 def classify(line: Line) -> LineToken:
     text = line.text
     first = text[0]
+    if len(text) < 80 and ("\u3000" in text or "  " in text or "\t" in text):
+        split = _split_header_fields(line)
+        if split is not None:
+            return split
     hit: LineToken | None
     if _is_han(first):
         hit = _classify_han(text)

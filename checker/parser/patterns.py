@@ -46,6 +46,13 @@ DISCLOSURE_LABELLED = re.compile(
     r"^[（(]?(?P<label>(?:信息)?公开(?:属性|方式|选项|范围|类型)|信息公开选项)\s*+[:：]?\s*+"
     r"(?P<value>[^（(）)]{1,60}(?:[（(][^（(）)]{1,60}[）)])?|[^（(）)]{1,30}[（(][^（(）)]{0,30})[）)]?$"
 )
+# the gap before a labelled header field written on the same line as another (办理结果：A　　　　公开属性：主动公开):
+# white space before one of the labels; the lexer cuts the line there when the gap is a full-width space, a
+# tab or two spaces or more. Only the first blank of a row may start a match, so a long row is read once.
+HEADER_FIELD_GAP = re.compile(
+    r"(?<!\s)\s++(?=办理结果|答复类别|办复类别|办理类别|结果类别|落实情况分类|(?:信息)?公开(?:属性|方式|选项)|信息公开选项"
+    r"|签\s*+发\s*+人)"
+)
 DISCLOSURE_BRACKETED = re.compile(
     r"^(?P<open>[（(【\[])\s*(?P<value>(?:此件)?(?:主动公开|依申请公开|不予公开|公开发布|不公开|全文公开|摘要公开|公开))\s*[）)】\]]$"
 )
