@@ -600,6 +600,27 @@ def test_phones_as_they_are_written(written, numbers, rule_severity):
         assert source(text, finding.span) == written
 
 
+@pytest.mark.parametrize("written, numbers", [
+    ("010-6512 3456", ["010-65123456"]),
+    ("0871-6812 3456", ["0871-68123456"]),
+    ("010 6512 3456", ["01065123456"]),
+])
+def test_a_grouped_landline_is_the_phone(written, numbers):
+    """A landline written in groups (010-6512 3456) is a phone, as a grouped mobile is: never
+    contact-phone-missing; 010 with 8 digits is a right number."""
+    text = letter_with({"联系电话：0871-6812345": f"联系电话：{written}"})
+    result = check(text)
+    phones = result.letter.contact_phone
+    assert phones.value == numbers
+    assert source(text, phones.span) == written
+    assert "contact-phone-missing" not in {rule for rule, _ in findings(result)}
+
+
+def test_a_grouped_landline_one_digit_short_is_a_wrong_number_not_a_missing_one():
+    text = letter_with({"联系电话：0871-6812345": "联系电话：010-6512 345"})
+    assert findings(check(text)) == {("contact-phone-format", line_of(text, "联系电话"))}
+
+
 def test_a_grouped_mobile_span_covers_the_number_as_written():
     text = letter_with({"联系电话：0871-6812345": "联系电话：138 0871 2345"})
     phones = check(text).letter.contact_phone

@@ -269,6 +269,9 @@ PHONE = re.compile(
     r"(?<![\d\-])(?:1[3-9]\d(?:[ \u3000\-－]\d{4}){2}"
     r"|[48]00[ \-－]\d{3}[ \-－]\d{4}"
     r"|12\d{3}(?!\d)"
+    # a landline written in groups after its area code (010-6512 3456, 0871 6812 3456), as a mobile may be; a
+    # group too short or too long is still the number (contact-phone-format counts its digits)
+    r"|(?:[（(]0\d{2,3}[）)]\s*+[-－—–]?\s*+|0\d{2,3}(?:\s*+[-－—–]\s*+|\s++))\d{3,4}[ \u3000]\d{3,5}(?!\d)"
     r"|(?:[（(]0\d{2,3}[）)]\s*+[-－—–]?\s*+|0\d{2,3}(?:\s*+[-－—–]\s*+|\s++))?(?:\d{6,13}|\d{2,10}[xX×＊*]{2,8})"
     r"(?:\s*+(?:转|[-－])\s*+\d{1,5}(?!\d))?)"
     r"(?![\dxX×＊*])"
