@@ -691,11 +691,28 @@ class _Joined:
     length: int = 0
     period: bool = False  # "。" somewhere in it
     pause: bool = False  # "，", "。" or "、" somewhere in it
+    # 《〈 and （( opened and not yet closed: a title or a bracket never runs on into the next paragraph
+    titles: int = 0
+    brackets: int = 0
+    quotes: int = 0  # “ opened and not closed: a quotation may, each paragraph opening with “ again
 
     def add(self, text: str) -> None:
         self.length += len(text)
         self.period = self.period or "。" in text
         self.pause = self.pause or self.period or "，" in text or "、" in text
+        self.titles += text.count("《") + text.count("〈") - text.count("》") - text.count("〉")
+        self.brackets += text.count("（") + text.count("(") - text.count("）") - text.count(")")
+        self.quotes += text.count("“") - text.count("”")
+
+
+def _wrapped_inside(token: LineToken, whole: _Joined) -> bool:
+    """A line that carries on a paragraph hard-wrapped inside its 《…》, （…） or “…” (a copy out of a PDF or
+    a plain-text export breaks lines anywhere): directly below, not indented, while the paragraph above has a
+    mark open. A quotation's next paragraph opens with “ again (GB/T 15834): that line starts one."""
+    line = token.first
+    if line.blank_before or line.raw[:1].isspace() or line.markdown:
+        return False
+    return whole.titles > 0 or whole.brackets > 0 or (whole.quotes > 0 and line.text[0] not in "“\"")
 
 
 def _incomplete(token: LineToken, whole: _Joined) -> bool:
@@ -721,7 +738,7 @@ def merge(tokens: list[LineToken], artifacts: list[Artifact]) -> list[LineToken]
             prev is not None
             and token.kind == "PARA"
             and prev.kind in ("PARA", "HEADING")
-            and _incomplete(prev, whole)
+            and (_incomplete(prev, whole) or (prev.kind == "PARA" and _wrapped_inside(token, whole)))
         ):
             if token.first.blank_before:
                 last = prev.lines[-1]
