@@ -297,6 +297,22 @@ KIND_QUOTES = {**QUOTES, "‘": "’"}  # the kind decision also skips text in s
 _OPENING_MARKS = {"".join(pairs): re.compile("[" + re.escape("".join(pairs)) + "]") for pairs in (QUOTES, KIND_QUOTES)}
 
 
+def quotation_tails(texts: list[str]) -> list[int]:
+    """For each paragraph, where a quotation of several paragraphs stands in it: such a quotation opens each
+    paragraph with “ and closes only the last with ” (GB/T 15834-2011 4.8), so a paragraph that leaves a
+    “ open when the next paragraph opens with “ again is quoted from that “ (the first after its last ”) to
+    its end. len(text) for a paragraph with no such quotation; the last paragraph's closed “…” is
+    ``Quoted``'s. Shared by the rules that pair marks (quote-balance) and that skip quoted text."""
+    tails = [len(text) for text in texts]
+    for i in range(len(texts) - 1):
+        text = texts[i]
+        if "“" in text and texts[i + 1].lstrip(" \u3000\t").startswith("“"):
+            opening = text.find("“", text.rfind("”") + 1)
+            if opening >= 0:
+                tails[i] = opening
+    return tails
+
+
 class Quoted:
     """The quoted stretches of a text: exactly what ``re.finditer`` of ``“[^”]*”|《[^》]*》|…`` over the
     pairs finds, found in linear time (an opening mark with no closing mark after it is given up once for
