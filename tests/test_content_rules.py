@@ -284,6 +284,33 @@ def test_deflection_is_not_checked_in_a_cohandling_letter():
     assert found(text, "deflection") == []
 
 
+# ---- RL707 proposal-number-consistency: another item's number ------------------------------------------------
+
+MERGED = "您提出的提案与{item}内容相近，经市政府督查室同意，我局将两件进行了并案办理。"
+
+
+@pytest.mark.parametrize("sentence", [
+    MERGED.format(item="市政协九届三次会议第56号提案"),  # its own session, and a merged handling
+    "您提出的提案与市政协七届五次会议第56号提案一并研究。",  # another session named before the number
+    "第56号提案与您的提案同类，已一并答复。",
+    "您此前提出的第56号提案已于去年办结。",
+    "您曾提出第56号提案，我局已答复。",
+])
+def test_another_items_number_is_not_this_letters(sentence):
+    text = edit("cppcc", {"今年以来，": sentence + "今年以来，"})
+    assert found(text, "proposal-number-consistency") == []
+
+
+@pytest.mark.parametrize("sentence", [
+    "针对第72号提案提出的问题，",  # no cue: the letter's own item written wrong
+    "针对市政协八届四次会议第72号提案提出的问题，",  # the letter's own session before it
+])
+def test_a_wrong_number_for_this_item_is_still_reported(sentence):
+    text = edit("cppcc", {"今年以来，": sentence + "今年以来，"})
+    assert [m for _, _, m in found(text, "proposal-number-consistency")] == [
+        "正文中的编号“第72号”与标题中的编号（第27号，第8行）不一致，请核对"]
+
+
 # ---- the compliant letters, and linear time ---------------------------------------------------------------------
 
 @pytest.mark.parametrize("base", sorted(BASES))

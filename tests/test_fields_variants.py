@@ -141,6 +141,32 @@ def test_a_labelled_grade_after_the_signer_on_the_doc_number_line():
     assert findings(result) == set()
 
 
+@pytest.mark.parametrize("written, grade, disclosure", [
+    ("办理结果：B　　　　公开属性：主动公开", "办理结果：B", "公开属性：主动公开"),
+    ("公开属性：主动公开　　　　办理结果：B", "办理结果：B", "公开属性：主动公开"),
+    ("办理结果：B    公开属性：主动公开", "办理结果：B", "公开属性：主动公开"),
+    ("B类    公开属性：主动公开", "B类", "公开属性：主动公开"),
+    ("答复类别：B类　信息公开属性：主动公开", "答复类别：B类", "信息公开属性：主动公开"),
+])
+def test_a_grade_and_the_disclosure_on_one_header_line_are_two_elements(written, grade, disclosure):
+    """办理结果 and 公开属性 printed side by side on one line, a run of spaces between them: each is read
+    over its own part of the line, and neither is missing or wrong."""
+    text = letter_with({"办理结果：B\n公开属性：主动公开": written})
+    result = check(text)
+    letter = result.letter
+    assert (letter.grade.value, letter.grade.raw, letter.grade.span.line) == ("B", grade, 1)
+    assert source(text, letter.grade.span) == grade
+    assert (letter.disclosure.value, letter.disclosure.span.line) == ("主动公开", 1)
+    assert source(text, letter.disclosure.span) == disclosure
+    assert findings(result) == set()
+
+
+def test_a_disclosure_value_with_single_spaces_is_not_split():
+    """One ASCII space is no gap between two fields: the line is not cut there."""
+    (line,), _ = normalize(["办理结果：B 公开属性：主动公开"])
+    assert classify(line).parts == []
+
+
 def test_a_grade_at_the_end_of_the_title_line_is_the_grade():
     """The grade printed at the title's top right comes out on the title's line."""
     text = letter_with({"办理结果：B\n": "", TITLE: TITLE + "      （B类）"})
@@ -541,6 +567,27 @@ def test_phones_as_they_are_written(written, numbers, rule_severity):
         (finding,) = result.diagnostics
         assert finding.severity.value == rule_severity
         assert source(text, finding.span) == written
+
+
+@pytest.mark.parametrize("written, numbers", [
+    ("010-6512 3456", ["010-65123456"]),
+    ("0871-6812 3456", ["0871-68123456"]),
+    ("010 6512 3456", ["01065123456"]),
+])
+def test_a_grouped_landline_is_the_phone(written, numbers):
+    """A landline written in groups (010-6512 3456) is a phone, as a grouped mobile is: never
+    contact-phone-missing; 010 with 8 digits is a right number."""
+    text = letter_with({"联系电话：0871-6812345": f"联系电话：{written}"})
+    result = check(text)
+    phones = result.letter.contact_phone
+    assert phones.value == numbers
+    assert source(text, phones.span) == written
+    assert "contact-phone-missing" not in {rule for rule, _ in findings(result)}
+
+
+def test_a_grouped_landline_one_digit_short_is_a_wrong_number_not_a_missing_one():
+    text = letter_with({"联系电话：0871-6812345": "联系电话：010-6512 345"})
+    assert findings(check(text)) == {("contact-phone-format", line_of(text, "联系电话"))}
 
 
 def test_a_grouped_mobile_span_covers_the_number_as_written():

@@ -191,6 +191,28 @@ def test_a_quotation_of_several_paragraphs_opens_each_and_closes_the_last():
     assert d.span.line == 22
 
 
+PARAGRAPH = next(line for line in BASE.splitlines() if line.startswith("（二）"))
+
+
+def test_a_paragraph_hard_wrapped_inside_a_book_title_is_one_paragraph():
+    """A copy out of a PDF wraps a paragraph inside its 《…》: the next line, not indented and directly below,
+    carries the paragraph on, and its brackets pair with the line above."""
+    wrapped = ("　　根据《关于印发〈全国基层卫生人才能力提升培训项目实施\n"
+               "方案〉的通知》要求，我局组织开展了培训。")
+    result = check_text(letter(wrapped, PARAGRAPH), "letter.txt", ISOLATED)
+    assert [d.rule for d in result.diagnostics if d.rule == "quote-balance"] == []
+    assert "根据《关于印发〈全国基层卫生人才能力提升培训项目实施方案〉的通知》要求，我局组织开展了培训。" in [
+        p.text for p in result.letter.paragraphs]
+    for wrapped in ("推行“智慧停车\n管理”的做法。", "新增泊位（含充电\n泊位120个）。"):  # a quotation, a bracket
+        assert fired(letter(wrapped, PARAGRAPH), "quote-balance") == [], wrapped
+    # an indented line below starts a paragraph of its own: an unclosed 《 above is still reported
+    apart = letter("根据《关于印发全国培训项目实施\n　　方案的通知要求，推进培训。", PARAGRAPH)
+    assert len(fired(apart, "quote-balance")) == 1
+    # a quotation's next paragraph opens with “ again: a paragraph of its own, the quotation still pairs
+    quoted = letter("市政府在通知中要求：“各区要建立协调机制。\n“各区要定期通报进展。”", PARAGRAPH)
+    assert fired(quoted, "quote-balance") == []
+
+
 # ---- duplicate-word across punctuation, guanyu-repeated, cited-doc-number ---------------------------------------
 
 @pytest.mark.parametrize("sentence, found", [

@@ -233,6 +233,21 @@ def test_ni_in_quotes_and_set_phrases_is_not_addressing_the_member(sentence):
     assert found(text, "respectful-address") == []
 
 
+def test_ni_inside_a_quotation_of_several_paragraphs_is_not_addressing_the_member():
+    """A quotation of several paragraphs (GB/T 15834): each paragraph opens with “, only the last closes; a
+    你们 in its first or middle paragraphs is the quoted text's, not the letter's. After it closes, 你 is
+    the letter's again."""
+    quotation = ("清理废弃车辆210余辆。\n\n市政府在通知中要求：“你们要建立加装电梯协调机制。\n\n"
+                 "“你们要把加装电梯纳入改造统筹推进。\n\n“各区要定期通报进展。”")
+    text = edited("npc", ("清理废弃车辆210余辆。", quotation))
+    assert found(text, "respectful-address", "third-person-member", "quote-balance") == []
+    after = edited("npc", ("清理废弃车辆210余辆。", quotation + "你提出的建议已落实。"))
+    at = next(i for i, line in enumerate(after.splitlines(), 1) if "你提出的建议已落实" in line)
+    assert found(after, "respectful-address") == [("respectful-address", at)]
+    unquoted = edited("npc", ("清理废弃车辆210余辆。", "清理废弃车辆210余辆。\n\n你们要建立协调机制。\n\n“各区要定期通报。”"))
+    assert len(found(unquoted, "respectful-address")) == 1
+
+
 def test_a_co_handling_letter_to_a_unit_is_not_checked_for_ni():
     text = edited("npc", ("第15号建议的答复", "第15号建议的会办意见"), ("尊敬的周文华代表：", "青川市交通运输局："),
                   ("清理废弃车辆210余辆。", "清理废弃车辆210余辆。请你局汇总后答复，你们也可直接联系我局。"))

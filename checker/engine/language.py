@@ -37,7 +37,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError,
 
 from ..errors import RuleFileError
 from ..model import Letter
-from ..parser.patterns import Quoted
+from ..parser.patterns import Quoted, quotation_tails
 from ..resources import data_dir
 from .context import Finding
 from .registry import named
@@ -462,6 +462,7 @@ def quote_balance(letter: Letter, ctx, params) -> list:
     (a quotation of several paragraphs opens each one and closes only the last)."""
     found = []
     paragraphs = letter.paragraphs
+    tails = None
     for i, p in enumerate(paragraphs):
         text = p.text
         if not any(mark in text for mark in "“”《》（）"):
@@ -469,8 +470,11 @@ def quote_balance(letter: Letter, ctx, params) -> list:
         problem, only_open_quote = _first_problem(text)
         if problem is None:
             continue
-        if only_open_quote and i + 1 < len(paragraphs) and paragraphs[i + 1].text.lstrip(" \u3000\t").startswith("“"):
-            continue
+        if only_open_quote:
+            if tails is None:
+                tails = quotation_tails([p.text for p in paragraphs])
+            if tails[i] < len(text):  # the quotation runs on into the next paragraph, which opens with “
+                continue
         at, what = problem
         found.append(Finding(p.span_of(at, at + 1), {"found": _NAMES[text[at]], "value": text[at], "other": what}))
     return found

@@ -11,7 +11,8 @@ import datetime as dt
 import re
 
 from ..model import Kind, Letter, Span
-from ..parser.patterns import CC_CPPCC_OFFICE, CC_NPC_OFFICE, FULLWIDTH_DIGITS, PHONE, Quoted
+from ..parser.elements import chinese_number
+from ..parser.patterns import CC_CPPCC_OFFICE, CC_NPC_OFFICE, FULLWIDTH_DIGITS, PHONE, SESSION, Quoted
 from ..parser.structure import missing_anchor
 from . import named_address
 from . import schema as S
@@ -354,6 +355,38 @@ _NUMBER_IN_BODY = re.compile(r"第\s*(?P<number>[0-9A-Za-z][0-9A-Za-z\-]{0,11})\
 _NUMBER_IN_PARENS = re.compile(r"[（(]\s*第\s*(?P<number>[0-9A-Za-z０-９][0-9A-Za-z０-９\-－]{0,11})\s*号\s*[）)]")
 
 
+# a sentence about another item than the letter's: handled together with it (并案, 一并), like it (同类, 内容相近),
+# or put earlier (曾提出, 此前, 往年)
+_OTHER_ITEM_CUES = ("并案", "同类", "内容相近", "曾提出", "此前")
+_SENTENCE_END = "。！？；!?;\n"
+_WINDOW = 200  # how far back and on a sentence is looked for: bounded, so many mentions stay linear
+
+
+def _another_item(text: str, m: re.Match, session) -> bool:
+    """Is the 第N号 of ``m`` another item's: named after a 届次 of its own that is not the letter's
+    (市政协九届三次会议第56号提案), or in a sentence that speaks of another item (并案, 同类, 内容相近, 曾提出, 此前)."""
+    start, end = m.start(), m.end()
+    low = max(0, start - _WINDOW)
+    begin = max(text.rfind(ch, low, start) for ch in _SENTENCE_END) + 1
+    begin = max(begin, low)
+    stop = min((at for ch in _SENTENCE_END if (at := text.find(ch, end, end + _WINDOW)) >= 0), default=end + _WINDOW)
+    if any(cue in text[begin:stop] for cue in _OTHER_ITEM_CUES):
+        return True
+    own = None
+    for own in SESSION.finditer(text, max(begin, start - 40), start):
+        pass
+    if own is None or text[own.end():start].strip():
+        return False
+    if session is None:
+        return False
+    before = text[max(begin, own.start() - 8):own.end()]
+    body = "人大" if ("人大" in before or "人民代表大会" in before) else "政协" if ("政协" in before or "政治协商" in before) else None
+    if body and session.body and body != session.body:
+        return True
+    term, meeting = chinese_number(own.group("term")), chinese_number(own.group("meeting"))
+    return None not in (term, meeting, session.term, session.meeting) and (term, meeting) != (session.term, session.meeting)
+
+
 @named
 def proposal_number_consistency(letter: Letter, ctx, params) -> list:
     """A 第N号建议/提案 in the body names the same number as the title."""
@@ -371,7 +404,7 @@ def proposal_number_consistency(letter: Letter, ctx, params) -> list:
     found = []
     for m in sorted(mentions, key=lambda m: m.start()):
         number = m.group("number").translate(FULLWIDTH_DIGITS)
-        if number != title_number.value:
+        if number != title_number.value and not _another_item(text, m, letter.session):
             found.append(Finding(body_span(starts, paragraphs, m.start("number"), m.end("number")),
                                  {"found": number, "value": number, "expected": title_number.value,
                                   "line": title_number.span.line}))

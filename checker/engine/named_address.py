@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from ..model import Kind, Letter
-from ..parser.patterns import Quoted
+from ..parser.patterns import Quoted, quotation_tails
 from .context import Finding, body_span, joined_body
 
 _NOUN = {Kind.NPC: "建议", Kind.CPPCC: "提案"}
@@ -69,7 +69,8 @@ _ADDRESSED_PERSONS = ("person", "placeholder", "greeting")
 
 def respectful_address(letter: Letter, ctx, params) -> list:
     """你, 你们 or 您们 to the member (the letter is addressed to a person: a member, a placeholder left by
-    the publisher, or a bare greeting), outside quotation marks and 《》; one finding per paragraph, at the
+    the publisher, or a bare greeting), outside quotation marks and 《》 (a quotation of several paragraphs
+    included: ``quotation_tails``); one finding per paragraph, at the
     first such word. A letter to a unit or an organisation is not addressed to a member."""
     sal = letter.salutation
     if sal is not None and sal.addressee not in _ADDRESSED_PERSONS:
@@ -79,13 +80,14 @@ def respectful_address(letter: Letter, ctx, params) -> list:
         return []
     found = []
     several = "各位代表" if letter.kind is Kind.NPC else "各位委员" if letter.kind is Kind.CPPCC else "各位代表（委员）"
-    for p in paragraphs:
+    tails = quotation_tails([p.text for p in paragraphs])  # a quotation of several paragraphs is not the letter's
+    for p, tail in zip(paragraphs, tails):
         if "你" not in p.text and "您们" not in p.text:
             continue
         quoted = None
         skip = [m.span() for m in _NOT_ADDRESS.finditer(p.text)]
         for m in _YOU.finditer(p.text):
-            if any(a <= m.start() < b for a, b in skip):
+            if any(a <= m.start() < b for a, b in skip) or m.start() >= tail:
                 continue
             if quoted is None:
                 quoted = Quoted(p.text)
@@ -115,9 +117,12 @@ def third_person_member(letter: Letter, ctx, params) -> list:
     if "该" not in text and "位" not in text:
         return []
     found = []
-    for p in paragraphs:
+    tails = quotation_tails([p.text for p in paragraphs])
+    for p, tail in zip(paragraphs, tails):
         quoted = None
         for m in _THIRD_PERSON.finditer(p.text):
+            if m.start() >= tail:
+                continue
             if quoted is None:
                 quoted = Quoted(p.text)
             if m.start() in quoted:

@@ -461,9 +461,37 @@ def _classify_signer(text: str) -> LineToken | None:
     return token
 
 
+def _split_header_fields(line: Line) -> LineToken | None:
+    """A grade or 公开属性 line with more header fields written after it, a gap of spaces before each label
+    (办理结果：A　　　　公开属性：主动公开, A类    公开属性：主动公开): the first field's token, the others its
+    parts, each over its own part of the line; None when the line is anything else."""
+    text = line.text
+    cuts = [m for m in P.HEADER_FIELD_GAP.finditer(text)
+            if m.start() > 0 and (m.end() - m.start() >= 2 or "\u3000" in m.group() or "\t" in m.group())]
+    if not cuts:
+        return None
+    token = classify(line.slice(0, cuts[0].start()))
+    if token.kind not in ("GRADE", "DISCLOSURE"):
+        return None
+    parts = []
+    for k, cut in enumerate(cuts):
+        end = cuts[k + 1].start() if k + 1 < len(cuts) else len(text)
+        part = classify(line.slice(cut.end(), end))
+        if part.kind not in FRONT_KINDS:
+            return None
+        parts.extend((part, *part.parts))
+        part.parts = []
+    token.parts.extend(parts)
+    return token
+
+
 def classify(line: Line) -> LineToken:
     text = line.text
     first = text[0]
+    if len(text) < 80 and ("\u3000" in text or "  " in text or "\t" in text):
+        split = _split_header_fields(line)
+        if split is not None:
+            return split
     hit: LineToken | None
     if _is_han(first):
         hit = _classify_han(text)
@@ -663,11 +691,28 @@ class _Joined:
     length: int = 0
     period: bool = False  # "。" somewhere in it
     pause: bool = False  # "，", "。" or "、" somewhere in it
+    # 《〈 and （( opened and not yet closed: a title or a bracket never runs on into the next paragraph
+    titles: int = 0
+    brackets: int = 0
+    quotes: int = 0  # “ opened and not closed: a quotation may, each paragraph opening with “ again
 
     def add(self, text: str) -> None:
         self.length += len(text)
         self.period = self.period or "。" in text
         self.pause = self.pause or self.period or "，" in text or "、" in text
+        self.titles += text.count("《") + text.count("〈") - text.count("》") - text.count("〉")
+        self.brackets += text.count("（") + text.count("(") - text.count("）") - text.count(")")
+        self.quotes += text.count("“") - text.count("”")
+
+
+def _wrapped_inside(token: LineToken, whole: _Joined) -> bool:
+    """A line that carries on a paragraph hard-wrapped inside its 《…》, （…） or “…” (a copy out of a PDF or
+    a plain-text export breaks lines anywhere): directly below, not indented, while the paragraph above has a
+    mark open. A quotation's next paragraph opens with “ again (GB/T 15834): that line starts one."""
+    line = token.first
+    if line.blank_before or line.raw[:1].isspace() or line.markdown:
+        return False
+    return whole.titles > 0 or whole.brackets > 0 or (whole.quotes > 0 and line.text[0] not in "“\"")
 
 
 def _incomplete(token: LineToken, whole: _Joined) -> bool:
@@ -693,7 +738,7 @@ def merge(tokens: list[LineToken], artifacts: list[Artifact]) -> list[LineToken]
             prev is not None
             and token.kind == "PARA"
             and prev.kind in ("PARA", "HEADING")
-            and _incomplete(prev, whole)
+            and (_incomplete(prev, whole) or (prev.kind == "PARA" and _wrapped_inside(token, whole)))
         ):
             if token.first.blank_before:
                 last = prev.lines[-1]

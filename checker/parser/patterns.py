@@ -46,6 +46,13 @@ DISCLOSURE_LABELLED = re.compile(
     r"^[（(]?(?P<label>(?:信息)?公开(?:属性|方式|选项|范围|类型)|信息公开选项)\s*+[:：]?\s*+"
     r"(?P<value>[^（(）)]{1,60}(?:[（(][^（(）)]{1,60}[）)])?|[^（(）)]{1,30}[（(][^（(）)]{0,30})[）)]?$"
 )
+# the gap before a labelled header field written on the same line as another (办理结果：A　　　　公开属性：主动公开):
+# white space before one of the labels; the lexer cuts the line there when the gap is a full-width space, a
+# tab or two spaces or more. Only the first blank of a row may start a match, so a long row is read once.
+HEADER_FIELD_GAP = re.compile(
+    r"(?<!\s)\s++(?=办理结果|答复类别|办复类别|办理类别|结果类别|落实情况分类|(?:信息)?公开(?:属性|方式|选项)|信息公开选项"
+    r"|签\s*+发\s*+人)"
+)
 DISCLOSURE_BRACKETED = re.compile(
     r"^(?P<open>[（(【\[])\s*(?P<value>(?:此件)?(?:主动公开|依申请公开|不予公开|公开发布|不公开|全文公开|摘要公开|公开))\s*[）)】\]]$"
 )
@@ -262,6 +269,9 @@ PHONE = re.compile(
     r"(?<![\d\-])(?:1[3-9]\d(?:[ \u3000\-－]\d{4}){2}"
     r"|[48]00[ \-－]\d{3}[ \-－]\d{4}"
     r"|12\d{3}(?!\d)"
+    # a landline written in groups after its area code (010-6512 3456, 0871 6812 3456), as a mobile may be; a
+    # group too short or too long is still the number (contact-phone-format counts its digits)
+    r"|(?:[（(]0\d{2,3}[）)]\s*+[-－—–]?\s*+|0\d{2,3}(?:\s*+[-－—–]\s*+|\s++))\d{3,4}[ \u3000]\d{3,5}(?!\d)"
     r"|(?:[（(]0\d{2,3}[）)]\s*+[-－—–]?\s*+|0\d{2,3}(?:\s*+[-－—–]\s*+|\s++))?(?:\d{6,13}|\d{2,10}[xX×＊*]{2,8})"
     r"(?:\s*+(?:转|[-－])\s*+\d{1,5}(?!\d))?)"
     r"(?![\dxX×＊*])"
@@ -285,6 +295,22 @@ COPY_COUNT = re.compile(r"[（(]\s*+(?:各\s*+)?[\d一二三四五六七八九�
 QUOTES = {"“": "”", "《": "》", "「": "」", '"': '"'}
 KIND_QUOTES = {**QUOTES, "‘": "’"}  # the kind decision also skips text in single quotation marks
 _OPENING_MARKS = {"".join(pairs): re.compile("[" + re.escape("".join(pairs)) + "]") for pairs in (QUOTES, KIND_QUOTES)}
+
+
+def quotation_tails(texts: list[str]) -> list[int]:
+    """For each paragraph, where a quotation of several paragraphs stands in it: such a quotation opens each
+    paragraph with “ and closes only the last with ” (GB/T 15834-2011 4.8), so a paragraph that leaves a
+    “ open when the next paragraph opens with “ again is quoted from that “ (the first after its last ”) to
+    its end. len(text) for a paragraph with no such quotation; the last paragraph's closed “…” is
+    ``Quoted``'s. Shared by the rules that pair marks (quote-balance) and that skip quoted text."""
+    tails = [len(text) for text in texts]
+    for i in range(len(texts) - 1):
+        text = texts[i]
+        if "“" in text and texts[i + 1].lstrip(" \u3000\t").startswith("“"):
+            opening = text.find("“", text.rfind("”") + 1)
+            if opening >= 0:
+                tails[i] = opening
+    return tails
 
 
 class Quoted:
