@@ -10,7 +10,7 @@ import re
 
 from ..model import Kind, Letter
 from ..parser.patterns import Quoted, quotation_tails
-from .context import Finding, body_span, joined_body
+from .context import Finding, joined_body
 
 _NOUN = {Kind.NPC: "建议", Kind.CPPCC: "提案"}
 

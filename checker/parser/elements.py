@@ -427,7 +427,6 @@ def contact(token: LineToken) -> FieldLine:
 def attachment(token: LineToken) -> Attachment:
     """附件说明 over its lines: each numbered item (1.×× on the first line, 2.×× below; or 附件1：×× lines) is
     an item, an unnumbered line below an item is its wrapped name."""
-    first = token.first
     m = token.match
     items: list[AttachmentItem] = []
     for line in token.lines:
