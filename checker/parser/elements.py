@@ -122,6 +122,8 @@ def grade(token: LineToken, profile: Profile) -> Grade:
         if letter:
             value = letter.group(1).translate(_FULLWIDTH_LATIN).upper()
             return Grade.trusted(value=value, raw=raw, span=span, label=None, form="labelled")
+        if written in P.CN_GRADE_LETTERS:  # 办理结果：乙 — after its label a bare 乙 can only be the grade
+            return Grade.trusted(value=P.CN_GRADE_LETTERS[written], raw=raw, span=span, label=None, form="labelled")
         with_word = P.GRADE_LINE.match(written)
         if with_word:  # the letter, and its meaning in words after it
             return Grade.trusted(value=_grade_letter(with_word), raw=raw, span=span,
