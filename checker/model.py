@@ -407,6 +407,11 @@ class Fix(_Model):
     replacement: str
     span: Span
     description: str
+    # mechanical and meaning-preserving (``check --fix`` applies it); else it needs a person (--unsafe-fixes)
+    safe: bool = False
+    # the text the fix expects at ``span`` in the source line: a fix whose place does not hold it (a line the
+    # normalizer changed) is skipped rather than applied at the wrong place
+    original: Optional[str] = None
 
 
 class Diagnostic(_Model):

@@ -1,5 +1,6 @@
 """Every rule's pass and fail examples, from its rule file, run as tests (sqlfluff's YAML rule cases, in
-TOML). A pass example must not raise the rule; a fail example must."""
+TOML). A pass example must not raise the rule; a fail example must, and where the rule proposes a fix for it,
+applying the fix (to the original text, as ``check --fix`` does) makes the rule pass on it."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import pytest
 from checker.api import check_text
 from checker.config import Configurator, Overrides
 from checker.engine import load_rules
+from checker.fix import fix_text_with
 from checker.resources import data_dir
 
 RULES = load_rules()
@@ -49,6 +51,39 @@ def test_rule_example(rule, outcome, example):
     else:
         assert fired, f"{rule.name} did not fire on its fail example; found: {sorted({d.rule for d in result.diagnostics})}"
         assert all(d.code == rule.code for d in fired)
+        # a fix over several lines (a title broken across lines) is a suggestion only: --fix edits one line
+        if any(d.fix is not None and d.fix.span.line == d.fix.span.end_line for d in fired):
+            assert_fix_passes(rule, example)
+
+
+def assert_fix_passes(rule, example):
+    """Applying this rule's own fixes (safe and unsafe) leaves no finding of the rule."""
+    def check_rule_only(text):
+        result = check_text(text, "example.txt", configurator(example))
+        result.diagnostics = [d for d in result.diagnostics if d.rule == rule.name]
+        return result
+
+    fixed, applied, result = fix_text_with(build(example), check_rule_only, unsafe=True)
+    assert applied, f"{rule.name}: its fix was not applied to the fail example"
+    assert not result.diagnostics, f"{rule.name} still fires after its fix: {fixed!r}"
+
+
+SAFE_FIX_RULES = {"RL107", "RL110", "RL312", "RL404", "RL602", "RL603", "RL604", "RL610", "RL802"}
+
+
+def test_safe_fixes_are_the_mechanical_ones():
+    """The rules whose fix is safe (``check --fix`` applies it without asking) are exactly the mechanical
+    ones; every such rule has a fail example its safe fix repairs."""
+    safe = {c.rule.code for c in RULES if c.rule.fix is not None and c.rule.fix.safe}
+    assert safe == SAFE_FIX_RULES
+    for compiled in RULES:
+        if compiled.rule.code not in safe:
+            continue
+        repaired = 0
+        for example in compiled.rule.examples.fail:
+            result = check_text(build(example), "example.txt", configurator(example))
+            repaired += any(d.rule == compiled.rule.name and d.fix is not None and d.fix.safe for d in result.diagnostics)
+        assert repaired, f"{compiled.rule.code}: no fail example gets a safe fix"
 
 
 @pytest.mark.parametrize("base", sorted(BASES))

@@ -19,7 +19,8 @@ from ..model import Diagnostic, Fix, Kind, Letter, Severity, Span
 from ..resources import data_dir
 from ..tomlfile import read_toml
 from ..errors import RuleFileError
-from .kinds import Context, Finding, compile_check, guarded
+from .fixes import FIXERS
+from .kinds import Context, Finding, compile_check, compile_condition, guarded
 from .named import NAMED
 from .schema import Rule, RuleFile
 
@@ -96,7 +97,7 @@ def run_rules(rules: list[CompiledRule], letter: Letter, ctx: Context) -> list[D
     superseding = False
     for compiled in rules:  # a rule's ``when`` is part of its compiled ``run``
         for finding in compiled.run(letter, ctx):
-            out.append(_diagnostic(compiled, finding, letter.kind))
+            out.append(_diagnostic(compiled, finding, letter.kind, letter))
             superseding = superseding or bool(compiled.rule.supersedes)
     return _drop_superseded(rules, out) if superseding else out
 
@@ -137,20 +138,52 @@ def _drop_superseded(rules: list[CompiledRule], diagnostics: list[Diagnostic]) -
     return [d for d in diagnostics if d.rule not in cover or not cover[d.rule].overlaps(d.span)]
 
 
-def _diagnostic(compiled: CompiledRule, finding: Finding, kind: Kind = Kind.UNKNOWN) -> Diagnostic:
+def _diagnostic(compiled: CompiledRule, finding: Finding, kind: Kind = Kind.UNKNOWN, letter: Letter | None = None) -> Diagnostic:
     rule = compiled.rule
     severity = Severity(finding.severity) if finding.severity else compiled.severity
     message = render(finding.message or compiled.message_for(kind), finding.params)
     fix = None
-    if rule.fix is not None and finding.element is not None:
-        values = {name: getattr(finding.element, name, "") for name in type(finding.element).model_fields}
-        # a fix needs every value it names (an unfilled date has no month or day to write)
-        if all(values.get(name) is not None for name in _placeholders(rule.fix.template)):
-            replacement = render(rule.fix.template, values)
-            if replacement != getattr(finding.element, "raw", None):  # a "fix" that changes nothing is none
-                fix = Fix.trusted(replacement=replacement, span=finding.element.span, description=f"改为“{replacement}”")
+    if rule.fix is not None:
+        fix = _fix(rule.fix, finding, letter)
     return Diagnostic.trusted(code=rule.code, rule=rule.name, severity=severity, span=finding.span, message=message, fix=fix,
                               location=None)
+
+
+_SAFE_WHEN: dict[int, object] = {}  # id of a fix's safe_when → its compiled test
+
+
+def _fix(declared, finding: Finding, letter: Letter | None) -> Fix | None:
+    if declared.template is not None:
+        element = finding.element
+        if element is None:
+            return None
+        values = {name: getattr(element, name, "") for name in type(element).model_fields}
+        # a fix needs every value it names (an unfilled date has no month or day to write)
+        if not all(values.get(name) is not None for name in _placeholders(declared.template)):
+            return None
+        replacement = render(declared.template, values)
+        raw = getattr(element, "raw", None)
+        if replacement == raw:  # a "fix" that changes nothing is none
+            return None
+        span, original = element.span, raw
+    else:
+        if letter is None:
+            return None
+        made = FIXERS[declared.function](finding, letter)
+        if made is None:
+            return None
+        span, replacement, original = made
+        if replacement == original:
+            return None
+    safe = declared.safe
+    if safe and declared.safe_when is not None:
+        test = _SAFE_WHEN.get(id(declared.safe_when))
+        if test is None:
+            test = _SAFE_WHEN[id(declared.safe_when)] = compile_condition(declared.safe_when)
+        safe = letter is not None and test(letter)
+    description = f"删去“{original}”" if replacement == "" else (
+        f"补上“{replacement}”" if original == "" else f"改为“{replacement}”")
+    return Fix.trusted(replacement=replacement, span=span, description=description, safe=safe, original=original)
 
 
 _KINDS = {
@@ -188,6 +221,9 @@ def load_rule_file(path: Path) -> RuleFile:
         if rule.check.kind == "python" and rule.check.function not in NAMED:
             raise RuleFileError(f"{path}: rule {rule.code} ({rule.name}), key 'check.function': "
                                 f"no named check {rule.check.function!r}; known: {', '.join(sorted(NAMED))}")
+        if rule.fix is not None and rule.fix.function is not None and rule.fix.function not in FIXERS:
+            raise RuleFileError(f"{path}: rule {rule.code} ({rule.name}), key 'fix.function': "
+                                f"no fixer {rule.fix.function!r}; known: {', '.join(sorted(FIXERS))}")
         if rule.check.kind == "python":
             prepare = getattr(NAMED[rule.check.function], "prepare", None)  # data the check loads (word lists)
             if prepare is not None:
@@ -224,7 +260,8 @@ def _check_attributes(path: Path, rule: Rule) -> None:
             if path_ and "." in path_:
                 field, attribute = path_.split(".", 1)
                 check(field, attribute, f"check.{side}")
-    for cond_key, cond in (("when", rule.when), ("check.when", getattr(c, "when", None)), ("check.then", getattr(c, "then", None))):
+    for cond_key, cond in (("when", rule.when), ("check.when", getattr(c, "when", None)), ("check.then", getattr(c, "then", None)),
+                          ("fix.safe_when", rule.fix.safe_when if rule.fix is not None else None)):
         if cond is not None:
             check(cond.field, cond.attribute, f"{cond_key}.attribute")
 

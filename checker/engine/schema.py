@@ -291,9 +291,24 @@ class Examples(_Strict):
 
 
 class Fix(_Strict):
-    """A suggested replacement for the element's text, from a template over its attributes."""
+    """How a finding is fixed: ``template`` rewrites the element's text from its attributes; ``function``
+    names a fixer of ``checker/engine/fixes.py`` that computes the replacement from the finding (a named
+    check's own replacement: the separators of a 抄送 list, a stray space). ``safe`` fixes are mechanical
+    and keep the meaning (``check --fix`` applies them); the others need a person (``--unsafe-fixes``).
+    ``safe_when`` narrows ``safe`` to the elements it holds for (a 06 month is safe, a 二〇二五 year is not)."""
 
-    template: str
+    template: Optional[str] = None
+    function: Optional[str] = None
+    safe: bool = False
+    safe_when: Optional[Condition] = None
+
+    @model_validator(mode="after")
+    def _one_way(self):
+        if (self.template is None) == (self.function is None):
+            raise ValueError("a fix has exactly one of 'template' or 'function'")
+        if self.safe_when is not None and not self.safe:
+            raise ValueError("'safe_when' narrows a safe fix: set safe = true")
+        return self
 
 
 _PLACEHOLDER_NAMES = {"value", "raw", "expected", "found", "line", "element", "other", "attribute"}
@@ -347,7 +362,7 @@ class Rule(_Strict):
             unknown = _placeholders(text) - _PLACEHOLDER_NAMES
             if unknown:
                 raise ValueError(f"unknown placeholder(s) {sorted(unknown)} in message; allowed: {sorted(_PLACEHOLDER_NAMES)}")
-        if self.fix is not None:
+        if self.fix is not None and self.fix.template is not None:
             _placeholders(self.fix.template)
         return self
 

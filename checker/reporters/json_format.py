@@ -57,7 +57,7 @@ def diagnostic_to_dict(d) -> dict:
         "message": d.message,
         "fix": None if d.fix is None else {
             "replacement": d.fix.replacement, "line": d.fix.span.line, "column": d.fix.span.column,
-            "end_line": d.fix.span.end_line, "end_column": d.fix.span.end_column,
+            "end_line": d.fix.span.end_line, "end_column": d.fix.span.end_column, "safe": d.fix.safe,
         },
     }
     if d.location is not None:  # only for files whose lines are not an editor's (.docx, .pdf, .ofd)
