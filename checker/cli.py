@@ -136,8 +136,15 @@ def _check_output(what: str, target: str, protect) -> None:
               help="只报告这个基线文件里没有的新问题（基线由 --write-baseline 生成）。")
 @click.option("--write-baseline", "write_baseline_file", type=click.Path(),
               help="把这次发现的全部问题记入基线文件后退出（以后用 --baseline 只看新问题）。")
+@click.option("--fix", "apply_fixes", is_flag=True,
+              help="就地修正 .txt、.md 文件中可安全自动修正的问题（其他格式的文件照常检查、不修改），再报告剩下的问题。")
+@click.option("--diff", "show_diff", is_flag=True,
+              help="只显示 --fix 会做的修改（unified diff），不修改任何文件。")
+@click.option("--unsafe-fixes", is_flag=True,
+              help="连同需要人工确认的修正（如汉字数字日期改为阿拉伯数字）一起做，与 --fix 或 --diff 一起用。")
 def check(paths, output_format, output_file, select, extend_select, ignore, profile, fail_on, assigned_date, config_file,
-          isolated, show_info, show_config, exit_zero, jobs, include, exclude, baseline_file, write_baseline_file) -> None:
+          isolated, show_info, show_config, exit_zero, jobs, include, exclude, baseline_file, write_baseline_file,
+          apply_fixes, show_diff, unsafe_fixes) -> None:
     """检查答复函：.docx、.pdf、.ofd、.txt、.md 文件或目录（- 表示标准输入）。
 
     “提示”级别的发现供参考，不计入问题，默认不显示（--show-info 或配置 show-info = true 显示）。"""
@@ -178,9 +185,20 @@ def check(paths, output_format, output_file, select, extend_select, ignore, prof
         for what, target, protected in (("输出文件", output_file, protect), ("基线文件", write_baseline_file, inputs)):
             if target:
                 _check_output(what, target, protected)
+        fixed = 0
+        if apply_fixes or show_diff:
+            if write_baseline_file:
+                raise click.UsageError("--fix/--diff 不能与 --write-baseline 一起用")
+            fixed, changed = _fix_files(items, configurator, write=apply_fixes and not show_diff, unsafe=unsafe_fixes)
+            if show_diff:
+                sys.exit(EXIT_FINDINGS if changed else EXIT_CLEAN)
+        elif unsafe_fixes:
+            raise click.UsageError("--unsafe-fixes 要与 --fix 或 --diff 一起用")
         with _progress(len(items)) as advance:
             files = run_batch(items, configurator, jobs=jobs or default_jobs(), progress=advance)
-        report = Report(files=files)
+        report = Report(files=files, fixed=fixed)
+        if not apply_fixes:
+            report = report.model_copy(update={"fixable": _fixable(report)})
         if write_baseline_file:
             from .baseline import write_baseline
 
@@ -214,6 +232,58 @@ def check(paths, output_format, output_file, select, extend_select, ignore, prof
         where = f"输出文件 {printable_path(output_file)}" if output_file else "结果"
         _fail(f"无法写入{where}：{exc.strerror or exc}")
     _finish(exit_code(checked, fail_on, configurator), exit_zero)
+
+
+def _fix_files(items, configurator, write: bool, unsafe: bool) -> tuple[int, int]:
+    """Fix (``write``) or print the diff of the text files among ``items``; say plainly which files were left
+    unchanged and why. Returns (findings fixed, files changed). Other files are checked as usual afterwards."""
+    from .fix import TEXT_SUFFIXES, fix_file, unified_diff, write_atomic
+    from .pipeline import check_source
+    from .sources import Source
+    from .sources.text import split_lines
+
+    fixed = changed = 0
+    others = []
+    for item in items:
+        path, problem = item[0], item[1]
+        if problem is not None:
+            continue  # reported by the check that follows
+        if str(path) == "-" or not str(path).lower().endswith(TEXT_SUFFIXES):
+            others.append(path)
+            continue
+        effective = configurator.for_path(str(path))
+        result = fix_file(path, lambda text: check_source(Source(path=str(path), lines=split_lines(text), encoding="utf-8"),
+                                                          effective), unsafe=unsafe)
+        if result.error:
+            click.echo(f"{printable_path(str(path))}：{result.error}", err=True)
+            continue
+        if not result.applied:
+            continue
+        if not write:
+            click.echo(unified_diff(result), nl=False)
+        else:
+            try:
+                write_atomic(path, result.new_bytes)
+            except OSError as exc:
+                click.echo(f"{printable_path(str(path))}：无法写回（{_write_problem(exc)}），文件未修改", err=True)
+                continue
+        fixed += len(result.applied)
+        changed += 1
+    if others:
+        shown = "、".join(printable_path(str(p)) for p in others[:3]) + ("等" if len(others) > 3 else "")
+        click.echo(f"只有 .txt、.md 文本文件会就地修正；{shown} 共 {len(others)} 个文件未修改（照常检查）", err=True)
+    if not write:
+        click.echo(f"{changed} 个文件可修正 {fixed} 个问题（加 --fix 修正；以上修改未写入）", err=True)
+    return fixed, changed
+
+
+def _fixable(report) -> int:
+    """The findings ``--fix`` would fix now: safe one-line fixes in text files (a re-check may find more)."""
+    from .fix import TEXT_SUFFIXES
+
+    return sum(1 for f in report.files if f.path.lower().endswith(TEXT_SUFFIXES) for d in f.diagnostics
+               if d.fix is not None and d.fix.safe and d.location is None and d.fix.original is not None
+               and d.fix.span.line == d.fix.span.end_line)
 
 
 @contextmanager

@@ -486,6 +486,8 @@ class Report(_Model):
     hidden_info: int = 0  # 提示 (info) findings ``without_info`` left out of ``files``
     # the files checked with fail-on = "info" (set by ``check``): their 提示 are problems, they fail the run
     info_fails: frozenset[str] = frozenset()
+    fixed: int = 0  # findings ``check --fix`` fixed before this check (the summary says so)
+    fixable: Optional[int] = None  # findings ``check --fix`` would fix (set by ``check``; None: not counted)
 
     def without_info(self, hide) -> "Report":
         """The report without the 提示 (info) findings of the files for which ``hide(path)`` is true, their

@@ -134,6 +134,10 @@ def summary_text(report: Report) -> Text:
         text += f"；{s.unreadable} 个文件无法读取"
     if s.suppressed:
         text += f"；另有 {s.suppressed} 条已知问题按基线略去"
+    if report.fixed:
+        text += f"；已自动修正 {report.fixed} 个问题"
+    if report.fixable:
+        text += f"；其中 {report.fixable} 个可自动修正，加 --fix"
     style = "bold red" if s.error or s.unreadable else "yellow" if s.warning else "green"
     return Text(text, style=style)
 
