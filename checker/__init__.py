@@ -8,14 +8,15 @@ The public API::
         print(d.span.line, d.rule, d.message)
 
 ``check_path`` takes a file or a directory and returns a ``Report`` with the same data as
-``replylint check --format json``.
+``replylint check --format json``. ``fix_text(text)`` returns ``(fixed_text, applied)``: the letter with
+its safe fixes applied (``unsafe=True`` adds the others), as ``replylint check --fix`` does for a file.
 """
 
 __version__ = "0.1.0"
 
 # Loaded on first use (PEP 562): `replylint --version` and the audit of an unchanged archive need none of it.
 _EXPORTS = {
-    "check_text": "api", "check_path": "api", "check_paths": "api", "check_file": "api",
+    "check_text": "api", "check_path": "api", "check_paths": "api", "check_file": "api", "fix_text": "api",
     "Letter": "model", "Diagnostic": "model", "FileResult": "model", "Report": "model", "Kind": "model",
     "Severity": "model", "Span": "model",
 }

@@ -18,7 +18,7 @@ from .pipeline import check_file, check_source, check_text, default_configurator
 from .sources import Source
 from .sources.text import split_lines
 
-__all__ = ["check_file", "check_path", "check_paths", "check_source", "check_text", "check_texts",
+__all__ = ["fix_text", "check_file", "check_path", "check_paths", "check_source", "check_text", "check_texts",
            "default_configurator"]
 
 def check_texts(texts: Iterable[str], configurator: Configurator | None = None) -> list[FileResult]:
@@ -42,3 +42,15 @@ def check_paths(paths: Iterable[str | Path], configurator: Configurator | None =
 def check_path(path: str | Path, configurator: Configurator | None = None) -> Report:
     """Check a file or a directory tree; the same data as ``replylint check --format json``."""
     return check_paths([path], configurator)
+
+
+def fix_text(text: str, unsafe: bool = False, configurator: Configurator | None = None):
+    """Apply the checker's safe fixes to a letter given as text; return ``(fixed_text, applied)``.
+
+    ``applied`` lists each fix made (``checker.fix.Applied``: rule code and name, line, column, the text
+    replaced and its replacement, whether it is safe). With ``unsafe`` the fixes that need a person's
+    judgement are applied too. The text is re-checked and fixed again until no fix applies (a few rounds at
+    most); line ends and everything outside the fixed stretches are kept exactly."""
+    from .fix import fix_text as _fix_text
+
+    return _fix_text(text, unsafe=unsafe, configurator=configurator)
