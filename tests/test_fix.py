@@ -249,3 +249,12 @@ def test_unsafe_fixes_needs_fix_or_diff(tmp_path):
     letter = tmp_path / "letter.txt"
     letter.write_text(NPC, encoding="utf-8")
     assert run("check", str(letter), "--unsafe-fixes").exit_code == 2
+
+
+def test_markdown_marks_around_a_fixed_stretch_are_kept(tmp_path):
+    letter = tmp_path / "letter.md"
+    letter.write_text(NPC.replace("青建复〔2025〕12号", "**青建复[2025]12号**", 1).replace("抄送：", "**抄送:**", 1),
+                      encoding="utf-8")
+    run("check", str(letter), "--fix")
+    assert letter.read_text(encoding="utf-8") == NPC.replace("青建复〔2025〕12号", "**青建复〔2025〕12号**", 1).replace(
+        "抄送：", "**抄送：**", 1)

@@ -101,6 +101,7 @@ def rule_to_dict(compiled: CompiledRule) -> dict:
         "group": compiled.group, "kind": rule.check.kind, "message": rule.message,
         "description": rule.description.strip(), "source": rule.source, "check": _check_summary(compiled),
         "fixable": rule.fix is not None,
+        "safe_fix": rule.fix is not None and rule.fix.safe,
     }
 
 
@@ -149,7 +150,7 @@ def rule_markdown_lines(compiled: CompiledRule) -> list[str]:
     the pass/fail examples (also the SARIF ``help.markdown`` of the rule)."""
     rule = compiled.rule
     out = [f"**{rule.code} {rule.title}** · {SEVERITY_LABELS[rule.severity]} · {APPLIES[rule.applies_to]}{_roles_note(compiled)} · "
-           f"`{_check_summary(compiled)}`" + (" · 可自动修正" if rule.fix else ""), "",
+           f"`{_check_summary(compiled)}`" + (" · 可自动修正（--fix）" if rule.fix and rule.fix.safe else " · 有修正建议（需人工确认，--unsafe-fixes）" if rule.fix else ""), "",
            rule.description.strip(), "", f"依据：{rule.source}", "", f"提示信息：{rule.message}", ""]
     for title, examples in (("正确示例", rule.examples.pass_), ("错误示例", rule.examples.fail)):
         out.append(f"{title}：")
