@@ -352,7 +352,7 @@ def compact(result: FileResult) -> tuple:
     diagnostics = tuple(
         (d.code, d.rule, d.severity.value, d.span.line, d.span.column, d.span.end_line, d.span.end_column, d.message,
          None if d.fix is None else (d.fix.replacement, d.fix.span.line, d.fix.span.column, d.fix.span.end_line,
-                                     d.fix.span.end_column, d.fix.description), d.location)
+                                     d.fix.span.end_column, d.fix.description, d.fix.safe, d.fix.original), d.location)
         for d in result.diagnostics
     )
     fields = fields_dict(result.letter) if result.letter is not None else None
@@ -368,8 +368,8 @@ def expand(record: tuple) -> FileResult:
         span = Span.trusted(line=line, column=column, end_line=end_line, end_column=end_column)
         fix_obj = None
         if fix is not None:
-            replacement, fl, fc, fel, fec, description = fix
-            fix_obj = Fix.trusted(replacement=replacement, description=description,
+            replacement, fl, fc, fel, fec, description, safe, original = fix
+            fix_obj = Fix.trusted(replacement=replacement, description=description, safe=safe, original=original,
                                   span=Span.trusted(line=fl, column=fc, end_line=fel, end_column=fec))
         out.append(Diagnostic.trusted(code=code, rule=rule, severity=Severity(severity), span=span, message=message,
                                       fix=fix_obj, location=location))
