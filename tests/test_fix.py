@@ -258,3 +258,11 @@ def test_markdown_marks_around_a_fixed_stretch_are_kept(tmp_path):
     run("check", str(letter), "--fix")
     assert letter.read_text(encoding="utf-8") == NPC.replace("青建复〔2025〕12号", "**青建复〔2025〕12号**", 1).replace(
         "抄送：", "**抄送：**", 1)
+
+
+def test_stray_spaces_go_but_a_full_width_first_line_indent_stays():
+    line = "感谢您对我市住房和城乡建设工作的关心和支持！"
+    bad = NPC.replace(line, " \u3000\u3000" + line + " \t", 1)
+    fixed, applied = fix_text(bad)
+    assert fixed == NPC.replace(line, "\u3000\u3000" + line, 1)
+    assert [a.code for a in applied] == ["RL802", "RL802"]

@@ -32,13 +32,16 @@ def _at(element, start: int, end: int) -> Span:
 
 
 @fixer
-def delete(finding: Finding, letter: Letter):
-    """Delete the finding's text (stray white space): it must lie on one line."""
-    span = finding.span
-    text = finding.params.get("found")
-    if span.line != span.end_line or not text or "…" in text or len(text) != span.end_column - span.column:
-        return None
-    return span, "", text
+def stray_whitespace(finding: Finding, letter: Letter):
+    """Delete the ASCII spaces and tabs of a line's leading or trailing white space. A full-width indent
+    (the normal first-line indent of two 　) is kept: " 　　正文" becomes "　　正文"."""
+    for a in letter.artifacts:
+        if a.span == finding.span and a.span.line == a.span.end_line:
+            if a.kind == "leading-whitespace":
+                return a.span, "".join(ch for ch in a.text if ch not in " \t"), a.text
+            if a.kind == "trailing-whitespace":
+                return a.span, "", a.text
+    return None
 
 
 @fixer
