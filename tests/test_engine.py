@@ -62,6 +62,16 @@ def test_a_good_file_loads(tmp_path):
     (('message = "缺少{element}"', 'message = "缺少{value.__class__}"'), "placeholder"),
     (('message = "缺少{element}"', 'message = "缺少{secret}"'), "unknown placeholder"),
     (('[[rule.examples.fail]]\nbase = "npc"', '[[rule.examples.fail]]\nbase = "npc"\ntext = "x"'), "exactly one of 'text' and 'base'"),
+    (('severity = "warning"', 'severity = "warning"\nfix = { template = "{value}", safe = true, sure = true }'),
+     "key 'fix.sure': Extra inputs are not permitted"),
+    (('severity = "warning"', 'severity = "warning"\nfix = { template = "{value}", function = "cc_terminal" }'),
+     "exactly one of 'template' or 'function'"),
+    (('severity = "warning"', 'severity = "warning"\nfix = { safe = true }'), "exactly one of 'template' or 'function'"),
+    (('severity = "warning"', 'severity = "warning"\nfix = { function = "no_such_fixer" }'), "no fixer 'no_such_fixer'"),
+    (('severity = "warning"', 'severity = "warning"\nfix = { function = "cc_terminal", safe = "yes" }'), "key 'fix.safe'"),
+    (('severity = "warning"',
+      'severity = "warning"\nfix = { template = "{value}", safe = true, safe_when = { field = "date", attribute = "stlye", match = "x" } }'),
+     "date has no attribute 'stlye'"),
 ])
 def test_bad_rule_files_name_the_file_rule_and_key(tmp_path, edit, expected):
     old, new = edit

@@ -12,7 +12,7 @@ import re
 import string
 from typing import Annotated, Literal, Optional, Union
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator, StrictBool
 
 from ..model import FIELD_NAMES, Letter
 
@@ -299,7 +299,7 @@ class Fix(_Strict):
 
     template: Optional[str] = None
     function: Optional[str] = None
-    safe: bool = False
+    safe: StrictBool = False  # "yes" is a typo, not true
     safe_when: Optional[Condition] = None
 
     @model_validator(mode="after")
