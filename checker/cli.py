@@ -237,7 +237,8 @@ def check(paths, output_format, output_file, select, extend_select, ignore, prof
 def _fix_files(items, configurator, write: bool, unsafe: bool) -> tuple[int, int]:
     """Fix (``write``) or print the diff of the text files among ``items``; say plainly which files were left
     unchanged and why. Returns (findings fixed, files changed). Other files are checked as usual afterwards."""
-    from .fix import TEXT_SUFFIXES, fix_file, unified_diff, write_atomic
+    from .fix import TEXT_SUFFIXES, fix_file, unified_diff
+    from .outfile import write_atomically
     from .pipeline import check_source
     from .sources import Source
     from .sources.text import split_lines
@@ -263,7 +264,7 @@ def _fix_files(items, configurator, write: bool, unsafe: bool) -> tuple[int, int
             click.echo(unified_diff(result), nl=False)
         else:
             try:
-                write_atomic(path, result.new_bytes)
+                write_atomically(path, result.new_bytes)
             except OSError as exc:
                 click.echo(f"{printable_path(str(path))}：无法写回（{_write_problem(exc)}），文件未修改", err=True)
                 continue

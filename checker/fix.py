@@ -12,9 +12,7 @@ Line ends and the characters outside the fixed stretches are kept exactly.
 from __future__ import annotations
 
 import codecs
-import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -151,27 +149,6 @@ def encode_fixed(text: str, bom: bytes, encoding: str) -> bytes:
         raise NotFixable(f"修正后的文字无法用原编码 {encoding} 保存，未修改") from None
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Replace ``path`` by ``data`` at once: a temporary file in the same folder, flushed, then os.replace —
-    an interrupted run leaves the original letter, never half a letter. The file's mode is kept."""
-    path = Path(path)
-    mode = path.stat().st_mode & 0o7777
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".replylint-tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-
-
 @dataclass
 class FileFix:
     path: str
@@ -208,4 +185,4 @@ def unified_diff(fix: FileFix) -> str:
     return "".join(line if line.endswith(("\n", "\r")) else line + "\n\\ No newline at end of file\n" for line in lines)
 
 
-__all__ = ["fix_text", "fix_file", "apply_once", "Applied", "FileFix", "write_atomic", "unified_diff", "TEXT_SUFFIXES"]
+__all__ = ["fix_text", "fix_file", "apply_once", "Applied", "FileFix", "unified_diff", "TEXT_SUFFIXES"]

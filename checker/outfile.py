@@ -110,6 +110,8 @@ def write_atomically(path: PathLike, data: Union[str, bytes, Iterable[bytes]],
     with atomic_path(path, protect) as tmp, open(tmp, "wb") as fh:
         for chunk in chunks:
             fh.write(chunk)
+        fh.flush()
+        os.fsync(fh.fileno())  # on disk before the rename: a crash leaves the old file or the whole new one
 
 
 __all__ = ["atomic_path", "write_atomically", "output_target", "file_identities", "UnsafeOutputError"]
