@@ -34,3 +34,30 @@ NPC = """办理结果：B
 
 澜州市交通运输局    2024年6月12日印发
 """
+
+
+def check(text: str):
+    """The letter checked with isolated settings (no config file, the built-in profile, every rule)."""
+    from checker.config import Configurator, Overrides
+    from checker.pipeline import check_text
+
+    return check_text(text, "letter.txt", Configurator(Overrides(isolated=True)))
+
+
+def letter_with(replacements: dict[str, str], base: str = NPC) -> str:
+    """``base`` with each replacement made once; each text replaced must be in it."""
+    text = base
+    for old, new in replacements.items():
+        assert old in text, old
+        text = text.replace(old, new, 1)
+    return text
+
+
+def line_of(text: str, fragment: str, occurrence: int = 1) -> int:
+    """The 1-based line of the letter holding ``fragment`` (its ``occurrence``-th line holding it)."""
+    found = [i for i, line in enumerate(text.splitlines(), 1) if fragment in line]
+    return found[occurrence - 1]
+
+
+def findings(result) -> set[tuple[str, int]]:
+    return {(d.rule, d.span.line) for d in result.diagnostics}

@@ -8,14 +8,11 @@ line, and the attributes that matter) and the exact findings (rule, line), every
 from __future__ import annotations
 
 import pytest
-from letters import (
-    NPC,  # a compliant reply to a 人大 suggestion (test_the_base_letter_is_compliant)
-)
+from letters import NPC, check, findings, letter_with, line_of  # NPC: a compliant reply to a 人大 suggestion
 
 from checker.config import Configurator, Overrides
 from checker.parser.lexer import classify
 from checker.parser.normalize import normalize
-from checker.pipeline import check_text
 
 ISOLATED = Configurator(Overrides(isolated=True))
 
@@ -28,26 +25,8 @@ CPPCC = (NPC.replace("澜交复〔2024〕12号", "澜交提复〔2024〕5号")
          .replace("抄送：市人大常委会代表工委，市政府督查室。", "抄送：市政协提案委，市政府督查室。"))
 
 
-def check(text: str, base: str = NPC):
-    return check_text(text, "letter.txt", ISOLATED)
 
 
-def letter_with(replacements: dict[str, str], base: str = NPC) -> str:
-    text = base
-    for old, new in replacements.items():
-        assert old in text, old
-        text = text.replace(old, new, 1)
-    return text
-
-
-def line_of(text: str, fragment: str, occurrence: int = 1) -> int:
-    """The 1-based line of the letter holding ``fragment`` (its ``occurrence``-th line holding it)."""
-    found = [i for i, line in enumerate(text.splitlines(), 1) if fragment in line]
-    return found[occurrence - 1]
-
-
-def findings(result) -> set[tuple[str, int]]:
-    return {(d.rule, d.span.line) for d in result.diagnostics}
 
 
 def source(text: str, span) -> str:
