@@ -438,6 +438,96 @@ def parse(file: str, output_format: str) -> None:
     sys.exit(EXIT_CLEAN)
 
 
+# ---- annotate: a reviewed copy of a Word letter, with 批注 and 修订 (issue 11) --------------------------------------
+
+@main.command()
+@click.argument("paths", nargs=-1)
+@click.option("-o", "--output-file", type=click.Path(), help="批注版写到这个文件（只给一个文件时可用；默认为原文件旁的 原名.批注.docx）。")
+@click.option("--track-changes", is_flag=True, help="同时把可安全自动修正的问题做成“修订”，可在 Word/WPS 中逐条接受或拒绝。")
+@click.option("--apply-fixes", is_flag=True, help="直接改正可安全自动修正的问题（不留修订），其余问题加批注。")
+@click.option("--unsafe-fixes", is_flag=True, help="连同需要人工确认的修正一起做（与 --track-changes 或 --apply-fixes 一起用）。")
+@click.option("--force", is_flag=True, help="批注版文件已存在时替换它。")
+@click.option("--show-info", is_flag=True, default=None, help="“提示”级别的发现也加批注（默认不加）。")
+@run_options
+def annotate(paths, output_file, track_changes, apply_fixes, unsafe_fixes, force, show_info, select, extend_select,
+             ignore, profile, fail_on, assigned_date, config_file, isolated, exit_zero, jobs, include, exclude) -> None:
+    """给 Word 答复函（.docx）加批注：另存一份 原名.批注.docx，原文件不改。
+
+    每个发现一条批注（作者 replylint），批注在问题所在的文字上，写明问题、改法和规则。
+
+    \b
+    replylint annotate 答复函.docx
+    replylint annotate 答复函.docx --track-changes     可自动修正的做成修订
+    replylint annotate 答复函.docx --apply-fixes -o 改后.docx
+    """
+    from .annotate import AnnotateError, annotate_docx
+    from .batch import Selection, discover
+    from .config import ConfigError, Configurator
+    from .engine import RuleFileError
+    from .model import FileResult, Report
+
+    if not paths:
+        raise click.UsageError("请给出要加批注的 Word 文件（.docx）或目录")
+    if track_changes and apply_fixes:
+        raise click.UsageError("--track-changes 和 --apply-fixes 只能选一个")
+    if unsafe_fixes and not (track_changes or apply_fixes):
+        raise click.UsageError("--unsafe-fixes 要与 --track-changes 或 --apply-fixes 一起用")
+    if "-" in paths:
+        raise click.UsageError("annotate 不读标准输入：请给出 .docx 文件")
+    mode = "track-changes" if track_changes else "apply-fixes" if apply_fixes else "comments"
+    overrides = _overrides(select, extend_select, ignore, profile, fail_on, assigned_date, config_file, isolated,
+                           show_info or None)
+    # in a folder: the Word letters, not the copies annotate wrote before; other formats are named, not annotated
+    selection = Selection(include=_selectors(include), exclude=_selectors(exclude) + ("*.批注.docx",))
+    named = {str(p) for p in paths}
+    items, others = [], 0
+    for path, problem in discover(paths, selection):
+        if path not in named and problem is None and Path(path).suffix.lower() != ".docx":
+            others += 1
+        else:
+            items.append((path, problem))
+    if others:
+        click.echo(f"目录中另有 {others} 个非 Word 文件未加批注（文本文件可用 check --fix，PDF、OFD 可用 check --format html）",
+                   err=True)
+    if output_file and len(items) != 1:
+        raise click.UsageError("-o 只能与一个文件一起用（多个文件各自写成 原名.批注.docx）")
+    try:
+        configurator = Configurator(overrides)
+        configurator.prepare([path for path, _ in items] or list(paths[:1]))
+    except (ConfigError, RuleFileError) as exc:
+        _fail(str(exc))
+    inputs = [path for path, _ in items]
+    results = []
+    for path, problem in items:
+        shown = printable_path(path)
+        if problem is None and Path(path).suffix.lower() != ".docx":
+            problem = ("annotate 只处理 Word 文件（.docx）：文本文件请用 replylint check --fix 就地修正，PDF、OFD 请用 "
+                       f"replylint check {shown} --format html -o 报告.html 看标出问题的报告")
+        if problem is not None:
+            click.echo(f"replylint: {shown}：{problem}", err=True)
+            results.append(FileResult(path=path, error=problem))
+            continue
+        try:
+            done = annotate_docx(path, output_file, mode=mode, unsafe=unsafe_fixes, force=force,
+                                 configurator=configurator, protect=inputs)
+        except AnnotateError as exc:
+            click.echo(f"replylint: {exc}", err=True)
+            results.append(FileResult(path=path, error=str(exc)))
+            continue
+        except (ConfigError, RuleFileError) as exc:
+            _fail(str(exc))
+        results.append(done.result)
+        changes = ""
+        if mode == "track-changes":
+            changes = f"，修订 {done.revisions} 处"
+        elif mode == "apply-fixes":
+            changes = f"，已自动修正 {len(done.applied)} 处"
+        left = f"（{done.unplaced} 处修正无法在 Word 中自动完成，见批注）" if done.unplaced else ""
+        what = f"批注 {done.comments} 条" if done.comments or done.applied else "没有发现需要批注的问题"
+        click.echo(f"已写出 {printable_path(done.output)}：{what}{changes}{left}", err=True)
+    _finish(exit_code(Report(files=results), fail_on, configurator), exit_zero)
+
+
 # ---- audit: reports for supervisors over an archive (issue 5) -----------------------------------------------------
 # Everything it needs (sqlite3, openpyxl, the audit package) is imported inside the command, so that `check` and
 # the other commands start as before.

@@ -57,9 +57,10 @@ def _split(text: str) -> list[tuple[str, str]]:
     return out
 
 
-def apply_once(text: str, diagnostics: list[Diagnostic], unsafe: bool = False) -> tuple[str, list[Applied]]:
-    """Apply the wanted fixes of one check of ``text``; overlapping ones after the first are skipped."""
-    lines = _split(text)
+def choose_fixes(lines: list[str], diagnostics: list[Diagnostic], unsafe: bool = False,
+                 ) -> dict[int, list[tuple[int, int, Diagnostic]]]:
+    """The fixes of one round, by line index: (start, end, diagnostic), 0-based code-point columns. A fix is
+    taken only where its line holds the text it expects; one overlapping a fix taken before it waits."""
     chosen: dict[int, list[tuple[int, int, Diagnostic]]] = {}
     for d in sorted((d for d in diagnostics if _wanted(d, unsafe)),
                     key=lambda d: (d.fix.span.line, d.fix.span.column, d.fix.span.end_column, d.code)):
@@ -67,7 +68,7 @@ def apply_once(text: str, diagnostics: list[Diagnostic], unsafe: bool = False) -
         index, start, end = f.span.line - 1, f.span.column - 1, f.span.end_column - 1
         if not (0 <= index < len(lines)) or start < 0 or end < start:
             continue
-        content = lines[index][0]
+        content = lines[index]
         if content[start:end] != f.original or end > len(content):
             continue  # the place does not hold what the fix was made for: never edit elsewhere
         taken = chosen.setdefault(index, [])
@@ -76,6 +77,17 @@ def apply_once(text: str, diagnostics: list[Diagnostic], unsafe: bool = False) -
                for s, e, _ in taken):
             continue
         taken.append((start, end, d))
+    return chosen
+
+
+def applied_fix(d: Diagnostic, index: int, start: int) -> Applied:
+    return Applied(d.code, d.rule, index + 1, start + 1, d.fix.original, d.fix.replacement, d.fix.safe)
+
+
+def apply_once(text: str, diagnostics: list[Diagnostic], unsafe: bool = False) -> tuple[str, list[Applied]]:
+    """Apply the wanted fixes of one check of ``text``; overlapping ones after the first are skipped."""
+    lines = _split(text)
+    chosen = choose_fixes([content for content, _ in lines], diagnostics, unsafe)
     applied: list[Applied] = []
     for index, fixes in chosen.items():
         content, ending = lines[index]
@@ -83,7 +95,7 @@ def apply_once(text: str, diagnostics: list[Diagnostic], unsafe: bool = False) -
             content = content[:start] + d.fix.replacement + content[end:]
         lines[index] = (content, ending)
         for start, end, d in sorted(fixes, key=lambda t: t[0]):
-            applied.append(Applied(d.code, d.rule, index + 1, start + 1, d.fix.original, d.fix.replacement, d.fix.safe))
+            applied.append(applied_fix(d, index, start))
     applied.sort(key=lambda a: (a.line, a.column, a.code))
     return "".join(c + e for c, e in lines), applied
 
@@ -185,4 +197,4 @@ def unified_diff(fix: FileFix) -> str:
     return "".join(line if line.endswith(("\n", "\r")) else line + "\n\\ No newline at end of file\n" for line in lines)
 
 
-__all__ = ["fix_text", "fix_file", "apply_once", "Applied", "FileFix", "unified_diff", "TEXT_SUFFIXES"]
+__all__ = ["fix_text", "fix_file", "apply_once", "choose_fixes", "applied_fix", "MAX_ROUNDS", "Applied", "FileFix", "unified_diff", "TEXT_SUFFIXES"]

@@ -56,28 +56,58 @@ def read_docx(data: bytes, path: str) -> Source:
 
 
 def _read(data: bytes, path: str, deadline: Deadline) -> Source:
+    return open_document(data).read(path, deadline)
+
+
+@dataclass
+class Document:
+    """An opened package: its main part parsed, with the styles and numbering that make list numbers.
+    ``annotate`` edits ``root`` and reads the document again after each change (``read(record=True)``)."""
+
+    package: SafeZip
+    main: str
+    root: object
+    ns: str
+    styles_root: object
+    numbering_root: object
+
+    def entries(self, deadline: Deadline, record: bool = False) -> list["_Entry"]:
+        body = self.root.find(f"{{{self.ns}}}body")
+        if body is None:
+            raise SourceError(f"{WHAT}中没有正文部分（w:body），文件可能已损坏")
+        walker = _Walker(self.ns, _Styles(self.styles_root, self.ns), _Numbering(self.numbering_root, self.ns),
+                         deadline, record)
+        entries = walker.blocks(body)
+        if not entries:
+            if walker.images:
+                raise SourceError("这个 Word 文档里只有图片，没有文字（可能是把扫描件贴进了 Word）：需要先用 OCR（文字识别）"
+                                  "转换为文字，或提供原始的可编辑文件")
+            raise SourceError("这个 Word 文档里没有文字")
+        return entries
+
+    def read(self, path: str, deadline: Deadline) -> Source:
+        return source_of(self.entries(deadline), path)
+
+
+def source_of(entries: list["_Entry"], path: str) -> Source:
+    lines = [entry.text for entry in entries]
+    locator = ParagraphLocator([(e.number, e.sub, e.count, e.preview) for e in entries])
+    return Source(path=path, lines=lines, encoding="docx", locator=locator)
+
+
+def open_document(data: bytes) -> Document:
+    """Open a .docx package and parse its main part (hardened, bounded: ``SafeZip``, ``parse_xml``)."""
     package = SafeZip(data, WHAT)
     main = _main_part(package)
     root = package.parse(main)
     ns = root.tag[1:].split("}", 1)[0] if root.tag.startswith("{") else ""
     if ns not in (W_TRANSITIONAL, W_STRICT) or root.tag != f"{{{ns}}}document":
         raise SourceError(f"这不是 Word 文档：{main} 的内容不是 Word 正文，文件可能已损坏或扩展名与实际格式不符")
-    body = root.find(f"{{{ns}}}body")
-    if body is None:
+    if root.find(f"{{{ns}}}body") is None:
         raise SourceError(f"{WHAT}中没有正文部分（w:body），文件可能已损坏")
     parts = _related_parts(package, main)
-    styles = _Styles(_load(package, parts.get("styles")), ns)
-    numbering = _Numbering(_load(package, parts.get("numbering")), ns)
-    walker = _Walker(ns, styles, numbering, deadline)
-    entries = walker.blocks(body)
-    if not entries:
-        if walker.images:
-            raise SourceError("这个 Word 文档里只有图片，没有文字（可能是把扫描件贴进了 Word）：需要先用 OCR（文字识别）"
-                              "转换为文字，或提供原始的可编辑文件")
-        raise SourceError("这个 Word 文档里没有文字")
-    lines = [entry.text for entry in entries]
-    locator = ParagraphLocator([(e.number, e.sub, e.count, e.preview) for e in entries])
-    return Source(path=path, lines=lines, encoding="docx", locator=locator)
+    return Document(package, main, root, ns, _load(package, parts.get("styles")),
+                    _load(package, parts.get("numbering")))
 
 
 # ---- the package: which part is the document, and its numbering and styles ---------------------------------
@@ -390,10 +420,48 @@ class _Entry:
     sub: int  # the line within the paragraph (manual line breaks), 1-based
     count: int  # how many lines the paragraph has
     preview: str
+    # with ``record``: the pieces ``text`` is made of (``Segment`` for text from a node, str for made text:
+    # list numbers, the gap between table cells) and the w:p the line is in
+    segments: list | None = None
+    paragraph: object = None
+
+
+class Segment(str):
+    """A piece of a line's text that stands in the document: ``node`` (a w:t, w:tab, w:sym …) holds it from
+    ``offset`` on. Only ``annotate`` asks for segments (``_Walker(record=True)``); a str, so that joining
+    them makes the line as before."""
+
+    def __new__(cls, text: str, node, offset: int = 0):
+        piece = super().__new__(cls, text)
+        piece.node = node
+        piece.offset = offset
+        return piece
+
+    def cut(self, start: int, end: int) -> "Segment":
+        return Segment(str.__getitem__(self, slice(start, end)), self.node, self.offset + start)
+
+
+def cut_segments(segments: list, start: int, end: int) -> list:
+    """The pieces of ``segments`` that make characters ``start``…``end`` of their joined text."""
+    out = []
+    position = 0
+    for piece in segments:
+        low, high = max(position, start), min(position + len(piece), end)
+        if low < high:
+            out.append(piece.cut(low - position, high - position) if isinstance(piece, Segment)
+                       else piece[low - position:high - position])
+        position += len(piece)
+    return out
+
+
+def _stripped(segments: list) -> list:
+    text = "".join(segments)
+    return cut_segments(segments, len(text) - len(text.lstrip()), len(text.rstrip()))
 
 
 class _Walker:
-    def __init__(self, ns: str, styles: _Styles, numbering: _Numbering, deadline: Deadline):
+    def __init__(self, ns: str, styles: _Styles, numbering: _Numbering, deadline: Deadline, record: bool = False):
+        self.record = record
         self.w = ns
         self.prefix = f"{{{ns}}}"
         self.styles = styles
@@ -447,7 +515,13 @@ class _Walker:
                 text = CELL_GAP.join(part.text.strip() for part in parts if part.text.strip())
                 if text:
                     first = parts[0]
-                    out.append(_Entry(text, first.number, first.sub, first.count, first.preview))
+                    entry = _Entry(text, first.number, first.sub, first.count, first.preview)
+                    if self.record:
+                        entry.paragraph = first.paragraph
+                        entry.segments = []
+                        for part in (part for part in parts if part.text.strip()):
+                            entry.segments += ([CELL_GAP] if entry.segments else []) + _stripped(part.segments)
+                    out.append(entry)
                 k += 1
                 cells = [c for c in cells if k < len(c)]
         return out
@@ -472,16 +546,19 @@ class _Walker:
         boxes: list = []
         self._inline(p, lines, boxes)
         marker = self._marker(p)
-        texts = ["".join(parts) for parts in lines]
         if marker:
-            texts[0] = marker + texts[0]
-        texts = [t for t in texts if t.strip()]
+            lines[0].insert(0, marker)
+        kept = [parts for parts in lines if "".join(parts).strip()]
+        texts = ["".join(parts) for parts in kept]
         self._count(texts)
         out: list[_Entry] = []
         if texts:
             self.paragraphs += 1
             first_words = preview(" ".join(texts))
             out = [_Entry(t, self.paragraphs, i, len(texts), first_words) for i, t in enumerate(texts, 1)]
+            if self.record:
+                for entry, parts in zip(out, kept):
+                    entry.segments, entry.paragraph = parts, p
         for box in boxes:
             out.extend(self.blocks(box))
         return out
@@ -552,20 +629,20 @@ class _Walker:
             name = tag[len(prefix):]
             if name == "t":
                 if child.text:
-                    lines[-1].append(child.text)
+                    lines[-1].append(Segment(child.text, child) if self.record else child.text)
             elif name in ("tab", "ptab"):
-                lines[-1].append("\t")
+                lines[-1].append(Segment("\t", child) if self.record else "\t")
             elif name == "br":
                 if child.get(f"{prefix}type", "textWrapping") == "textWrapping":
                     lines.append([])  # a manual line break; page and column breaks make no text
             elif name == "cr":
                 lines.append([])
             elif name == "noBreakHyphen":
-                lines[-1].append("-")
+                lines[-1].append(Segment("-", child) if self.record else "-")
             elif name == "sym":
                 ch = _symbol(child.get(f"{prefix}char"))
                 if ch:
-                    lines[-1].append(ch)
+                    lines[-1].append(Segment(ch, child) if self.record else ch)
             elif name in ("drawing", "pict", "object"):
                 self.images += 1
                 _find_boxes(child, self.T_TXBX, boxes)
