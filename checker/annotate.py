@@ -42,6 +42,7 @@ INITIALS = "RL"
 SUFFIX = ".批注.docx"
 ANNOTATE_SECONDS = 120.0  # reading, checking and editing one letter, all rounds together
 MAX_COMMENTS = 2000  # a letter has tens of findings; a hostile file cannot make the copy grow without end
+MAX_FIXES = 1000  # fixes made in one document, all rounds together
 
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
@@ -138,7 +139,7 @@ def _annotate(data: bytes, path: str, effective, mode: Mode, unsafe: bool, autho
     from .pipeline import check_source
 
     document = open_document(data)
-    editor = _Editor(document, author, date)
+    editor = _Editor(document, author, date, effective.shows_info)
     out = AnnotateResult(path=path, output="")
     refused: set[tuple] = set()
     entries = document.entries(deadline, record=True)
@@ -149,8 +150,11 @@ def _annotate(data: bytes, path: str, effective, mode: Mode, unsafe: bool, autho
         made = 0
         chosen = choose_fixes([e.text for e in entries], [d for d in result.diagnostics if _fix_key(d) not in refused],
                               unsafe)
+        editor.fields.clear()  # the runs that show a field's result, found again for this round's document
         for index, fixes in chosen.items():
             for start, end, d in sorted(fixes, key=lambda t: t[0], reverse=True):  # right to left: see _Editor
+                if len(out.applied) >= MAX_FIXES:
+                    break
                 if editor.replace(entries[index], start, end, d, tracked=mode == "track-changes"):
                     out.applied.append(applied_fix(d, index, start))
                     made += 1
@@ -162,13 +166,36 @@ def _annotate(data: bytes, path: str, effective, mode: Mode, unsafe: bool, autho
         result = check_source(source_of(entries, path), effective)
         if result.error:
             raise SourceError(result.error)
-    out.unplaced = len(refused)
+    # the fixes wanted but not made: those the last check still offers (a refused one is offered again)
+    out.unplaced = 0 if mode == "comments" else sum(
+        1 for d in result.diagnostics if d.fix is not None and d.fix.original is not None and (d.fix.safe or unsafe))
     out.revisions = editor.revisions
     shown = [d for d in result.diagnostics if d.severity is not Severity.INFO or effective.shows_info]
     editor.comment_findings(entries, shown, deadline)
     out.comments = len(editor.comments)
     out.result = result
     return editor.package(), out
+
+
+def _done(d: Diagnostic, how: str) -> str:
+    """What a fix did, in the words of the whole fix (not of the narrowed edit)."""
+    f = d.fix
+    if f.replacement:
+        return f"已改为“{f.replacement}”{how}" if f.original else f"已补上“{f.replacement}”{how}"
+    return f"已删除“{f.original}”{how}"
+
+
+def _narrowed(original: str, replacement: str, start: int) -> tuple[int, int, str]:
+    """The fix as the smallest edit: the characters it keeps at both ends are left alone, so that a 修订
+    shows only what changes (“、”→“，”, not the whole 抄送 list) and crosses no more runs than it must."""
+    head = 0
+    limit = min(len(original), len(replacement))
+    while head < limit and original[head] == replacement[head]:
+        head += 1
+    tail = 0
+    while tail < limit - head and original[-1 - tail] == replacement[-1 - tail]:
+        tail += 1
+    return start + head, start + len(original) - tail, replacement[head:len(replacement) - tail]
 
 
 def _points_at_place(d: Diagnostic) -> bool:
@@ -201,8 +228,9 @@ def comment_text(d: Diagnostic, done: Optional[str] = None) -> list[str]:
 class _Editor:
     """Edits the main part of one document in place: run splits, 修订, comment ranges, the comments part."""
 
-    def __init__(self, document: Document, author: str, date: datetime):
+    def __init__(self, document: Document, author: str, date: datetime, shows_info: bool = False):
         self.document = document
+        self.shows_info = shows_info
         self.ns = document.ns
         self.w = f"{{{document.ns}}}"
         self.author = author
@@ -210,6 +238,7 @@ class _Editor:
         self.comments: list[tuple[str, list[str]]] = []  # (id, paragraphs)
         self.revisions = 0
         self.ours: set = set()  # the w:ins elements made here (a later round may edit inside them)
+        self.fields: dict = {}  # w:p → its runs that show a field's result
         self.comments_part, self.comments_root = self._existing_comments()
         used = [0]
         for root in (document.root, self.comments_root):
@@ -337,10 +366,9 @@ class _Editor:
                 runs.add(run)
         return runs
 
-    def _editable(self, nodes: list, paragraph) -> bool:
+    def _editable(self, nodes: list) -> bool:
         if not nodes:
             return False
-        fields = None
         parents = set()
         for node in nodes:
             run = node.getparent()
@@ -353,10 +381,12 @@ class _Editor:
                 return False
             if any(self._local(c) not in _RUN_KEEPS for c in run):
                 return False
-            if fields is None:
-                fields = self._field_runs(paragraph) if paragraph is not None else set()
-            if run in fields:
-                return False
+            paragraph = self._paragraph_of(node)  # a table row's line has a w:p in each cell
+            if paragraph is not None:
+                if paragraph not in self.fields:
+                    self.fields[paragraph] = self._field_runs(paragraph)
+                if run in self.fields[paragraph]:
+                    return False
             parents.add(holder)
         return len(parents) == 1 or all(p in self.ours or self._local(p) == "p" for p in parents)
 
@@ -378,16 +408,16 @@ class _Editor:
     def replace(self, entry, start: int, end: int, d: Diagnostic, tracked: bool) -> bool:
         """Make one fix on a line (fixes of a line come right to left). False: left as a suggestion."""
         segments = entry.segments or []
-        replacement = d.fix.replacement
+        start, end, replacement = _narrowed(entry.text[start:end], d.fix.replacement, start)
         if start == end:
-            return self._insert(entry, start, d, tracked)
+            return self._insert(entry, start, replacement, d, tracked)
         pieces = self._stretch(segments, start, end)
-        if not pieces or not self._editable([p.node for p in pieces], entry.paragraph):
+        if not pieces or not self._editable([p.node for p in pieces]):
             return False
         self._split_at(segments, end)
         first = self._split_at(segments, start)
         nodes = [first] + [p.node for p in pieces[1:]] if first is not None else None
-        if nodes is None or not self._editable(nodes, entry.paragraph):
+        if nodes is None or not self._editable(nodes):
             return False  # cannot happen after the check above; never edit on a doubt
         runs = list(dict.fromkeys(n.getparent() for n in nodes))
         if tracked:
@@ -409,8 +439,7 @@ class _Editor:
             self.revisions += 1
             last = inserted if inserted is not None else (first_mark if first_mark is not None else None)
             first_el = first_mark if first_mark is not None else inserted
-            self._fix_comment(d, first_el, last, f"已改为“{replacement}”（修订，可接受或拒绝）" if replacement
-                              else "已删除（修订，可接受或拒绝）")
+            self._fix_comment(d, first_el, last, _done(d, "（修订，可接受或拒绝）"))
             return True
         head = nodes[0]
         if replacement:
@@ -423,11 +452,11 @@ class _Editor:
                 head.getparent().remove(head)
                 nodes[0] = head = t
             keep = nodes[0].getparent()
-            self._fix_comment(d, keep, keep, f"已自动改为“{replacement}”")
+            self._fix_comment(d, keep, keep, _done(d, "（已自动修正）"))
             for node in nodes[1:]:
                 node.getparent().remove(node)
         else:
-            self._fix_comment(d, runs[0], runs[0], "已自动删除")
+            self._fix_comment(d, runs[0], runs[0], _done(d, "（已自动修正）"))
             for node in nodes:
                 node.getparent().remove(node)
         for run in runs:
@@ -435,9 +464,8 @@ class _Editor:
                 run.getparent().remove(run)
         return True
 
-    def _insert(self, entry, p: int, d: Diagnostic, tracked: bool) -> bool:
+    def _insert(self, entry, p: int, replacement: str, d: Diagnostic, tracked: bool) -> bool:
         segments = entry.segments or []
-        replacement = d.fix.replacement
         position, before, after = 0, None, None
         for piece in segments:
             end = position + len(piece)
@@ -448,7 +476,7 @@ class _Editor:
             position = end
         neighbour = before if before is not None and isinstance(before[0], Segment) else after
         if neighbour is None or not isinstance(neighbour[0], Segment) or \
-                not self._editable([neighbour[0].node], entry.paragraph):
+                not self._editable([neighbour[0].node]):
             return False
         piece, start = neighbour
         node = piece.node
@@ -456,7 +484,7 @@ class _Editor:
             k = piece.offset + p - start
             node.text = node.text[:k] + replacement + node.text[k:]
             node.set(XML_SPACE, "preserve")
-            self._fix_comment(d, node.getparent(), node.getparent(), f"已自动补上“{replacement}”")
+            self._fix_comment(d, node.getparent(), node.getparent(), _done(d, "（已自动修正）"))
             return True
         if not tracked:
             return False
@@ -471,7 +499,7 @@ class _Editor:
             inserted = self._insertion(replacement, run)
             run.addprevious(inserted)
         self.revisions += 1
-        self._fix_comment(d, inserted, inserted, f"已补上“{replacement}”（修订，可接受或拒绝）")
+        self._fix_comment(d, inserted, inserted, _done(d, "（修订，可接受或拒绝）"))
         return True
 
     def _insertion(self, text: str, like_run):
@@ -494,6 +522,8 @@ class _Editor:
     def _fix_comment(self, d: Diagnostic, first, last, done: str) -> None:
         if first is None or last is None or len(self.comments) >= MAX_COMMENTS:
             return
+        if d.severity is Severity.INFO and not self.shows_info:
+            return  # fixed like the others, but a hidden 提示 gets no comment (as check shows none)
         self._mark(first, last, comment_text(d, done))
 
     def _mark(self, first, last, paragraphs: list[str]) -> None:

@@ -421,9 +421,8 @@ class _Entry:
     count: int  # how many lines the paragraph has
     preview: str
     # with ``record``: the pieces ``text`` is made of (``Segment`` for text from a node, str for made text:
-    # list numbers, the gap between table cells) and the w:p the line is in
+    # list numbers, the gap between table cells)
     segments: list | None = None
-    paragraph: object = None
 
 
 class Segment(str):
@@ -517,7 +516,6 @@ class _Walker:
                     first = parts[0]
                     entry = _Entry(text, first.number, first.sub, first.count, first.preview)
                     if self.record:
-                        entry.paragraph = first.paragraph
                         entry.segments = []
                         for part in (part for part in parts if part.text.strip()):
                             entry.segments += ([CELL_GAP] if entry.segments else []) + _stripped(part.segments)
@@ -558,7 +556,7 @@ class _Walker:
             out = [_Entry(t, self.paragraphs, i, len(texts), first_words) for i, t in enumerate(texts, 1)]
             if self.record:
                 for entry, parts in zip(out, kept):
-                    entry.segments, entry.paragraph = parts, p
+                    entry.segments = parts
         for box in boxes:
             out.extend(self.blocks(box))
         return out
