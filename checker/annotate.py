@@ -25,7 +25,7 @@ import zipfile
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Literal, Optional
+from typing import Literal
 
 from .fix import MAX_ROUNDS, Applied, applied_fix, choose_fixes
 from .formats import SEVERITY_LABELS
@@ -70,7 +70,7 @@ class AnnotateResult:
     revisions: int = 0
     applied: list[Applied] = field(default_factory=list)
     unplaced: int = 0
-    result: Optional[FileResult] = None
+    result: FileResult | None = None
 
 
 def default_output(path) -> Path:
@@ -80,7 +80,7 @@ def default_output(path) -> Path:
 
 
 def annotate_docx(path, out=None, *, mode: Mode = "comments", unsafe: bool = False, force: bool = False,
-                  configurator=None, author: str = AUTHOR, date: Optional[datetime] = None,
+                  configurator=None, author: str = AUTHOR, date: datetime | None = None,
                   protect=()) -> AnnotateResult:
     """Write a reviewed copy of the Word letter at ``path`` (default ``default_output(path)``).
 
@@ -211,7 +211,7 @@ def _fix_key(d: Diagnostic) -> tuple:
     return (d.code, f.span.line, f.span.column, f.original, f.replacement) if f is not None else (d.code,)
 
 
-def comment_text(d: Diagnostic, done: Optional[str] = None) -> list[str]:
+def comment_text(d: Diagnostic, done: str | None = None) -> list[str]:
     """The paragraphs of a finding's 批注: what is wrong, the fix (or what was done), the rule."""
     from .reporters.titles import title_of
 
@@ -726,11 +726,11 @@ class _Editor:
         return root
 
 
-def _info(member: str, like: Optional[zipfile.ZipInfo] = None) -> zipfile.ZipInfo:
+def _info(member: str, like: zipfile.ZipInfo | None = None) -> zipfile.ZipInfo:
     info = zipfile.ZipInfo(member, date_time=like.date_time if like is not None else (1980, 1, 1, 0, 0, 0))
     info.compress_type = zipfile.ZIP_DEFLATED
     info.external_attr = like.external_attr if like is not None else 0o600 << 16
     return info
 
 
-__all__ = ["annotate_docx", "default_output", "AnnotateError", "AnnotateResult", "comment_text", "MODES"]
+__all__ = ["MODES", "AnnotateError", "AnnotateResult", "annotate_docx", "comment_text", "default_output"]

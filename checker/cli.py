@@ -272,7 +272,14 @@ def _fix_files(items, configurator, write: bool, unsafe: bool) -> tuple[int, int
         changed += 1
     if others:
         shown = "、".join(printable_path(str(p)) for p in others[:3]) + ("等" if len(others) > 3 else "")
-        click.echo(f"只有 .txt、.md 文本文件会就地修正；{shown} 共 {len(others)} 个文件未修改（照常检查）", err=True)
+        words = [ext for ext in (".docx", ".pdf", ".ofd") if any(str(p).lower().endswith(ext) for p in others)]
+        where = []
+        if ".docx" in words:
+            where.append("Word 文件可用 replylint annotate 另存一份带批注和修订的副本")
+        if ".pdf" in words or ".ofd" in words:
+            where.append("PDF、OFD 可用 check 文件 --format html -o 报告.html 看标出问题的报告")
+        hint = f"；{'，'.join(where)}" if where else ""
+        click.echo(f"只有 .txt、.md 文本文件会就地修正；{shown} 共 {len(others)} 个文件未修改（照常检查）{hint}", err=True)
     if not write:
         click.echo(f"{changed} 个文件可修正 {fixed} 个问题（加 --fix 修正；以上修改未写入）", err=True)
     return fixed, changed

@@ -71,7 +71,7 @@ class Document:
     styles_root: object
     numbering_root: object
 
-    def entries(self, deadline: Deadline, record: bool = False) -> list["_Entry"]:
+    def entries(self, deadline: Deadline, record: bool = False) -> list[_Entry]:
         body = self.root.find(f"{{{self.ns}}}body")
         if body is None:
             raise SourceError(f"{WHAT}中没有正文部分（w:body），文件可能已损坏")
@@ -89,7 +89,7 @@ class Document:
         return source_of(self.entries(deadline), path)
 
 
-def source_of(entries: list["_Entry"], path: str) -> Source:
+def source_of(entries: list[_Entry], path: str) -> Source:
     lines = [entry.text for entry in entries]
     locator = ParagraphLocator([(e.number, e.sub, e.count, e.preview) for e in entries])
     return Source(path=path, lines=lines, encoding="docx", locator=locator)
@@ -436,7 +436,7 @@ class Segment(str):
         piece.offset = offset
         return piece
 
-    def cut(self, start: int, end: int) -> "Segment":
+    def cut(self, start: int, end: int) -> Segment:
         return Segment(str.__getitem__(self, slice(start, end)), self.node, self.offset + start)
 
 
