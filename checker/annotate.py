@@ -420,6 +420,15 @@ class _Editor:
         if nodes is None or not self._editable(nodes):
             return False  # cannot happen after the check above; never edit on a doubt
         runs = list(dict.fromkeys(n.getparent() for n in nodes))
+        # a fix taking away the whole text of a paragraph (a page number) takes the paragraph too
+        emptied = self._emptied_paragraph(entry, start, end, replacement, nodes)
+        if emptied is not None and not tracked:
+            neighbour = next((e for e in emptied.itersiblings() if self._local(e) == "p"), None)
+            if neighbour is None:
+                neighbour = next((e for e in emptied.itersiblings(preceding=True) if self._local(e) == "p"), None)
+            emptied.getparent().remove(emptied)
+            self._fix_comment_at(d, neighbour, _done(d, "（已自动修正，连同这一段）"))
+            return True
         if tracked:
             inserted = None
             if replacement:
@@ -436,6 +445,8 @@ class _Editor:
                 for t in run.findall(f"{self.w}t"):
                     t.tag = f"{self.w}delText"
                 first_mark = first_mark if first_mark is not None else deletion
+            if emptied is not None:  # the paragraph mark deleted too: accepting leaves no empty paragraph
+                self._delete_mark(emptied)
             self.revisions += 1
             last = inserted if inserted is not None else (first_mark if first_mark is not None else None)
             first_el = first_mark if first_mark is not None else inserted
@@ -463,6 +474,50 @@ class _Editor:
             if run.getparent() is not None and all(self._local(c) == "rPr" for c in run):
                 run.getparent().remove(run)
         return True
+
+    def _emptied_paragraph(self, entry, start: int, end: int, replacement: str, nodes: list):
+        """The body w:p a fix empties (its one line, all its text, nothing drawn in it), else None."""
+        if replacement or start != 0 or end != len(entry.text) or entry.count != 1 or not entry.text.strip():
+            return None
+        paragraph = self._paragraph_of(nodes[0])
+        if paragraph is None or self._local(paragraph.getparent()) != "body":
+            return None  # a cell or a text box must keep a paragraph
+        if any(self._local(e) in ("drawing", "pict", "object", "sectPr", "fldChar", "footnoteReference")
+               for e in paragraph.iter()):
+            return None
+        body_text = [n for n in paragraph.iter(f"{self.w}t", f"{self.w}tab") if n.text or self._local(n) == "tab"]
+        if any(n not in nodes for n in body_text):
+            return None
+        return paragraph
+
+    def _delete_mark(self, paragraph) -> None:
+        """Mark a paragraph's mark as a tracked deletion (w:pPr/w:rPr/w:del)."""
+        ppr = paragraph.find(f"{self.w}pPr")
+        if ppr is None:
+            ppr = self._el("pPr")
+            paragraph.insert(0, ppr)
+        rpr = ppr.find(f"{self.w}rPr")
+        if rpr is None:
+            rpr = self._el("rPr")
+            later = next((c for c in ppr if self._local(c) in ("sectPr", "pPrChange")), None)
+            if later is not None:
+                later.addprevious(rpr)
+            else:
+                ppr.append(rpr)
+        rpr.insert(0, self._el("del", id=self._id(), author=self.author, date=self.date))
+
+    def _fix_comment_at(self, d: Diagnostic, paragraph, done: str) -> None:
+        """A fix's comment at the start of ``paragraph`` (the neighbour of a paragraph the fix removed)."""
+        if paragraph is None or self._local(paragraph) != "p":
+            return
+        ppr = paragraph.find(f"{self.w}pPr")
+        point = self._el("bookmarkEnd", id="0")  # a placeholder to mark at, removed below
+        if ppr is not None:
+            ppr.addnext(point)
+        else:
+            paragraph.insert(0, point)
+        self._fix_comment(d, point, point, done)
+        point.getparent().remove(point)
 
     def _insert(self, entry, p: int, replacement: str, d: Diagnostic, tracked: bool) -> bool:
         segments = entry.segments or []

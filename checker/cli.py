@@ -197,8 +197,6 @@ def check(paths, output_format, output_file, select, extend_select, ignore, prof
         with _progress(len(items)) as advance:
             files = run_batch(items, configurator, jobs=jobs or default_jobs(), progress=advance)
         report = Report(files=files, fixed=fixed)
-        if not apply_fixes:
-            report = report.model_copy(update={"fixable": _fixable(report)})
         if write_baseline_file:
             from .baseline import write_baseline
 
@@ -220,6 +218,8 @@ def check(paths, output_format, output_file, select, extend_select, ignore, prof
         report = report.model_copy(update={"info_fails": info_fails})
     if output_format in SHOWN_FORMATS:  # the formats people read show 提示 only when asked (or when they can fail)
         report = report.without_info(lambda path: not configurator.for_path(path).shows_info)
+    if not apply_fixes:  # counted among the findings shown, so that “其中 N 个可自动修正” is a part of the problems
+        report = report.model_copy(update={"fixable": _fixable(report)})
     enabled = None
     if output_format == "sarif":  # SARIF marks the catalogue's rules that were off in this run
         settings = {id(e): e for e in map(configurator.for_path, {f.path for f in report.files})}.values()

@@ -80,6 +80,11 @@ def choose_fixes(lines: list[str], diagnostics: list[Diagnostic], unsafe: bool =
     return chosen
 
 
+def empties_line(before: str, after: str) -> bool:
+    """Whether fixes took away the whole text of a line that had some (then the line itself goes)."""
+    return not after and bool(before.strip())
+
+
 def applied_fix(d: Diagnostic, index: int, start: int) -> Applied:
     return Applied(d.code, d.rule, index + 1, start + 1, d.fix.original, d.fix.replacement, d.fix.safe)
 
@@ -91,9 +96,12 @@ def apply_once(text: str, diagnostics: list[Diagnostic], unsafe: bool = False) -
     applied: list[Applied] = []
     for index, fixes in chosen.items():
         content, ending = lines[index]
+        before = content
         for start, end, d in sorted(fixes, key=lambda t: t[0], reverse=True):
             content = content[:start] + d.fix.replacement + content[end:]
-        lines[index] = (content, ending)
+        # a line whose whole text a fix removes (a page number) goes with its line end; a line of spaces
+        # emptied stays, as the blank line between paragraphs it is
+        lines[index] = ("", "") if empties_line(before, content) else (content, ending)
         for start, end, d in sorted(fixes, key=lambda t: t[0]):
             applied.append(applied_fix(d, index, start))
     applied.sort(key=lambda a: (a.line, a.column, a.code))
@@ -197,4 +205,4 @@ def unified_diff(fix: FileFix) -> str:
     return "".join(line if line.endswith(("\n", "\r")) else line + "\n\\ No newline at end of file\n" for line in lines)
 
 
-__all__ = ["fix_text", "fix_file", "apply_once", "choose_fixes", "applied_fix", "MAX_ROUNDS", "Applied", "FileFix", "unified_diff", "TEXT_SUFFIXES"]
+__all__ = ["fix_text", "fix_file", "apply_once", "choose_fixes", "applied_fix", "empties_line", "MAX_ROUNDS", "Applied", "FileFix", "unified_diff", "TEXT_SUFFIXES"]

@@ -87,7 +87,10 @@ def test_a_lone_page_number_line_is_deleted_but_a_broken_sentence_is_left():
     bad = NPC.replace("二、办理成效", "- 3 -\n\n二、办理成效", 1)
     fixed, applied = fix_text(bad)
     assert [a.code for a in applied] == ["RL312"]
-    assert fixed == NPC.replace("二、办理成效", "\n\n二、办理成效", 1)  # the line emptied, the lines kept
+    # the page number's line goes with its line end; the blank line written after it stays
+    assert fixed == NPC.replace("二、办理成效", "\n二、办理成效", 1)
+    spaces = NPC.replace("\n\n二、办理成效", "\n   \n二、办理成效", 1)  # a blank line of spaces
+    assert fix_text(spaces)[0] == NPC  # emptied, kept: it is the blank line between paragraphs
     broken = NPC.replace("清理废弃车辆210余辆。", "清理废弃\n\n车辆210余辆。", 1)
     assert fix_text(broken) == (broken, [])
 
