@@ -31,7 +31,7 @@ from .fix import MAX_ROUNDS, Applied, applied_fix, choose_fixes
 from .formats import SEVERITY_LABELS
 from .model import Diagnostic, FileResult, Severity
 from .sources import SourceError, read_file_bytes
-from .sources.docx import PKG_REL, WHAT, Document, Segment, open_document, source_of
+from .sources.docx import PKG_REL, WHAT, Document, Segment, open_document, resolve_target, source_of
 from .sources.safety import OLE_MAGIC, Deadline
 
 Mode = Literal["comments", "track-changes", "apply-fixes"]
@@ -100,9 +100,10 @@ def annotate_docx(path, out=None, *, mode: Mode = "comments", unsafe: bool = Fal
         data = read_file_bytes(path, what="Word 文档")
     except SourceError as exc:
         raise AnnotateError(f"无法读取 {path}：{exc}") from None
-    if data.startswith(OLE_MAGIC):
-        raise AnnotateError(f"{path} 是加密的 Word 文档或旧版 .doc/.wps 文件，无法加批注：请在 Word/WPS 中取消密码或"
-                            "“另存为” .docx 后再试")
+    if data.startswith(OLE_MAGIC):  # what the reader says of it (an encrypted package, a .doc renamed)
+        from .sources.legacy import ole_message
+
+        raise AnnotateError(f"无法读取 {path}：{ole_message(data, '.docx')}")
     effective = (configurator or default_configurator()).for_path(str(path))
     deadline = Deadline(ANNOTATE_SECONDS, WHAT)
     try:
@@ -593,39 +594,59 @@ class _Editor:
         self.comments.append((comment_id, paragraphs))
 
     def comment_findings(self, entries: list, diagnostics: list[Diagnostic], deadline: Deadline) -> None:
-        """One comment per finding, on exactly its text in the document as it now stands."""
+        """One comment per finding, on exactly its text in the document as it now stands (a finding over
+        several lines from its first character to its last, when those lines are paragraphs side by side)."""
         if not diagnostics or not entries:
             return
-        wanted = []
+        wanted = []  # (finding, its stretch on its first line, and on its last line when that is another)
         for d in diagnostics[:max(0, MAX_COMMENTS - len(self.comments))]:
             index = min(max(d.span.line, 1), len(entries)) - 1
             text = entries[index].text
+            last = d.span.end_line - 1
+            several = d.span.line - 1 == index and index < last < len(entries) and not _points_at_place(d)
             start = d.span.column - 1 if d.span.line - 1 == index else 0
-            end = d.span.end_column - 1 if d.span.end_line == d.span.line and d.span.line - 1 == index else len(text)
+            end = len(text) if several or d.span.end_line != d.span.line or d.span.line - 1 != index \
+                else d.span.end_column - 1
             start, end = max(0, min(start, len(text))), max(0, min(end, len(text)))
             if end <= start or _points_at_place(d):  # a missing element: the line where it belongs
                 start, end = 0, len(text)
-            start, end = self._clip(entries[index].segments or [], start, end)
-            wanted.append((d, index, start, end))
+            parts = [(index, *self._clip(entries[index].segments or [], start, end))]
+            if several:
+                tail = max(0, min(d.span.end_column - 1, len(entries[last].text)))
+                parts.append((last, *self._clip(entries[last].segments or [], 0, tail)))
+            wanted.append((d, parts))
         boundaries: dict[int, set[int]] = {}
-        for d, index, start, end in wanted:
-            if end > start:
-                boundaries.setdefault(index, set()).update((start, end))
+        for _, parts in wanted:
+            for index, start, end in parts:
+                if end > start:
+                    boundaries.setdefault(index, set()).update((start, end))
         for index, points in boundaries.items():
             for p in sorted(points, reverse=True):
                 self._split_at(entries[index].segments or [], p)
         fresh = self.document.entries(deadline, record=True)
         if len(fresh) != len(entries):  # the text did not change, so neither did the lines: never guess
             return
-        for d, index, start, end in wanted:
+        for d, parts in wanted:
             paragraphs = comment_text(d)
-            anchor = self._anchor(fresh[index], start, end)
+            anchor = self._anchor(fresh[parts[0][0]], parts[0][1], parts[0][2])
             if anchor is None:
                 continue
             first, last, boxed = anchor
+            if len(parts) > 1 and not boxed:
+                end_anchor = self._anchor(fresh[parts[1][0]], parts[1][1], parts[1][2]) if parts[1][2] > parts[1][1] \
+                    else None
+                if end_anchor is not None and not end_anchor[2] and self._side_by_side(first, end_anchor[1]):
+                    last = end_anchor[1]
             if boxed:
                 paragraphs[0] = "（文本框中）" + paragraphs[0]
             self._mark(first, last, paragraphs)
+
+    def _side_by_side(self, first_run, last_run) -> bool:
+        """Whether a comment may run from one run to the other: paragraphs of one body, cell or box, in order."""
+        a, b = self._paragraph_of(first_run), self._paragraph_of(last_run)
+        if a is None or b is None or a.getparent() is not b.getparent():
+            return False
+        return a.getparent().index(a) <= b.getparent().index(b)
 
     def _clip(self, segments: list, start: int, end: int) -> tuple[int, int]:
         """The stretch narrowed to text of the document (not a list number or a cell gap), within one w:p."""
@@ -687,7 +708,7 @@ class _Editor:
         rels = package.parse(rels_name)
         for rel in rels.iter(f"{{{PKG_REL}}}Relationship"):
             if rel.get("Type", "").endswith("/comments") and rel.get("TargetMode") != "External":
-                target = posixpath.normpath(posixpath.join(folder, rel.get("Target", "")))
+                target = resolve_target(folder, rel.get("Target", ""))
                 if package.has(target):
                     return target, package.parse(target)
         return None, None

@@ -119,7 +119,7 @@ def _main_part(package: SafeZip) -> str:
         rels = package.parse("_rels/.rels")
         for rel in rels.iter(f"{{{PKG_REL}}}Relationship"):
             if rel.get("Type", "").endswith("/officeDocument") and rel.get("TargetMode") != "External":
-                target = _resolve("", rel.get("Target", ""))
+                target = resolve_target("", rel.get("Target", ""))
                 break
     if target and package.has(target):
         return target
@@ -139,13 +139,14 @@ def _related_parts(package: SafeZip, main: str) -> dict[str, str]:
     for rel in rels.iter(f"{{{PKG_REL}}}Relationship"):
         kind = rel.get("Type", "").rsplit("/", 1)[-1]
         if kind in ("styles", "numbering") and rel.get("TargetMode") != "External":
-            target = _resolve(folder, rel.get("Target", ""))
+            target = resolve_target(folder, rel.get("Target", ""))
             if package.has(target):
                 out.setdefault(kind, target)
     return out
 
 
-def _resolve(folder: str, target: str) -> str:
+def resolve_target(folder: str, target: str) -> str:
+    """A relationship's target as a part name: relative to the source part's folder, or absolute (“/word/…”)."""
     if target.startswith("/"):
         return posixpath.normpath(target.lstrip("/"))
     return posixpath.normpath(posixpath.join(folder, target))

@@ -37,6 +37,19 @@ def how_to_convert(claimed: str) -> str:
             f"soffice --headless --convert-to docx {name}（装有 LibreOffice 时 replylint 会自动转换）")
 
 
+def encrypted_message(claimed: str) -> str:
+    if claimed == ".docx":
+        return "Word 文档（.docx）设置了打开密码（已加密），无法读取：请在 Word 或 WPS 中取消密码后另存，再检查"
+    return "这个文件设置了打开密码（已加密），无法读取：请在 Word 或 WPS 中取消密码后另存为 .docx，再检查"
+
+
+def ole_message(data: bytes, claimed: str) -> str:
+    """Why an OLE file (an encrypted .docx, a .doc or .wps) cannot be edited as a .docx, in plain words."""
+    if ole_is_encrypted_package(data):
+        return encrypted_message(claimed)
+    return f"这是{_NAMES.get(claimed, '旧版 Word/WPS 文档')}，不是 .docx：" + how_to_convert(claimed)
+
+
 def read_legacy(data: bytes, path: str, claimed: str | None = None) -> Source:
     claimed = (claimed or Path(path).suffix).lower()
     if not data:
@@ -48,9 +61,7 @@ def read_legacy(data: bytes, path: str, claimed: str | None = None) -> Source:
     head = data[:2048].lstrip()
     if data.startswith(OLE_MAGIC):
         if ole_is_encrypted_package(data):  # how Word and WPS save a .docx with an opening password
-            if claimed == ".docx":
-                raise SourceError("Word 文档（.docx）设置了打开密码（已加密），无法读取：请在 Word 或 WPS 中取消密码后另存，再检查")
-            raise SourceError("这个文件设置了打开密码（已加密），无法读取：请在 Word 或 WPS 中取消密码后另存为 .docx，再检查")
+            raise SourceError(encrypted_message(claimed))
         what = _NAMES.get(claimed, "旧版 Word/WPS 文档")
         suffix = ".wps" if claimed == ".wps" else ".doc"
     elif head.startswith(b"{\\rtf"):
