@@ -241,6 +241,7 @@ class _Editor:
         self.ours: set = set()  # the w:ins elements made here (a later round may edit inside them)
         self.fields: dict = {}  # w:p → its runs that show a field's result
         self.comments_part, self.comments_root = self._existing_comments()
+        self._drop_own_comments()
         used = [0]
         for root in (document.root, self.comments_root):
             if root is not None:
@@ -423,7 +424,7 @@ class _Editor:
         runs = list(dict.fromkeys(n.getparent() for n in nodes))
         # a fix taking away the whole text of a paragraph (a page number) takes the paragraph too
         emptied = self._emptied_paragraph(entry, start, end, replacement, nodes)
-        if emptied is not None and not tracked:
+        if emptied is not None and not tracked and self._holds_only_text(emptied):
             neighbour = next((e for e in emptied.itersiblings() if self._local(e) == "p"), None)
             if neighbour is None:
                 neighbour = next((e for e in emptied.itersiblings(preceding=True) if self._local(e) == "p"), None)
@@ -490,6 +491,18 @@ class _Editor:
         if any(n not in nodes for n in body_text):
             return None
         return paragraph
+
+    def _holds_only_text(self, paragraph) -> bool:
+        """Whether removing the paragraph takes nothing but its text (no bookmark, no comment range, no field:
+        another reviewer's marks must not go with a page number)."""
+        for child in paragraph:
+            name = self._local(child)
+            if name == "r":
+                if any(self._local(c) not in _RUN_KEEPS for c in child):
+                    return False
+            elif name not in ("pPr", "proofErr"):
+                return False
+        return True
 
     def _delete_mark(self, paragraph) -> None:
         """Mark a paragraph's mark as a tracked deletion (w:pPr/w:rPr/w:del)."""
@@ -712,6 +725,29 @@ class _Editor:
                 if package.has(target):
                     return target, package.parse(target)
         return None, None
+
+    def _drop_own_comments(self) -> None:
+        """A copy annotated before: its replylint 批注 are replaced by this run's (another reviewer's stay)."""
+        if self.comments_root is None:
+            return
+        w = self.w
+        own = {c.get(f"{w}id") for c in self.comments_root.findall(f"{w}comment") if c.get(f"{w}author") == self.author}
+        if not own:
+            return
+        for comment in list(self.comments_root.findall(f"{w}comment")):
+            if comment.get(f"{w}id") in own:
+                self.comments_root.remove(comment)
+        root = self.document.root
+        for name in ("commentRangeStart", "commentRangeEnd"):
+            for mark in list(root.iter(f"{w}{name}")):
+                if mark.get(f"{w}id") in own:
+                    mark.getparent().remove(mark)
+        for reference in list(root.iter(f"{w}commentReference")):
+            if reference.get(f"{w}id") in own:
+                run = reference.getparent()
+                run.remove(reference)
+                if all(self._local(c) == "rPr" for c in run) and run.getparent() is not None:
+                    run.getparent().remove(run)
 
     def _comments_xml(self):
         from lxml import etree

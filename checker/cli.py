@@ -507,7 +507,12 @@ def annotate(paths, output_file, track_changes, apply_fixes, unsafe_fixes, force
     results = []
     for path, problem in items:
         shown = printable_path(path)
-        if problem is None and Path(path).suffix.lower() != ".docx":
+        suffix = Path(path).suffix.lower()
+        if problem is None and suffix in (".doc", ".wps"):
+            from .sources.legacy import how_to_convert
+
+            problem = f"annotate 只处理 .docx：{how_to_convert(suffix)}，再加批注"
+        elif problem is None and suffix != ".docx":
             problem = ("annotate 只处理 Word 文件（.docx）：文本文件请用 replylint check --fix 就地修正，PDF、OFD 请用 "
                        f"replylint check {shown} --format html -o 报告.html 看标出问题的报告")
         if problem is not None:
