@@ -21,7 +21,7 @@ from typing import Callable, Optional
 
 from rich.console import Console
 
-from ..formats import FORMATS, MACHINE_FORMATS
+from ..formats import DOCUMENT_FORMATS, FORMATS, MACHINE_FORMATS
 from ..model import Report
 from ..names import printable_path
 from ..outfile import write_atomically
@@ -88,15 +88,16 @@ def register(name: str, renderer: TextRenderer) -> None:
     _RENDERERS[name] = ("text", renderer)
 
 
-# The machine formats, each in its own module that registers itself; imported only when asked for, so that
-# `replylint check` on a terminal loads none of them.
-_MACHINE_MODULES = {name: module for name, module in MACHINE_FORMATS.items() if name not in _RENDERERS}
+# The machine formats and the documents (html), each in its own module that registers itself; imported only
+# when asked for, so that `replylint check` on a terminal loads none of them.
+_FORMAT_MODULES = {name: module for name, module in {**MACHINE_FORMATS, **DOCUMENT_FORMATS}.items()
+                   if name not in _RENDERERS}
 
 
 def _load_format(name: str) -> None:
     import importlib
 
-    importlib.import_module(f".{_MACHINE_MODULES[name]}", __package__)
+    importlib.import_module(f".{_FORMAT_MODULES[name]}", __package__)
 
 
 def terminal_console(file=None) -> Console:
