@@ -295,7 +295,7 @@ h1 { font-size: 22px; margin: 6px 0; } h2 { font-size: 18px; margin: 22px 0 4px;
 .meta { color: var(--muted); font-size: 13px; margin: 2px 0; }
 .summary { font-weight: bold; margin: 6px 0; }
 .hidden-info { background: #fff8e1; border: 1px solid #ffe082; padding: 4px 10px; border-radius: 4px; margin: 6px 0; }
-.legend { font-size: 13px; color: var(--muted); } .legend mark { margin: 0 4px; }
+.legend { font-size: 13px; color: var(--muted); } .legend .sample { margin: 0 4px; color: #222; }
 table.toc { border-collapse: collapse; margin: 8px 0; font-size: 13px; }
 table.toc th, table.toc td { border: 1px solid var(--line); padding: 3px 8px; text-align: left; }
 table.toc td.num { text-align: right; font-variant-numeric: tabular-nums; } table.toc td.path { word-break: break-all; }
@@ -309,14 +309,16 @@ table.toc td.num { text-align: right; font-variant-numeric: tabular-nums; } tabl
 .ln { color: #999; text-align: right; font-size: 12px; padding-top: 2px; user-select: none; font-variant-numeric: tabular-nums; }
 .text { grid-column: 2; white-space: pre-wrap; overflow-wrap: anywhere; padding: 1px 0; }
 .notes { grid-column: 3; padding: 2px 0; }
-mark { color: inherit; border-radius: 2px; padding: 0 1px; cursor: pointer; }
-mark.error { background: var(--error-bg); border-bottom: 2px solid var(--error); }
-mark.warning { background: var(--warning-bg); border-bottom: 2px solid var(--warning); }
-mark.info { background: var(--info-bg); border-bottom: 2px dotted var(--info); }
+mark, .sample { color: inherit; border-radius: 2px; padding: 0 1px; }
+mark { cursor: pointer; }
+mark.error, .sample.error { background: var(--error-bg); border-bottom: 2px solid var(--error); }
+mark.warning, .sample.warning { background: var(--warning-bg); border-bottom: 2px solid var(--warning); }
+mark.info, .sample.info { background: var(--info-bg); border-bottom: 2px dotted var(--info); }
 mark.several { outline: 1px dashed #555; outline-offset: -1px; }
-mark.gap { display: inline-block; font-size: 12px; line-height: 1.3; padding: 0 4px; margin: 0 2px; border: 1px dashed;
-  border-radius: 3px; vertical-align: 1px; background: #fff; white-space: nowrap; }
-mark.gap.error { color: var(--error); } mark.gap.warning { color: var(--warning); } mark.gap.info { color: var(--info); }
+mark.gap, .sample.gap { display: inline-block; font-size: 12px; line-height: 1.3; padding: 0 4px; margin: 0 2px;
+  border: 1px dashed; border-radius: 3px; vertical-align: 1px; background: #fff; white-space: nowrap; }
+mark.gap.error, .sample.gap.error { color: var(--error); } mark.gap.warning, .sample.gap.warning { color: var(--warning); }
+mark.gap.info, .sample.gap.info { color: var(--info); }
 mark.lit, mark:target, .anchor:target + mark { outline: 2px solid #222; outline-offset: 1px; }
 .note { border-left: 4px solid; background: #fafafa; border-radius: 3px; padding: 3px 8px; margin: 2px 0 6px; font-size: 13px;
   line-height: 1.5; overflow-wrap: anywhere; }
@@ -413,9 +415,10 @@ def render_html(report: Report, context: Optional[OutputContext] = None) -> str:
     if hidden:
         out.append(f'<p class="hidden-info">本报告没有显示 {hidden} 个“提示”（供参考，不计入问题）；'
                    '加 --show-info 重新生成可以看到。</p>')
-    out.append('<p class="legend">图例：<mark class="error">错误</mark><mark class="warning">警告</mark>'
-               '<mark class="info">提示</mark><mark class="gap warning">缺：某要素</mark>（缺少的要素标在它应在的位置）；'
-               '右侧为每处问题的说明、依据和修改建议。</p></header>')
+    # samples of the highlights, not highlights: every <mark> of the page is a finding's
+    out.append('<p class="legend">图例：<span class="sample error">错误</span><span class="sample warning">警告</span>'
+               '<span class="sample info">提示</span><span class="sample gap warning">缺：某要素</span>'
+               '（缺少的要素标在它应在的位置）；右侧为每处问题的说明、依据和修改建议。</p></header>')
     if len(files) > 1:
         out.append(_toc_html(report))
     if not files:
