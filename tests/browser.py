@@ -74,3 +74,19 @@ def open_page(browser, path: Path, width: int = 1280, height: int = 900):
         yield watched
     finally:
         context.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """A Chromium for a test module (import this fixture into the module)."""
+    with chromium() as launched:
+        yield launched
+
+
+@contextmanager
+def clean_page(browser, path: Path, **size):
+    """``open_page``, then checks that the page logged no error and asked for nothing outside the file."""
+    with open_page(browser, path, **size) as watched:
+        yield watched.page
+    assert watched.errors == [], watched.errors
+    assert watched.outside == [], watched.outside

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from browser import chromium, open_page
+from browser import browser, clean_page  # noqa: F401 (browser: the fixture)
 from checker.cli import main
 from conftest import EXAMPLES
 
@@ -28,18 +28,10 @@ def report(tmp_path_factory) -> Path:
     return html
 
 
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as browser:
-        yield browser
-
-
 @pytest.fixture
 def page(browser, report):
-    with open_page(browser, report) as watched:
-        yield watched.page
-    assert watched.errors == [], watched.errors
-    assert watched.outside == [], watched.outside
+    with clean_page(browser, report) as page:
+        yield page
 
 
 def visible_rows(page) -> list[list[str]]:
