@@ -217,8 +217,10 @@ def check(paths, output_format, output_file, select, extend_select, ignore, prof
                            (fail_on or configurator.for_path(f.path).settings.fail_on) == "info")
     if info_fails:  # the summary counts their 提示 as the problems they are for this run
         report = report.model_copy(update={"info_fails": info_fails})
+    info_hidden = None
     if output_format in SHOWN_FORMATS:  # the formats people read show 提示 only when asked (or when they can fail)
-        report = report.without_info(lambda path: not configurator.for_path(path).shows_info)
+        info_hidden = lambda path: not configurator.for_path(path).shows_info  # noqa: E731
+        report = report.without_info(info_hidden)
     if not apply_fixes:  # counted among the findings shown, so that “其中 N 个可自动修正” is a part of the problems
         report = report.model_copy(update={"fixable": _fixable(report)})
     enabled = None
@@ -226,7 +228,7 @@ def check(paths, output_format, output_file, select, extend_select, ignore, prof
         settings = {id(e): e for e in map(configurator.for_path, {f.path for f in report.files})}.values()
         enabled = frozenset(r.rule.code for e in settings for r in e.enabled) or None
     try:
-        context = OutputContext(enabled_rules=enabled,
+        context = OutputContext(enabled_rules=enabled, info_hidden=info_hidden,
                                 fail_level=lambda path: fail_on or configurator.for_path(path).settings.fail_on)
         write_report(report, output_format, output_file, context, protect)
     except OSError as exc:

@@ -208,8 +208,9 @@ def test_info_is_hidden_unless_asked_and_the_page_says_so():
     assert "RL203" not in re.sub(r"<div class=\"rules\">.*?</div></section>", "", hidden, flags=re.S)
     assert "本报告没有显示 1 个“提示”" in hidden and "--show-info" in hidden
     assert "另有 1 个提示未显示（加 --show-info 查看）" in hidden  # the summary line of the other formats
+    assert "错误 2</span>，<span class=\"count warning\">警告 1</span>，<span class=\"count info\">提示未显示" in hidden
     shown = run("--format", "html", "--show-info", str(NPC_DEFECTIVE)).stdout
-    assert "本报告没有显示" not in shown
+    assert "本报告没有显示" not in shown and "提示 1</span>" in shown
     assert parsed(shown).note_for("RL203", 8, 1)
     assert "本报告没有显示" not in run("--format", "html", "--fail-on", "info", str(NPC_DEFECTIVE)).stdout
     assert "html" in SHOWN_FORMATS and "html" in FORMATS
@@ -330,6 +331,8 @@ def test_a_batch_has_a_section_per_file_a_table_of_contents_and_the_unreadable_o
     compliant = text[text.index("npc-compliant.txt</span>"):]
     assert "未发现问题" in compliant[:compliant.index("</section>")]
     assert "2 个文件无法读取" in text
+    # the 提示 of RL203 were left out: the contents say so rather than count 0
+    assert '<td class="num">2</td><td class="num">1</td><td class="num">未显示</td>' in text
 
 
 def test_worker_processes_keep_the_lines_the_page_shows(tmp_path):

@@ -42,6 +42,9 @@ class OutputContext:
     # the fail-on level of a file (the flag, else its config's; None: "warning"): JUnit marks as failures
     # only the findings at or above it
     fail_level: Optional[Callable[[str], str]] = None
+    # whether a file's 提示 were left out of the report (``Report.without_info``; None: none were): the html
+    # report says so beside that letter's counts
+    info_hidden: Optional[Callable[[str], bool]] = None
 
     def fails(self, path: str, severity) -> bool:
         """Whether a finding of this severity in this file reaches the file's fail-on level."""

@@ -238,12 +238,17 @@ def _rules_html(placed: list[_Placed]) -> str:
 
 # ---- a letter ------------------------------------------------------------------------------------------------
 
-def _counts(result: FileResult) -> str:
-    return "，".join(f'<span class="count {s.value}">{SEVERITY_LABELS[s]} {result.count(s)}</span>'
-                    for s in (Severity.ERROR, Severity.WARNING, Severity.INFO))
+def _counts(result: FileResult, info_hidden: bool) -> str:
+    counts = [f'<span class="count {s.value}">{SEVERITY_LABELS[s]} {result.count(s)}</span>'
+              for s in (Severity.ERROR, Severity.WARNING)]
+    if info_hidden:
+        counts.append('<span class="count info">提示未显示</span>')
+    else:
+        counts.append(f'<span class="count info">{SEVERITY_LABELS[Severity.INFO]} {result.count(Severity.INFO)}</span>')
+    return "，".join(counts)
 
 
-def _letter_html(result: FileResult, index: int, out: list) -> None:
+def _letter_html(result: FileResult, index: int, out: list, info_hidden: bool = False) -> None:
     path = printable_path(result.path)
     out.append(f'<section class="letter" id="file-{index}" aria-labelledby="h-{index}">'
                f'<h2 id="h-{index}"><span class="path">{esc(path)}</span></h2>')
@@ -252,7 +257,7 @@ def _letter_html(result: FileResult, index: int, out: list) -> None:
                    '<p class="meta">这个文件没有被检查；请修复、转换或另存后重新检查。</p></section>')
         return
     lines = result.source_lines
-    out.append(f'<p class="meta">{esc(KIND_LABELS.get(result.kind.value, result.kind.value))} · {_counts(result)} · '
+    out.append(f'<p class="meta">{esc(KIND_LABELS.get(result.kind.value, result.kind.value))} · {_counts(result, info_hidden)} · '
                f'共 {len(lines)} 行</p>')
     placed, ranges, gaps = _place(result, index)
     if not placed:
@@ -385,14 +390,16 @@ def _checked_at() -> str:
     return datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %z")
 
 
-def _toc_html(report: Report) -> str:
+def _toc_html(report: Report, info_hidden) -> str:
     rows = []
     for i, f in enumerate(report.files):
         if f.error:
             state = '<td colspan="4" class="unreadable-cell">无法读取</td>'
         else:
+            info = "未显示" if info_hidden and info_hidden(f.path) else f.count(Severity.INFO)
             state = (f'<td>{esc(KIND_LABELS.get(f.kind.value, f.kind.value))}</td>'
-                     + "".join(f'<td class="num">{f.count(s)}</td>' for s in (Severity.ERROR, Severity.WARNING, Severity.INFO)))
+                     + "".join(f'<td class="num">{f.count(s)}</td>' for s in (Severity.ERROR, Severity.WARNING))
+                     + f'<td class="num">{info}</td>')
         rows.append(f'<tr><td class="path"><a href="#file-{i}">{esc(printable_path(f.path))}</a></td>{state}</tr>')
     return ('<div class="toc-block"><h2 id="toc">目录</h2><table class="toc"><thead><tr><th>文件</th><th>类型</th>'
             '<th>错误</th><th>警告</th><th>提示</th></tr></thead><tbody>' + "".join(rows) + "</tbody></table></div>")
@@ -419,13 +426,15 @@ def render_html(report: Report, context: Optional[OutputContext] = None) -> str:
     out.append('<p class="legend">图例：<span class="sample error">错误</span><span class="sample warning">警告</span>'
                '<span class="sample info">提示</span><span class="sample gap warning">缺：某要素</span>'
                '（缺少的要素标在它应在的位置）；右侧为每处问题的说明、依据和修改建议。</p></header>')
+    # whether a file's 提示 were left out (when the run left any out)
+    info_hidden = context.info_hidden if context is not None and context.info_hidden and hidden else None
     if len(files) > 1:
-        out.append(_toc_html(report))
+        out.append(_toc_html(report, info_hidden))
     if not files:
         out.append('<p class="meta">没有检查任何文件。</p>')
     with batch_gc():
         for index, result in enumerate(files):
-            _letter_html(result, index, out)
+            _letter_html(result, index, out, bool(info_hidden and info_hidden(result.path)))
     out.append(f"<script>{_SCRIPT}</script></body></html>\n")
     return "".join(out)
 
