@@ -41,3 +41,14 @@ def test_the_readme_and_the_help_name_every_output_format():
     (option,) = [p for p in next(c for c in main.commands.values() if c.name == "check").params if p.name == "output_format"]
     for name in FORMATS:
         assert re.search(rf"(?<![a-z-]){name}(?![a-z-])", option.help), name
+
+
+def test_the_files_the_readme_links_to_exist_and_its_pictures_are_small():
+    root = DOCS.parent.parent
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    targets = re.findall(r"\]\(((?:docs|examples)/[^)#\s]+)", readme)
+    assert "docs/img/html-report.png" in targets
+    for target in targets:
+        assert (root / target).is_file(), target
+        if target.endswith(".png"):
+            assert (root / target).stat().st_size < 400 * 1024, target
