@@ -15,7 +15,6 @@ import os
 import re
 import time
 from html.parser import HTMLParser
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner

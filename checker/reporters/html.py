@@ -78,12 +78,9 @@ def rule_infos() -> dict[str, RuleInfo]:
 class _Placed:
     """One finding of a letter as the page shows it."""
 
-    index: int
     diagnostic: Diagnostic
-    key: str  # "<file>-<finding>": the ids m-<key> (its first mark) and n-<key> (its note)
-    line: int  # the row its note stands beside (0: after the last line)
-    gap: bool  # a badge at a place (something missing, or an empty span), not a highlighted stretch
-    column: int = 0  # 0-based: where the badge stands, or where the first highlighted piece starts
+    key: str  # "<file>-<finding>": the ids m-<key> (its first mark or badge) and n-<key> (its note)
+    line: int = 0  # the row its note stands beside (0: after the last line)
 
 
 def _place(result: FileResult, file_index: int) -> tuple[list[_Placed], dict[int, list], dict[int, list]]:
@@ -98,7 +95,7 @@ def _place(result: FileResult, file_index: int) -> tuple[list[_Placed], dict[int
     for index, d in enumerate(sorted(result.diagnostics, key=Diagnostic.sort_key)):
         span = d.span
         info = infos.get(d.code)
-        p = _Placed(index, d, f"{file_index}-{index}", 0, True)
+        p = _Placed(d, f"{file_index}-{index}")
         placed.append(p)
         if not 1 <= span.line <= last:  # beyond the last line (or no lines kept): at the end
             gaps.setdefault(0, []).append((0, p))
@@ -107,7 +104,6 @@ def _place(result: FileResult, file_index: int) -> tuple[list[_Placed], dict[int
         text = lines[span.line - 1]
         start = min(max(0, span.column - 1), len(text))
         if info is not None and info.missing is not None:  # points where the element belongs, a 1-character span
-            p.column = start
             gaps.setdefault(span.line, []).append((start, p))
             continue
         pieces = []
@@ -119,11 +115,8 @@ def _place(result: FileResult, file_index: int) -> tuple[list[_Placed], dict[int
             if end > begin:
                 pieces.append((number, begin, end))
         if not pieces:  # an empty span: a point, shown as a badge
-            p.column = start
             gaps.setdefault(span.line, []).append((start, p))
             continue
-        p.gap = False
-        p.column = pieces[0][1]
         for number, begin, end in pieces:
             ranges.setdefault(number, []).append((begin, end, p))
     return placed, ranges, gaps
