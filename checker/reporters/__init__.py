@@ -2,12 +2,14 @@
 
 ``FORMATS`` is the one list of output formats ``replylint check --format`` accepts; ``write_report`` sends
 a report to standard output or, with ``--output-file``, atomically to a file (a half-written SARIF file
-must never be uploaded). Machine formats are plain text renderers; the terminal formats draw with rich.
+must never be uploaded). Machine formats and the documents (``html``: a page to read and print) are plain
+text renderers; the terminal formats draw with rich.
 
 File names that are not UTF-8 (``names.printable_path``) are shown with their bytes escaped, in every
 format: the terminal formats get a report with printable paths, the others name a file through
-``OutputContext.display_path`` or ``json_format.file_to_dict``. Machine formats are written as UTF-8 bytes
-whatever the locale (JSON, SARIF and JUnit XML are UTF-8 documents).
+``OutputContext.display_path`` or ``json_format.file_to_dict`` (the html page through ``printable_path``).
+Text renderers are written as UTF-8 bytes whatever the locale (JSON, SARIF, JUnit XML and HTML are UTF-8
+documents).
 """
 
 from __future__ import annotations
