@@ -22,9 +22,9 @@ from .names import printable_path
 # of an unchanged archive then start without loading the parser, the rule engine or the model.
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-# the formats a person reads (in a terminal, or as annotations on a pull request): 提示 (info) are left out of
-# them unless asked for; the machine formats (json, json-lines, sarif, junit) keep every finding
-SHOWN_FORMATS = ("full", "concise", "github")
+# the formats a person reads (in a terminal, as annotations on a pull request, as a page): 提示 (info) are left
+# out of them unless asked for; the machine formats (json, json-lines, sarif, junit) keep every finding
+SHOWN_FORMATS = ("full", "concise", "github", "html")
 MAX_JOBS = 256  # worker processes: each costs tens of MiB; -j 100000 must be refused, not attempted
 
 
@@ -124,7 +124,8 @@ def _check_output(what: str, target: str, protect) -> None:
 @main.command()
 @click.argument("paths", nargs=-1)
 @click.option("--format", "output_format", type=click.Choice(FORMATS), default="full", show_default=True,
-              help="输出格式：full 带原文和标记，concise 每条一行；json、json-lines、sarif、github、junit 供程序和 CI 读取。")
+              help="输出格式：full 带原文和标记，concise 每条一行；html 为可打印的网页报告（原文逐行、问题就地标出、旁注说明和依据，"
+                   "用 -o 写成文件）；json、json-lines、sarif、github、junit 供程序和 CI 读取。")
 # -o and the baseline options take any path: outfile and the baseline reader word folders, devices and
 # missing files in Chinese (click's own checks would answer in English)
 @click.option("-o", "--output-file", type=click.Path(), help="把结果写入这个文件（而不是屏幕），退出码不变。")
@@ -216,8 +217,10 @@ def check(paths, output_format, output_file, select, extend_select, ignore, prof
                            (fail_on or configurator.for_path(f.path).settings.fail_on) == "info")
     if info_fails:  # the summary counts their 提示 as the problems they are for this run
         report = report.model_copy(update={"info_fails": info_fails})
+    info_hidden = None
     if output_format in SHOWN_FORMATS:  # the formats people read show 提示 only when asked (or when they can fail)
-        report = report.without_info(lambda path: not configurator.for_path(path).shows_info)
+        info_hidden = lambda path: not configurator.for_path(path).shows_info  # noqa: E731
+        report = report.without_info(info_hidden)
     if not apply_fixes:  # counted among the findings shown, so that “其中 N 个可自动修正” is a part of the problems
         report = report.model_copy(update={"fixable": _fixable(report)})
     enabled = None
@@ -225,7 +228,7 @@ def check(paths, output_format, output_file, select, extend_select, ignore, prof
         settings = {id(e): e for e in map(configurator.for_path, {f.path for f in report.files})}.values()
         enabled = frozenset(r.rule.code for e in settings for r in e.enabled) or None
     try:
-        context = OutputContext(enabled_rules=enabled,
+        context = OutputContext(enabled_rules=enabled, info_hidden=info_hidden,
                                 fail_level=lambda path: fail_on or configurator.for_path(path).settings.fail_on)
         write_report(report, output_format, output_file, context, protect)
     except OSError as exc:

@@ -1,33 +1,21 @@
 """The audit report in a real browser: Debian's headless Chromium, driven by Playwright.
 
-Playwright drives the system Chromium (``executable_path``), so nothing is downloaded: no ``playwright
-install``. The page must draw its charts and table, filter and sort the table, show a letter's findings from
-its row, log no error to the console, and ask for nothing outside the file (every non-file request is
-blocked and recorded). Skipped only when Chromium is not installed (``apt-get install chromium``).
+Playwright drives the system Chromium (``executable_path``, see ``browser.py``), so nothing is downloaded:
+no ``playwright install``. The page must draw its charts and table, filter and sort the table, show a
+letter's findings from its row, log no error to the console, and ask for nothing outside the file (every
+non-file request is blocked and recorded). Skipped only when Chromium is not installed (``apt-get install chromium``).
 """
 
 from __future__ import annotations
 
-import os
-import shutil
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
+from browser import browser, clean_page  # noqa: F401 (browser: the fixture)
 from checker.cli import main
 from conftest import EXAMPLES
-
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--no-first-run", "--disable-sync"]
-
-
-def chromium_path() -> str | None:
-    for candidate in (os.environ.get("REPLYLINT_CHROMIUM"), "/usr/bin/chromium", shutil.which("chromium"),
-                      shutil.which("chromium-browser")):
-        if candidate and os.path.isfile(candidate) and os.access(candidate, os.X_OK):
-            return candidate
-    return None
 
 
 @pytest.fixture(scope="module")
@@ -40,46 +28,10 @@ def report(tmp_path_factory) -> Path:
     return html
 
 
-@pytest.fixture(scope="module")
-def browser():
-    executable = chromium_path()
-    if executable is None:
-        pytest.skip("Chromium is not installed (apt-get install chromium)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        pytest.fail("the browser test needs playwright: pip install '.[test]' (no browser download is needed)")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
-
-
 @pytest.fixture
 def page(browser, report):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-    page = context.new_page()
-    errors: list[str] = []
-    outside: list[str] = []
-    page.on("console", lambda m: errors.append(f"console.{m.type}: {m.text}") if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append(f"page error: {e}"))
-
-    def route(r):
-        if r.request.url.startswith("file:"):
-            r.continue_()
-        else:
-            outside.append(r.request.url)
-            r.abort()
-
-    page.route("**/*", route)
-    page.goto(report.as_uri())
-    page.wait_for_load_state("load")
-    yield page
-    context.close()
-    assert errors == [], errors
-    assert outside == [], outside
+    with clean_page(browser, report) as page:
+        yield page
 
 
 def visible_rows(page) -> list[list[str]]:

@@ -9,34 +9,18 @@ the table, never letter text as markup.
 from __future__ import annotations
 
 import hashlib
-import html
-import re
 from pathlib import Path
 from typing import Iterable, Optional
 
+from .. import htmlpage
+from ..htmlpage import FONTS, NEVER_INVALID as _NEVER_INVALID, esc, page_head
 from ..names import printable_path
 from ..outfile import write_atomically
 from .stats import KIND_LABELS, NO_ORGAN, NO_YEAR, SEVERITIES, SEVERITY_LABELS, AuditReport, Group, Letter, percent
 
-# Fragments stored by an older renderer are rendered again: the version is this file's own content.
-FRAGMENT_VERSION = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
-
-# controls, and lone surrogates (no UTF-8 encoder takes them: a broken font map in a PDF can yield one)
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
-_SPECIAL = re.compile(r"[&<>\"'\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
-
-
-_NEVER_INVALID = "backslashreplace"  # should a lone surrogate pass ``esc`` after all: the page stays valid UTF-8
-
-
-def esc(value) -> str:
-    """Text or attribute value, escaped (quotes too); control characters and lone surrogates shown as U+FFFD."""
-    if value is None:
-        return ""
-    text = str(value)
-    if _SPECIAL.search(text) is None:  # most values: nothing to escape
-        return text
-    return html.escape(_CONTROL.sub("\ufffd", text), quote=True)
+# Fragments stored by an older renderer are rendered again: the version is the content of this file and of
+# the escaping it uses.
+FRAGMENT_VERSION = hashlib.sha256(Path(__file__).read_bytes() + Path(htmlpage.__file__).read_bytes()).hexdigest()[:16]
 
 
 def _num(n) -> str:
@@ -47,8 +31,7 @@ _CSS = """
 :root { --error:#c62828; --warning:#ef6c00; --info:#1565c0; --ok:#2e7d32; --muted:#666; --line:#ddd; --bg:#fafafa; }
 * { box-sizing: border-box; }
 body { margin: 0; padding: 0 24px 48px; color: #222; background: #fff;
-  font-family: "PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", "微软雅黑", "Noto Sans CJK SC", "Noto Sans SC",
-    "Source Han Sans SC", "Source Han Sans CN", "WenQuanYi Micro Hei", "Heiti SC", "SimHei", "SimSun", sans-serif;
+  font-family: %FONTS%;
   font-size: 14px; line-height: 1.6; }
 header { border-bottom: 3px solid #b71c1c; margin-bottom: 16px; padding-top: 12px; }
 h1 { font-size: 24px; margin: 8px 0; } h2 { font-size: 19px; margin: 28px 0 10px; border-left: 4px solid #b71c1c; padding-left: 8px; }
@@ -98,7 +81,7 @@ pre.src .ln { color: #999; display: inline-block; min-width: 3em; user-select: n
 pre.src mark { background: #ffcdd2; }
 .fix { color: var(--ok); } .ok-text { color: var(--ok); } .back { font-size: 12px; font-weight: normal; margin-left: 8px; }
 @media print { nav { display: none; } th { position: static; } }
-"""
+""".replace("%FONTS%", FONTS)
 
 _SCRIPT = r"""
 (function () {
@@ -157,8 +140,6 @@ _SCRIPT = r"""
 })();
 """
 
-_CSP = ("default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:; "
-        "base-uri 'none'; form-action 'none'")
 
 # ---- charts -----------------------------------------------------------------------------------------------------------
 
@@ -529,11 +510,7 @@ def render_head(report: AuditReport) -> str:
     scope = "、".join(report.paths)
     title = "答复函合规审计报告"
     return "".join([
-        '<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8">',
-        f'<meta http-equiv="Content-Security-Policy" content="{_CSP}">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        '<meta name="referrer" content="no-referrer">',
-        f"<title>{title}</title><style>{_CSS}</style></head><body>",
+        page_head(title, _CSS),
         f"<header><h1>{title}</h1>",
         f'<p class="meta">审计范围：{esc(scope)}</p>',
         f'<p class="meta">生成时间：{esc(report.generated_at.replace("T", " "))} · replylint {esc(report.tool_version)} · '

@@ -2,12 +2,14 @@
 
 ``FORMATS`` is the one list of output formats ``replylint check --format`` accepts; ``write_report`` sends
 a report to standard output or, with ``--output-file``, atomically to a file (a half-written SARIF file
-must never be uploaded). Machine formats are plain text renderers; the terminal formats draw with rich.
+must never be uploaded). Machine formats and the documents (``html``: a page to read and print) are plain
+text renderers; the terminal formats draw with rich.
 
 File names that are not UTF-8 (``names.printable_path``) are shown with their bytes escaped, in every
 format: the terminal formats get a report with printable paths, the others name a file through
-``OutputContext.display_path`` or ``json_format.file_to_dict``. Machine formats are written as UTF-8 bytes
-whatever the locale (JSON, SARIF and JUnit XML are UTF-8 documents).
+``OutputContext.display_path`` or ``json_format.file_to_dict`` (the html page through ``printable_path``).
+Text renderers are written as UTF-8 bytes whatever the locale (JSON, SARIF, JUnit XML and HTML are UTF-8
+documents).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from typing import Callable, Optional
 
 from rich.console import Console
 
-from ..formats import FORMATS, MACHINE_FORMATS
+from ..formats import DOCUMENT_FORMATS, FORMATS, MACHINE_FORMATS
 from ..model import Report
 from ..names import printable_path
 from ..outfile import write_atomically
@@ -42,6 +44,9 @@ class OutputContext:
     # the fail-on level of a file (the flag, else its config's; None: "warning"): JUnit marks as failures
     # only the findings at or above it
     fail_level: Optional[Callable[[str], str]] = None
+    # whether a file's 提示 were left out of the report (``Report.without_info``; None: none were): the html
+    # report says so beside that letter's counts
+    info_hidden: Optional[Callable[[str], bool]] = None
 
     def fails(self, path: str, severity) -> bool:
         """Whether a finding of this severity in this file reaches the file's fail-on level."""
@@ -88,15 +93,16 @@ def register(name: str, renderer: TextRenderer) -> None:
     _RENDERERS[name] = ("text", renderer)
 
 
-# The machine formats, each in its own module that registers itself; imported only when asked for, so that
-# `replylint check` on a terminal loads none of them.
-_MACHINE_MODULES = {name: module for name, module in MACHINE_FORMATS.items() if name not in _RENDERERS}
+# The machine formats and the documents (html), each in its own module that registers itself; imported only
+# when asked for, so that `replylint check` on a terminal loads none of them.
+_FORMAT_MODULES = {name: module for name, module in {**MACHINE_FORMATS, **DOCUMENT_FORMATS}.items()
+                   if name not in _RENDERERS}
 
 
 def _load_format(name: str) -> None:
     import importlib
 
-    importlib.import_module(f".{_MACHINE_MODULES[name]}", __package__)
+    importlib.import_module(f".{_FORMAT_MODULES[name]}", __package__)
 
 
 def terminal_console(file=None) -> Console:
