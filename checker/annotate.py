@@ -100,17 +100,8 @@ def annotate_docx(path, out=None, *, mode: Mode = "comments", unsafe: bool = Fal
         data = read_file_bytes(path, what="Word 文档")
     except SourceError as exc:
         raise AnnotateError(f"无法读取 {path}：{exc}") from None
-    if data.startswith(OLE_MAGIC):  # what the reader says of it (an encrypted package, a .doc renamed)
-        from .sources.legacy import ole_message
-
-        raise AnnotateError(f"无法读取 {path}：{ole_message(data, '.docx')}")
-    effective = (configurator or default_configurator()).for_path(str(path))
-    deadline = Deadline(ANNOTATE_SECONDS, WHAT)
-    try:
-        package, result = deadline.guard(_annotate, data, str(path), effective, mode, unsafe, author,
-                                         date or datetime.now(timezone.utc), deadline)
-    except SourceError as exc:
-        raise AnnotateError(f"无法读取 {path}：{exc}") from None
+    package, result = annotate_bytes(data, str(path), mode=mode, unsafe=unsafe, configurator=configurator,
+                                     author=author, date=date)
     try:
         _check_target(path, target, inputs, force)  # again: the folder may have changed while we worked
         write_atomically(target, package, inputs)
@@ -118,6 +109,32 @@ def annotate_docx(path, out=None, *, mode: Mode = "comments", unsafe: bool = Fal
         raise AnnotateError(f"无法写入 {target}：{exc.strerror or exc}") from None
     result.path, result.output = str(path), str(target)
     return result
+
+
+def annotate_bytes(data: bytes, name: str, *, mode: Mode = "comments", unsafe: bool = False, configurator=None,
+                   author: str = AUTHOR, date: datetime | None = None) -> tuple[bytes, AnnotateResult]:
+    """The reviewed copy of the .docx ``data`` (named ``name`` in messages and for its config), as bytes;
+    nothing is read from or written to disk (``replylint serve`` answers with them)."""
+    from .pipeline import default_configurator
+    from .sources import MAX_BYTES
+
+    if mode not in MODES:
+        raise AnnotateError(f"未知的方式 {mode!r}（可用：{'、'.join(MODES)}）")
+    if len(data) > MAX_BYTES:
+        raise AnnotateError(f"无法读取 {name}：文件过大（超过 {MAX_BYTES // 1024 // 1024} MiB），不像一封答复函")
+    if data.startswith(OLE_MAGIC):  # what the reader says of it (an encrypted package, a .doc renamed)
+        from .sources.legacy import ole_message
+
+        raise AnnotateError(f"无法读取 {name}：{ole_message(data, '.docx')}")
+    effective = (configurator or default_configurator()).for_path(name)
+    deadline = Deadline(ANNOTATE_SECONDS, WHAT)
+    try:
+        package, result = deadline.guard(_annotate, data, name, effective, mode, unsafe, author,
+                                         date or datetime.now(timezone.utc), deadline)
+    except SourceError as exc:
+        raise AnnotateError(f"无法读取 {name}：{exc}") from None
+    result.path = name
+    return package, result
 
 
 def _check_target(path: Path, target: Path, inputs, force: bool) -> None:
@@ -845,4 +862,4 @@ def _info(member: str, like: zipfile.ZipInfo | None = None) -> zipfile.ZipInfo:
     return info
 
 
-__all__ = ["MODES", "AnnotateError", "AnnotateResult", "annotate_docx", "comment_text", "default_output"]
+__all__ = ["MODES", "AnnotateError", "AnnotateResult", "annotate_bytes", "annotate_docx", "comment_text", "default_output"]
