@@ -42,6 +42,7 @@ INITIALS = "RL"
 SUFFIX = ".批注.docx"
 ANNOTATE_SECONDS = 120.0  # reading, checking and editing one letter, all rounds together
 MAX_COMMENTS = 2000  # a letter has tens of findings; a hostile file cannot make the copy grow without end
+MAX_ID = 2**31 - 1  # Word reads annotation ids as signed 32-bit numbers
 MAX_FIXES = 1000  # fixes made in one document, all rounds together
 
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
@@ -56,6 +57,9 @@ COMMENTS_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordproce
 _EDITABLE_PARENTS = ("p", "hyperlink", "smartTag", "customXml", "sdtContent", "dir", "bdo")
 # what an edited run may hold besides the stretch's text (anything else would be deleted or moved with it)
 _RUN_KEEPS = ("rPr", "t", "tab", "lastRenderedPageBreak", "softHyphen")
+# what may stand between the runs of a stretch a fix replaces (marks without text, which stay where they are)
+_BETWEEN_RUNS = ("proofErr", "bookmarkStart", "bookmarkEnd", "commentRangeStart", "commentRangeEnd", "permStart",
+                 "permEnd")
 
 
 class AnnotateError(Exception):
@@ -70,6 +74,8 @@ class AnnotateResult:
     revisions: int = 0
     applied: list[Applied] = field(default_factory=list)
     unplaced: int = 0
+    held: int = 0  # fixes not tried because ``MAX_FIXES`` were made already
+    uncommented: int = 0  # findings without a comment because ``MAX_COMMENTS`` were written already
     result: FileResult | None = None
 
 
@@ -184,13 +190,18 @@ def _annotate(data: bytes, path: str, effective, mode: Mode, unsafe: bool, autho
         result = check_source(source_of(entries, path), effective)
         if result.error:
             raise SourceError(result.error)
-    # the fixes wanted but not made: those the last check still offers (a refused one is offered again)
-    out.unplaced = 0 if mode == "comments" else sum(
-        1 for d in result.diagnostics if d.fix is not None and d.fix.original is not None and (d.fix.safe or unsafe))
-    out.revisions = editor.revisions
     shown = [d for d in result.diagnostics if d.severity is not Severity.INFO or effective.shows_info]
+    # the fixes wanted but not made, among the findings that get a comment: those the last check still offers
+    left = 0 if mode == "comments" else sum(
+        1 for d in shown if d.fix is not None and d.fix.original is not None and (d.fix.safe or unsafe))
+    if len(out.applied) >= MAX_FIXES:
+        out.held = left  # not tried: the bound on fixes in one document was reached
+    else:
+        out.unplaced = left
+    out.revisions = editor.revisions
     editor.comment_findings(entries, shown, deadline)
     out.comments = len(editor.comments)
+    out.uncommented = editor.uncommented
     out.result = result
     return editor.package(), out
 
@@ -255,24 +266,30 @@ class _Editor:
         self.date = date.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
         self.comments: list[tuple[str, list[str]]] = []  # (id, paragraphs)
         self.revisions = 0
+        self.uncommented = 0  # findings past MAX_COMMENTS
         self.ours: set = set()  # the w:ins elements made here (a later round may edit inside them)
         self.fields: dict = {}  # w:p → its runs that show a field's result
+        self.comments_changed = False  # earlier replylint comments taken out: the part is written again
         self.comments_part, self.comments_root = self._existing_comments()
         self._drop_own_comments()
-        used = [0]
+        self.used: set[int] = set()
         for root in (document.root, self.comments_root):
             if root is not None:
                 for element in root.iter():
                     value = element.get(f"{self.w}id") if isinstance(element.tag, str) else None
-                    if value is not None and value.lstrip("-").isdigit():
-                        used.append(int(value))
-        self.next_id = max(used) + 1
+                    if value is not None and value.lstrip("-").isdigit() and len(value) < 12:
+                        self.used.add(int(value))
+        self.next_id = max(self.used, default=0) + 1
 
     # ---- ids, elements ----------------------------------------------------------------------------------
 
     def _id(self) -> str:
+        """An id no annotation of the document has, within Word's signed 32-bit range."""
         value = self.next_id
-        self.next_id += 1
+        while value in self.used or value > MAX_ID:
+            value = 1 if value > MAX_ID else value + 1
+        self.used.add(value)
+        self.next_id = value + 1
         return str(value)
 
     def _el(self, name: str, **attributes):
@@ -409,6 +426,22 @@ class _Editor:
             parents.add(holder)
         return len(parents) == 1 or all(p in self.ours or self._local(p) == "p" for p in parents)
 
+    def _nothing_between(self, runs: list) -> bool:
+        """Whether only marks that hold no text (bookmarks, proofing marks, comment ranges) stand between the
+        runs of a stretch: another reviewer's 修订 (w:del, w:moveFrom) or a comment's reference run between
+        them would be moved by the edit, and a later rejection would put text in the wrong place."""
+        for left, right in zip(runs, runs[1:]):
+            if left.getparent() is not right.getparent():
+                return False
+            sibling = left.getnext()
+            while sibling is not None and sibling is not right:
+                if self._local(sibling) not in _BETWEEN_RUNS:
+                    return False
+                sibling = sibling.getnext()
+            if sibling is None:
+                return False
+        return True
+
     def _stretch(self, segments: list, start: int, end: int) -> list | None:
         """The nodes holding characters ``start``…``end`` of a line (None when made text is among them)."""
         out = []
@@ -439,6 +472,8 @@ class _Editor:
         if nodes is None or not self._editable(nodes):
             return False  # cannot happen after the check above; never edit on a doubt
         runs = list(dict.fromkeys(n.getparent() for n in nodes))
+        if not self._nothing_between(runs):
+            return False
         # a fix taking away the whole text of a paragraph (a page number) takes the paragraph too
         emptied = self._emptied_paragraph(entry, start, end, replacement, nodes)
         if emptied is not None and not tracked and self._holds_only_text(emptied):
@@ -636,7 +671,9 @@ class _Editor:
         if not diagnostics or not entries:
             return
         wanted = []  # (finding, its stretch on its first line, and on its last line when that is another)
-        for d in diagnostics[:max(0, MAX_COMMENTS - len(self.comments))]:
+        room = max(0, MAX_COMMENTS - len(self.comments))
+        self.uncommented = max(0, len(diagnostics) - room)
+        for d in diagnostics[:room]:
             index = min(max(d.span.line, 1), len(entries)) - 1
             text = entries[index].text
             last = d.span.end_line - 1
@@ -736,7 +773,8 @@ class _Editor:
     # ---- the package ---------------------------------------------------------------------------------------
 
     def _existing_comments(self):
-        """(part name, root) of the document's comments part, or (None, None)."""
+        """(part name, root) of the document's comments part; (name, None) when the relationship names a part
+        the package lacks (it is written there, not beside a second relationship); else (None, None)."""
         package, main = self.document.package, self.document.main
         folder, name = posixpath.split(main)
         rels_name = posixpath.join(folder, "_rels", name + ".rels")
@@ -746,8 +784,7 @@ class _Editor:
         for rel in rels.iter(f"{{{PKG_REL}}}Relationship"):
             if rel.get("Type", "").endswith("/comments") and rel.get("TargetMode") != "External":
                 target = resolve_target(folder, rel.get("Target", ""))
-                if package.has(target):
-                    return target, package.parse(target)
+                return target, package.parse(target) if package.has(target) else None
         return None, None
 
     def _drop_own_comments(self) -> None:
@@ -758,9 +795,22 @@ class _Editor:
         own = {c.get(f"{w}id") for c in self.comments_root.findall(f"{w}comment") if c.get(f"{w}author") == self.author}
         if not own:
             return
+        # a comment that explains a replylint 修订 still pending stays with it (accepting it ends both)
+        open_ids: set = set()
+        for element in self.document.root.iter(f"{w}commentRangeStart", f"{w}commentRangeEnd", f"{w}ins", f"{w}del"):
+            name = self._local(element)
+            if name == "commentRangeStart" and element.get(f"{w}id") in own:
+                open_ids.add(element.get(f"{w}id"))
+            elif name == "commentRangeEnd":
+                open_ids.discard(element.get(f"{w}id"))
+            elif element.get(f"{w}author") == self.author:
+                own -= open_ids
+        if not own:
+            return
         for comment in list(self.comments_root.findall(f"{w}comment")):
             if comment.get(f"{w}id") in own:
                 self.comments_root.remove(comment)
+        self.comments_changed = True
         root = self.document.root
         for name in ("commentRangeStart", "commentRangeEnd"):
             for mark in list(root.iter(f"{w}{name}")):
@@ -807,12 +857,14 @@ class _Editor:
             return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
         changed[document.main] = xml(document.root)
-        if self.comments:
+        if self.comments or self.comments_changed:
             part = self.comments_part or posixpath.join(folder, "comments.xml")
             changed[part] = xml(self._comments_xml())
             if self.comments_part is None:
                 changed[rels_name] = xml(self._relationships(rels_name, posixpath.relpath(part, folder or ".")))
-                changed["[Content_Types].xml"] = xml(self._content_types(part))
+            content_types = self._content_types(part)
+            if content_types is not None:
+                changed["[Content_Types].xml"] = xml(content_types)
         out = io.BytesIO()
         with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
             written = set()
@@ -854,6 +906,8 @@ class _Editor:
         name = "/" + part
         for override in root.iter(f"{{{CT_NS}}}Override"):
             if override.get("PartName", "").lower() == name.lower():
+                if override.get("ContentType") == COMMENTS_CONTENT_TYPE:
+                    return None  # as it was: the part is copied byte for byte
                 override.set("ContentType", COMMENTS_CONTENT_TYPE)
                 return root
         override = etree.SubElement(root, f"{{{CT_NS}}}Override")

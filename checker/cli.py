@@ -59,6 +59,27 @@ def _fail(message: str) -> None:
     sys.exit(EXIT_ERROR)
 
 
+@contextmanager
+def _terminate_as_exit():
+    """While files are written: SIGTERM (a closed terminal, a killed job) ends the run as Ctrl-C would, so
+    that an atomic write removes its temporary copy instead of leaving it beside the letter."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum, frame):
+        raise SystemExit(128 + signum)
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def _selectors(values: tuple[str, ...]) -> tuple[str, ...]:
     """--select A,B --select C → (A, B, C)."""
     return tuple(part.strip() for value in values for part in value.split(",") if part.strip())
@@ -190,7 +211,9 @@ def check(paths, output_format, output_file, select, extend_select, ignore, prof
         if apply_fixes or show_diff:
             if write_baseline_file:
                 raise click.UsageError("--fix/--diff 不能与 --write-baseline 一起用")
-            fixed, changed = _fix_files(items, configurator, write=apply_fixes and not show_diff, unsafe=unsafe_fixes)
+            with _terminate_as_exit():
+                fixed, changed = _fix_files(items, configurator, write=apply_fixes and not show_diff,
+                                            unsafe=unsafe_fixes)
             if show_diff:
                 sys.exit(EXIT_FINDINGS if changed else EXIT_CLEAN)
         elif unsafe_fixes:
@@ -240,8 +263,7 @@ def check(paths, output_format, output_file, select, extend_select, ignore, prof
 def _fix_files(items, configurator, write: bool, unsafe: bool) -> tuple[int, int]:
     """Fix (``write``) or print the diff of the text files among ``items``; say plainly which files were left
     unchanged and why. Returns (findings fixed, files changed). Other files are checked as usual afterwards."""
-    from .fix import TEXT_SUFFIXES, fix_file, unified_diff
-    from .outfile import write_atomically
+    from .fix import TEXT_SUFFIXES, NotFixable, fix_file, unified_diff, write_back
     from .pipeline import check_source
     from .sources import Source
     from .sources.text import split_lines
@@ -256,8 +278,10 @@ def _fix_files(items, configurator, write: bool, unsafe: bool) -> tuple[int, int
             others.append(path)
             continue
         effective = configurator.for_path(str(path))
-        result = fix_file(path, lambda text: check_source(Source(path=str(path), lines=split_lines(text), encoding="utf-8"),
-                                                          effective), unsafe=unsafe)
+        def check(text, path=path, effective=effective):
+            return check_source(Source(path=str(path), lines=split_lines(text), encoding="utf-8"), effective)
+
+        result = fix_file(path, check, unsafe=unsafe)
         if result.error:
             click.echo(f"{printable_path(str(path))}：{result.error}", err=True)
             continue
@@ -267,7 +291,10 @@ def _fix_files(items, configurator, write: bool, unsafe: bool) -> tuple[int, int
             click.echo(unified_diff(result), nl=False)
         else:
             try:
-                write_atomically(path, result.new_bytes)
+                write_back(result)
+            except NotFixable as exc:
+                click.echo(f"{printable_path(str(path))}：{exc}", err=True)
+                continue
             except OSError as exc:
                 click.echo(f"{printable_path(str(path))}：无法写回（{_write_problem(exc)}），文件未修改", err=True)
                 continue
@@ -470,7 +497,7 @@ def annotate(paths, output_file, track_changes, apply_fixes, unsafe_fixes, force
     replylint annotate 答复函.docx --track-changes     可自动修正的做成修订
     replylint annotate 答复函.docx --apply-fixes -o 改后.docx
     """
-    from .annotate import AnnotateError, annotate_docx
+    from .annotate import MAX_COMMENTS, MAX_FIXES, AnnotateError, annotate_docx
     from .batch import Selection, discover
     from .config import ConfigError, Configurator
     from .engine import RuleFileError
@@ -515,6 +542,8 @@ def annotate(paths, output_file, track_changes, apply_fixes, unsafe_fixes, force
             from .sources.legacy import how_to_convert
 
             problem = f"annotate 只处理 .docx：{how_to_convert(suffix)}，再加批注"
+        elif problem is None and suffix in (".docm", ".dotx", ".dotm", ".dot", ".rtf", ".odt", ".wpt"):
+            problem = "annotate 只处理 .docx：请在 Word 或 WPS 中打开，“另存为”Word 文档（*.docx）后再加批注"
         elif problem is None and suffix != ".docx":
             problem = ("annotate 只处理 Word 文件（.docx）：文本文件请用 replylint check --fix 就地修正，PDF、OFD 请用 "
                        f"replylint check {shown} --format html -o 报告.html 看标出问题的报告")
@@ -523,8 +552,9 @@ def annotate(paths, output_file, track_changes, apply_fixes, unsafe_fixes, force
             results.append(FileResult(path=path, error=problem))
             continue
         try:
-            done = annotate_docx(path, output_file, mode=mode, unsafe=unsafe_fixes, force=force,
-                                 configurator=configurator, protect=inputs)
+            with _terminate_as_exit():
+                done = annotate_docx(path, output_file, mode=mode, unsafe=unsafe_fixes, force=force,
+                                     configurator=configurator, protect=inputs)
         except AnnotateError as exc:
             click.echo(f"replylint: {exc}", err=True)
             results.append(FileResult(path=path, error=str(exc)))
@@ -538,6 +568,10 @@ def annotate(paths, output_file, track_changes, apply_fixes, unsafe_fixes, force
         elif mode == "apply-fixes":
             changes = f"，已自动修正 {len(done.applied)} 处"
         left = f"（{done.unplaced} 处修正无法在 Word 中自动完成，见批注）" if done.unplaced else ""
+        if done.uncommented:
+            left += f"（问题超过 {MAX_COMMENTS} 条，其余 {done.uncommented} 条未加批注，请用 check 查看全部）"
+        if done.held:
+            left += f"（修正超过 {MAX_FIXES} 处，其余 {done.held} 处未做；可对批注版再运行一次）"
         what = f"批注 {done.comments} 条" if done.comments or done.applied else "没有发现需要批注的问题"
         click.echo(f"已写出 {printable_path(done.output)}：{what}{changes}{left}", err=True)
     _finish(exit_code(Report(files=results), fail_on, configurator), exit_zero)

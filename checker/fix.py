@@ -177,6 +177,7 @@ class FileFix:
     applied: list[Applied] = field(default_factory=list)
     error: str | None = None
     new_bytes: bytes | None = None
+    old_bytes: bytes | None = None  # the file as it was read, to know whether it changed since
 
 
 def fix_file(path: str | Path, check, unsafe: bool = False) -> FileFix:
@@ -184,7 +185,7 @@ def fix_file(path: str | Path, check, unsafe: bool = False) -> FileFix:
     path = Path(path)
     out = FileFix(str(path))
     try:
-        data = path.read_bytes()
+        data = out.old_bytes = path.read_bytes()
         text, bom, encoding = decode_for_fix(data)
         fixed, out.applied, _ = fix_text_with(text, check, unsafe)
         out.before, out.after = text, fixed
@@ -196,6 +197,26 @@ def fix_file(path: str | Path, check, unsafe: bool = False) -> FileFix:
     return out
 
 
+def write_back(fix: FileFix) -> None:
+    """Write a fixed text file in place, atomically; ``NotFixable`` (nothing written) when the file is
+    write-protected, or when it changed since it was read (a colleague's save is never overwritten)."""
+    import os
+
+    from .outfile import write_atomically
+
+    path = Path(fix.path)
+    # the mode bits, not only access(): root may write anything, but a letter marked read-only is meant so
+    if not os.access(path, os.W_OK) or not os.stat(path).st_mode & 0o222:
+        raise NotFixable("文件是只读的（设置了写保护），未修改")
+    try:
+        now = path.read_bytes()
+    except OSError as exc:
+        raise NotFixable(f"无法再次读取（{exc.strerror or exc}），未修改") from None
+    if now != fix.old_bytes:
+        raise NotFixable("检查期间文件被修改过（可能有人刚保存），未修改；请再运行一次")
+    write_atomically(path, fix.new_bytes)
+
+
 def unified_diff(fix: FileFix) -> str:
     import difflib
 
@@ -205,4 +226,4 @@ def unified_diff(fix: FileFix) -> str:
     return "".join(line if line.endswith(("\n", "\r")) else line + "\n\\ No newline at end of file\n" for line in lines)
 
 
-__all__ = ["fix_text", "fix_file", "apply_once", "choose_fixes", "applied_fix", "empties_line", "MAX_ROUNDS", "Applied", "FileFix", "unified_diff", "TEXT_SUFFIXES"]
+__all__ = ["fix_text", "fix_file", "write_back", "NotFixable", "apply_once", "choose_fixes", "applied_fix", "empties_line", "MAX_ROUNDS", "Applied", "FileFix", "unified_diff", "TEXT_SUFFIXES"]

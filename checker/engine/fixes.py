@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Callable, Optional
 
-from ..model import Letter, Span
+from ..model import Artifact, Letter, Span
 from .context import Finding
 
 Fixer = Callable[[Finding, Letter], Optional[tuple[Span, str, str]]]
@@ -35,21 +35,29 @@ def _at(element, start: int, end: int) -> Span:
 def stray_whitespace(finding: Finding, letter: Letter):
     """Delete the ASCII spaces and tabs of a line's leading or trailing white space. A full-width indent
     (the normal first-line indent of two 　) is kept: " 　　正文" becomes "　　正文"."""
-    for a in letter.artifacts:
-        if a.span == finding.span and a.span.line == a.span.end_line:
-            if a.kind == "leading-whitespace":
-                return a.span, "".join(ch for ch in a.text if ch not in " \t"), a.text
-            if a.kind == "trailing-whitespace":
-                return a.span, "", a.text
+    a = _artifact(finding, letter)
+    if a is not None and a.span.line == a.span.end_line:
+        if a.kind == "leading-whitespace":
+            return a.span, "".join(ch for ch in a.text if ch not in " \t"), a.text
+        if a.kind == "trailing-whitespace":
+            return a.span, "", a.text
     return None
+
+
+def _artifact(finding: Finding, letter: Letter):
+    """The artifact a finding is about: the one it carries (artifact rules give it), else the one at its span
+    (looked for only then: searching all artifacts for every finding was quadratic on a letter of many)."""
+    if isinstance(finding.element, Artifact):
+        return finding.element
+    return next((a for a in letter.artifacts if a.span == finding.span), None)
 
 
 @fixer
 def page_number_line(finding: Finding, letter: Letter):
     """Delete a page number standing alone on its line (not a sentence broken by a page break)."""
-    for a in letter.artifacts:
-        if a.kind == "page-number" and a.span == finding.span and a.span.line == a.span.end_line:
-            return a.span, "", a.text
+    a = _artifact(finding, letter)
+    if a is not None and a.kind == "page-number" and a.span.line == a.span.end_line:
+        return a.span, "", a.text
     return None
 
 

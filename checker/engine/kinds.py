@@ -596,7 +596,7 @@ def compile_artifact(check: S.ArtifactCheck) -> CheckFn:
                 previous.span = Span.at(previous.span.line, previous.span.column, a.span.end_line, a.span.end_column)
                 previous.params = {"found": previous.params["found"] + "…" + a.text, "value": previous.params["value"]}
                 continue
-            found.append(Finding(a.span, {"found": a.text, "value": a.text}))
+            found.append(Finding(a.span, {"found": a.text, "value": a.text}, element=a))
             last = (a.span.line, a.kind)
         return found
     return run
