@@ -79,6 +79,12 @@ class AnnotateResult:
     result: FileResult | None = None
 
 
+def _shown(path) -> str:
+    from .names import printable_path
+
+    return printable_path(str(path))
+
+
 def default_output(path) -> Path:
     """``letter.docx`` → ``letter.批注.docx`` beside it."""
     path = Path(path)
@@ -105,14 +111,14 @@ def annotate_docx(path, out=None, *, mode: Mode = "comments", unsafe: bool = Fal
     try:
         data = read_file_bytes(path, what="Word 文档")
     except SourceError as exc:
-        raise AnnotateError(f"无法读取 {path}：{exc}") from None
+        raise AnnotateError(f"无法读取 {_shown(path)}：{exc}") from None
     package, result = annotate_bytes(data, str(path), mode=mode, unsafe=unsafe, configurator=configurator,
                                      author=author, date=date)
     try:
         _check_target(path, target, inputs, force)  # again: the folder may have changed while we worked
         write_atomically(target, package, inputs)
     except OSError as exc:
-        raise AnnotateError(f"无法写入 {target}：{exc.strerror or exc}") from None
+        raise AnnotateError(f"无法写入 {_shown(target)}：{exc.strerror or exc}") from None
     result.path, result.output = str(path), str(target)
     return result
 
@@ -127,18 +133,18 @@ def annotate_bytes(data: bytes, name: str, *, mode: Mode = "comments", unsafe: b
     if mode not in MODES:
         raise AnnotateError(f"未知的方式 {mode!r}（可用：{'、'.join(MODES)}）")
     if len(data) > MAX_BYTES:
-        raise AnnotateError(f"无法读取 {name}：文件过大（超过 {MAX_BYTES // 1024 // 1024} MiB），不像一封答复函")
+        raise AnnotateError(f"无法读取 {_shown(name)}：文件过大（超过 {MAX_BYTES // 1024 // 1024} MiB），不像一封答复函")
     if data.startswith(OLE_MAGIC):  # what the reader says of it (an encrypted package, a .doc renamed)
         from .sources.legacy import ole_message
 
-        raise AnnotateError(f"无法读取 {name}：{ole_message(data, '.docx')}")
+        raise AnnotateError(f"无法读取 {_shown(name)}：{ole_message(data, '.docx')}")
     effective = (configurator or default_configurator()).for_path(name)
     deadline = Deadline(ANNOTATE_SECONDS, WHAT)
     try:
         package, result = deadline.guard(_annotate, data, name, effective, mode, unsafe, author,
                                          date or datetime.now(timezone.utc), deadline)
     except SourceError as exc:
-        raise AnnotateError(f"无法读取 {name}：{exc}") from None
+        raise AnnotateError(f"无法读取 {_shown(name)}：{exc}") from None
     result.path = name
     return package, result
 
@@ -147,15 +153,15 @@ def _check_target(path: Path, target: Path, inputs, force: bool) -> None:
     from .outfile import output_target
 
     if target.suffix.lower() != ".docx":
-        raise AnnotateError(f"输出文件 {target} 应以 .docx 结尾")
+        raise AnnotateError(f"输出文件 {_shown(target)} 应以 .docx 结尾")
     if not target.parent.is_dir():
-        raise AnnotateError(f"输出文件夹 {target.parent} 不存在")
+        raise AnnotateError(f"输出文件夹 {_shown(target.parent)} 不存在")
     try:
         _, st = output_target(target, inputs)
     except OSError as exc:
-        raise AnnotateError(f"不能写入 {target}：{exc.strerror or exc}") from None
+        raise AnnotateError(f"不能写入 {_shown(target)}：{exc.strerror or exc}") from None
     if st is not None and not force:
-        raise AnnotateError(f"{target} 已存在；要替换它请加 --force，或用 -o 另给一个文件名")
+        raise AnnotateError(f"{_shown(target)} 已存在；要替换它请加 --force，或用 -o 另给一个文件名")
 
 
 def _annotate(data: bytes, path: str, effective, mode: Mode, unsafe: bool, author: str, date: datetime,
