@@ -568,3 +568,14 @@ def resolve(folder: str, target: str) -> str:
 
 def docx_paths(folder: Path) -> list[Path]:
     return sorted(folder.glob("*.docx"))
+
+
+# the letters LibreOffice converts (one run for all): key → (text, build_docx layout)
+LETTERS_FOR_LIBREOFFICE = {
+    "npc-safe-defects-plain": (safe_defect_letter(), {}),
+    "npc-safe-defects-table": (safe_defect_letter(), {"header_table": True}),
+    "npc-safe-defects-textbox": (safe_defect_letter(), {"text_box": True}),
+    "npc-safe-defects-info-numbered": (safe_defect_letter(info=True), {"auto_numbering": True}),
+    "npc-committee-salutation-plain": (DEFECTIVE["npc-committee-salutation"], {}),
+    "npc-doc-number-and-date-plain": (DEFECTIVE["npc-doc-number-and-date"], {"soft_break": True}),
+}
