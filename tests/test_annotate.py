@@ -177,6 +177,8 @@ def assert_valid_package(out: bytes, original: bytes) -> None:
         order.setdefault(e.get(f"{W}id"), []).append((i, e.tag.endswith("Start")))
     for cid, marks in order.items():
         assert [s for _, s in marks] == [True, False], cid
+    bookmarks = sorted(e.get(f"{W}id") for e in root.iter(f"{W}bookmarkStart"))
+    assert bookmarks == sorted(e.get(f"{W}id") for e in root.iter(f"{W}bookmarkEnd")), "a bookmark lost its start or end"
     revision_tags = [f"{W}{t}" for t in ("ins", "del", "moveFrom", "moveTo", "rPrChange", "pPrChange")]
     rev_ids = [e.get(f"{W}id") for e in root.iter(*revision_tags)]
     assert len(rev_ids) == len(set(rev_ids)), "revision ids repeat"
@@ -767,3 +769,28 @@ def test_a_finding_over_two_paragraphs_is_anchored_on_both(tmp_path):
     for d, (_, _, anchored) in match_comments(findings, ours(out)):
         if d in spanning:
             assert anchored == check.span_text(d.span), (d.code, anchored)
+
+
+@pytest.mark.parametrize("mode", ["track-changes", "apply-fixes"])
+def test_a_removed_page_number_line_keeps_the_marks_it_holds(tmp_path, mode):
+    """RL312 takes a lone page number away with its paragraph; a reviewer's comment on that line and a bookmark
+    starting in it must not go with it (the comment would vanish from Word, the bookmark lose its start)."""
+    from docx import Document
+    from lxml import etree
+
+    data = build_docx(safe_defect_letter(info=True))
+    doc = Document(io.BytesIO(data))
+    page = next(p for p in doc.paragraphs if p.text == "- 3 -")
+    doc.add_comment(page.runs, text="页码不要写在正文里。", author=OTHER_AUTHOR, initials="SH")
+    page._p.insert(0, etree.fromstring(f'<w:bookmarkStart xmlns:w="{W[1:-1]}" w:id="50" w:name="办理成效"/>'))
+    page._p.getnext().append(etree.fromstring(f'<w:bookmarkEnd xmlns:w="{W[1:-1]}" w:id="50"/>'))
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    data = buffer.getvalue()
+    letter = put(tmp_path, "letter.docx", data)
+    result = run_annotate(letter, mode=mode)
+    assert "RL312" in {a.code for a in result.applied}
+    out = Path(result.output).read_bytes()
+    theirs = [c for c in comments_of(out) if c[0] == OTHER_AUTHOR]
+    assert len(theirs) == 1 and theirs[0][2] is not None, "the reviewer's comment lost its place in the text"
+    assert_valid_package(out, data)
