@@ -282,3 +282,19 @@ def test_libreoffice_reads_the_fixed_text(converted):
         if key.startswith("npc-safe-defects") and key.endswith("-comments"):
             assert "签发：林志远" in flat, key  # the comments mode changes no text
     assert "签发：林志远" in re.sub(r"\s+", "", txt["npc-safe-defects-plain-comments"])
+
+
+# ---- the README ------------------------------------------------------------------------------------------------
+
+def test_the_readme_tells_drafting_staff_how_to_annotate():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("### Word letters: `replylint annotate`"):]
+    section = section[:section.index("\n### ", 1)]
+    for words in ("--track-changes", "--apply-fixes", "--force", "-o", ".批注.docx", "批注", "修订", "check --fix",
+                  "--format html", "docs/img/annotate.png"):
+        assert words in section, words
+    help_text = CliRunner().invoke(main, ["annotate", "--help"]).output
+    for option in re.findall(r"replylint annotate [^\n#]*?(--[a-z-]+)", section):
+        assert option in help_text, option
+    image = ROOT / "docs" / "img" / "annotate.png"
+    assert image.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and image.stat().st_size < 400_000
