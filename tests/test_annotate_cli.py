@@ -19,7 +19,8 @@ from checker.cli import main
 from checker.sources.docx import read_docx
 from docx_fixtures import LETTERS_FOR_LIBREOFFICE, annotate_letters, comments_of, office_docx, safe_defect_letter, \
     word_lock_file
-from formats_fixtures import EXAMPLES, build_docx, convert_many_with_libreoffice, soffice, truncated
+from formats_fixtures import EXAMPLES, build_docx, convert_many_with_libreoffice, encrypted_docx, soffice, \
+    truncated
 
 ROOT = Path(__file__).resolve().parent.parent
 LETTERS = annotate_letters()
@@ -152,6 +153,17 @@ def test_other_formats_are_pointed_to_fix_or_the_html_report(tmp_path, name, hin
     assert result.exit_code == 2
     assert hint in result.stderr, result.stderr
     assert sha(path) == before
+    assert [p.name for p in tmp_path.iterdir()] == [name]
+
+
+@pytest.mark.parametrize("name", ["答复函.doc", "答复函.wps"], ids=["doc", "wps"])
+def test_an_old_word_or_wps_file_is_told_to_be_saved_as_docx(tmp_path, name):
+    """Offices still keep .doc and WPS .wps letters: the message must say what to do with them (另存为 .docx),
+    not send them to check --fix or the html report as if they were text or PDF files."""
+    path = put(tmp_path, name, encrypted_docx())  # an OLE compound file, as .doc and .wps are
+    result = run(path)
+    assert result.exit_code == 2
+    assert "另存为" in result.stderr and ".docx" in result.stderr, result.stderr
     assert [p.name for p in tmp_path.iterdir()] == [name]
 
 
