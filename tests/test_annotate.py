@@ -794,3 +794,13 @@ def test_a_removed_page_number_line_keeps_the_marks_it_holds(tmp_path, mode):
     theirs = [c for c in comments_of(out) if c[0] == OTHER_AUTHOR]
     assert len(theirs) == 1 and theirs[0][2] is not None, "the reviewer's comment lost its place in the text"
     assert_valid_package(out, data)
+
+
+@pytest.mark.xfail(reason="not in the plan: annotating an annotated copy again keeps the earlier replylint 批注 "
+                          "beside the new ones, so each finding has two (a drafter re-checking the copy sees doubles)",
+                   strict=False)
+def test_annotating_an_annotated_copy_again_gives_one_comment_per_finding(office, tmp_path):
+    first = Path(run_annotate(office).output)
+    findings, _ = shown(first)
+    again = run_annotate(first, tmp_path / "again.docx")
+    assert len(ours(Path(again.output).read_bytes())) == len(findings)
