@@ -167,6 +167,14 @@ def test_an_old_word_or_wps_file_is_told_to_be_saved_as_docx(tmp_path, name):
     assert [p.name for p in tmp_path.iterdir()] == [name]
 
 
+def test_unsafe_fixes_need_a_mode_that_fixes_and_standard_input_is_refused(office):
+    assert run(office, "--unsafe-fixes").exit_code == 2
+    assert run("-").exit_code == 2
+    assert not office.with_name("letter.批注.docx").exists()
+    result = run(office, "--apply-fixes", "--unsafe-fixes")
+    assert result.exit_code in (0, 1) and office.with_name("letter.批注.docx").exists()
+
+
 def test_no_file_is_a_usage_error():
     assert run().exit_code == 2
 
