@@ -579,3 +579,76 @@ LETTERS_FOR_LIBREOFFICE = {
     "npc-committee-salutation-plain": (DEFECTIVE["npc-committee-salutation"], {}),
     "npc-doc-number-and-date-plain": (DEFECTIVE["npc-doc-number-and-date"], {"soft_break": True}),
 }
+
+
+def shred_docx(data: bytes, seed: int) -> bytes:
+    """The document with every body run cut into random pieces, each its own run with the run's properties
+    plus a random change (bold, a colour, a size), a w:t sometimes split in two inside one run, and empty
+    runs, proofing marks and bookmarks put between the pieces — as a document edited for years looks."""
+    import random
+
+    rng = random.Random(seed)
+    root = document_xml(data)
+    extras = [("b", {}), ("i", {}), ("color", {"val": "7030A0"}), ("sz", {"val": "30"}), ("u", {"val": "single"})]
+    bookmark = 7000
+    for run in list(root.iter(f"{W}r")):
+        if _in(run, (f"{W}txbxContent", f"{{{MC_NS}}}AlternateContent", f"{W}del", f"{W}ins")):
+            continue
+        children = [c for c in run if c.tag != f"{W}rPr"]
+        if not children or any(c.tag not in (f"{W}t", f"{W}tab") for c in children):
+            continue  # fields, breaks, drawings: left as they are
+        rpr = run.find(f"{W}rPr")
+        pieces = []  # (kind, text) in order
+        for c in children:
+            if c.tag == f"{W}tab":
+                pieces.append(("tab", ""))
+                continue
+            text = c.text or ""
+            i = 0
+            while i < len(text):
+                n = rng.randint(1, 4)
+                pieces.append(("t", text[i:i + n]))
+                i += n
+        parent = run.getparent()
+        index = parent.index(run)
+        parent.remove(run)
+        for kind, text in pieces:
+            r = etree.Element(f"{W}r")
+            new_rpr = deepcopy(rpr) if rpr is not None else etree.Element(f"{W}rPr")
+            if rng.random() < 0.5:
+                tag, attrs = rng.choice(extras)
+                if new_rpr.find(f"{W}{tag}") is None:
+                    new_rpr.append(_el(tag, **attrs))
+            if len(new_rpr):
+                r.append(new_rpr)
+            if kind == "tab":
+                r.append(_el("tab"))
+            elif len(text) > 1 and rng.random() < 0.2:  # two w:t in one run
+                for part in (text[:1], text[1:]):
+                    t = etree.SubElement(r, f"{W}t")
+                    t.text = part
+                    t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+            else:
+                t = etree.SubElement(r, f"{W}t")
+                t.text = text
+                t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+            parent.insert(index, r)
+            index += 1
+            roll = rng.random()
+            if roll < 0.1:
+                parent.insert(index, _el("proofErr", type="spellStart"))
+                index += 1
+            elif roll < 0.15:
+                parent.insert(index, _el("bookmarkStart", id=bookmark, name=f"_Hlk{bookmark}"))
+                parent.insert(index + 1, _el("bookmarkEnd", id=bookmark))
+                bookmark += 1
+                index += 2
+            elif roll < 0.2:
+                empty = etree.Element(f"{W}r")
+                if rpr is not None:
+                    empty.append(deepcopy(rpr))
+                etree.SubElement(empty, f"{W}t").text = ""
+                parent.insert(index, empty)
+                index += 1
+    return with_parts(data, {"word/document.xml": etree.tostring(root, xml_declaration=True, encoding="UTF-8",
+                                                                 standalone=True)})
