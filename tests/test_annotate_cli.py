@@ -277,12 +277,13 @@ def converted(tmp_path_factory):
             outputs[f"{key}-{mode}"] = out.read_bytes()
     pdf = convert_many_with_libreoffice(outputs, ".docx", "pdf", work / "pdf")
     txt = convert_many_with_libreoffice(outputs, ".docx", "txt:Text (encoded):UTF8", work / "txt")
-    return outputs, pdf, {k: v.decode("utf-8-sig", errors="replace") for k, v in txt.items()}
+    odt = convert_many_with_libreoffice(outputs, ".docx", "odt", work / "odt")
+    return outputs, pdf, {k: v.decode("utf-8-sig", errors="replace") for k, v in txt.items()}, odt
 
 
 @needs_soffice
 def test_libreoffice_converts_every_mode_to_pdf(converted):
-    outputs, pdf, _ = converted
+    outputs, pdf, _, _ = converted
     assert set(pdf) == set(outputs)
     for key, data in pdf.items():
         assert data.startswith(b"%PDF") and len(data) > 2000, key
@@ -290,7 +291,7 @@ def test_libreoffice_converts_every_mode_to_pdf(converted):
 
 @needs_soffice
 def test_libreoffice_reads_the_fixed_text(converted):
-    _, _, txt = converted
+    _, _, txt, _ = converted
     for key, text in txt.items():
         assert "答复" in text, key
         flat = re.sub(r"\s+", "", text)
@@ -318,3 +319,28 @@ def test_the_readme_tells_drafting_staff_how_to_annotate():
         assert option in help_text, option
     image = ROOT / "docs" / "img" / "annotate.png"
     assert image.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and image.stat().st_size < 400_000
+
+
+@needs_soffice
+def test_libreoffice_understands_the_comments_and_revisions(converted):
+    """Read back as LibreOffice understood them (its .odt): every comment is there, and every 修订."""
+    import zipfile
+    from io import BytesIO
+
+    from lxml import etree
+
+    outputs, _, _, odt = converted
+    office = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+    text_ns = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
+    dc = "http://purl.org/dc/elements/1.1/"
+    for key, data in outputs.items():
+        content = etree.fromstring(zipfile.ZipFile(BytesIO(odt[key])).read("content.xml"))
+        annotations = list(content.iter(f"{{{office}}}annotation"))
+        authors = [a.findtext(f"{{{dc}}}creator") for a in annotations]
+        assert authors.count("replylint") == len(ours(data)), key
+        changes = list(content.iter(f"{{{text_ns}}}changed-region"))
+        by_us = [c for c in changes if any(e.text == "replylint" for e in c.iter(f"{{{dc}}}creator"))]
+        if key.endswith("-track-changes") and "compliant" not in key:
+            assert by_us, key
+        else:
+            assert not by_us, key
