@@ -652,3 +652,32 @@ def shred_docx(data: bytes, seed: int) -> bytes:
                 index += 1
     return with_parts(data, {"word/document.xml": etree.tostring(root, xml_declaration=True, encoding="UTF-8",
                                                                  standalone=True)})
+
+
+def with_content_controls(data: bytes) -> bytes:
+    """The 抄送 paragraph inside a block-level content control (w:sdt) and the runs of the 文号 inside a
+    run-level one, as templates with fill-in fields have them."""
+    root = document_xml(data)
+    body = root.find(f"{W}body")
+
+    def control(alias: str):
+        sdt = etree.Element(f"{W}sdt")
+        etree.SubElement(etree.SubElement(sdt, f"{W}sdtPr"), f"{W}alias").set(f"{W}val", alias)
+        return sdt, etree.SubElement(sdt, f"{W}sdtContent")
+
+    for p in list(body):
+        if p.tag == f"{W}p" and "".join(p.itertext()).startswith("抄送"):
+            sdt, content = control("抄送")
+            p.addprevious(sdt)
+            content.append(p)
+            break
+    for p in body.iter(f"{W}p"):
+        runs = p.findall(f"{W}r")
+        if "".join(p.itertext()).startswith(("青建复", "东建复")) and runs:
+            sdt, content = control("发文字号")
+            runs[0].addprevious(sdt)
+            for r in runs[:2]:
+                content.append(r)
+            break
+    return with_parts(data, {"word/document.xml": etree.tostring(root, xml_declaration=True, encoding="UTF-8",
+                                                                 standalone=True)})

@@ -839,3 +839,21 @@ def test_randomly_shredded_runs_annotate_fix_and_revert_exactly(tmp_path, name, 
     out = Path(applied.output).read_bytes()
     assert_valid_package(out, data)
     assert lines_of(out) == nonblank(fixed_lines(original))
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_content_controls_are_edited_through(tmp_path, mode):
+    from docx_fixtures import with_content_controls
+
+    data = with_content_controls(office_docx(safe_defect_letter()))
+    assert len(list(document_xml(data).iter(f"{W}sdt"))) == 2
+    letter = put(tmp_path, "letter.docx", data)
+    result = run_annotate(letter, mode=mode)
+    out = Path(result.output).read_bytes()
+    assert_valid_package(out, data)
+    _check_mode_promise(data, out, result, mode)
+    assert len(list(document_xml(out).iter(f"{W}sdt"))) == 2
+    if mode != "comments":
+        assert result.unplaced == 0 and {"RL107", "RL602", "RL603", "RL604"} <= {a.code for a in result.applied}
+    if mode == "track-changes":
+        assert lines_of(reject_all(out, AUTHOR)) == lines_of(data)
