@@ -317,7 +317,7 @@ def test_an_output_that_is_a_folder_is_refused(office, tmp_path):
     assert (tmp_path / "folder.docx").is_dir()
 
 
-@pytest.mark.parametrize("kind", ["truncated", "text renamed", "encrypted", "empty", "not a word zip"])
+@pytest.mark.parametrize("kind", ["truncated", "text renamed", "encrypted", "empty", "not a word zip", "no text"])
 def test_an_unreadable_docx_gets_the_readers_message_and_no_output(tmp_path, kind):
     import zipfile
 
@@ -329,6 +329,12 @@ def test_an_unreadable_docx_gets_the_readers_message_and_no_output(tmp_path, kin
         data = encrypted_docx()
     elif kind == "empty":
         data = b""
+    elif kind == "no text":
+        from docx import Document
+
+        buffer = io.BytesIO()
+        Document().save(buffer)
+        data = buffer.getvalue()
     else:
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w") as zf:
