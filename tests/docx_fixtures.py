@@ -618,7 +618,7 @@ def shred_docx(data: bytes, seed: int) -> bytes:
             if rng.random() < 0.5:
                 tag, attrs = rng.choice(extras)
                 if new_rpr.find(f"{W}{tag}") is None:
-                    new_rpr.append(_el(tag, **attrs))
+                    _insert_ordered(new_rpr, _el(tag, **attrs))
             if len(new_rpr):
                 r.append(new_rpr)
             if kind == "tab":
@@ -681,3 +681,38 @@ def with_content_controls(data: bytes) -> bytes:
             break
     return with_parts(data, {"word/document.xml": etree.tostring(root, xml_declaration=True, encoding="UTF-8",
                                                                  standalone=True)})
+
+
+# the order of the children of w:rPr and w:pPr in the schema (ECMA-376 CT_RPr / CT_ParaRPr, CT_PPr): Word
+# refuses a document whose properties come out of order ("unreadable content")
+_RPR_ORDER = ("ins del moveFrom moveTo rStyle rFonts b bCs i iCs caps smallCaps strike dstrike outline shadow emboss "
+              "imprint noProof snapToGrid vanish webHidden color spacing w kern position sz szCs highlight u effect "
+              "bdr shd fitText vertAlign rtl cs em lang eastAsianLayout specVanish oMath rPrChange").split()
+_PPR_ORDER = ("pStyle keepNext keepLines pageBreakBefore framePr widowControl numPr suppressLineNumbers pBdr shd tabs "
+              "suppressAutoHyphens kinsoku wordWrap overflowPunct topLinePunct autoSpaceDE autoSpaceDN bidi "
+              "adjustRightInd snapToGrid spacing ind contextualSpacing mirrorIndents suppressOverlap jc textDirection "
+              "textAlignment textboxTightWrap outlineLvl divId cnfStyle rPr sectPr pPrChange").split()
+
+
+def property_order_errors(data: bytes) -> list[str]:
+    """The w:rPr and w:pPr of the main document whose children are out of the schema's order."""
+    errors = []
+    for tag, order in (("rPr", _RPR_ORDER), ("pPr", _PPR_ORDER)):
+        rank = {name: i for i, name in enumerate(order)}
+        for element in document_xml(data).iter(f"{W}{tag}"):
+            names = [c.tag[len(W):] for c in element if isinstance(c.tag, str) and c.tag.startswith(W)]
+            ranks = [rank[n] for n in names if n in rank]
+            if ranks != sorted(ranks) or len(set(names)) != len(names):
+                errors.append(f"{tag}: {' '.join(names)}")
+    return errors
+
+
+def _insert_ordered(rpr, element) -> None:
+    """Put a property into a w:rPr at its place in the schema's order."""
+    rank = {name: i for i, name in enumerate(_RPR_ORDER)}
+    mine = rank[element.tag[len(W):]]
+    for i, child in enumerate(rpr):
+        if rank.get(child.tag[len(W):] if isinstance(child.tag, str) else "", -1) > mine:
+            rpr.insert(i, element)
+            return
+    rpr.append(element)

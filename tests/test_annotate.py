@@ -177,6 +177,10 @@ def assert_valid_package(out: bytes, original: bytes) -> None:
         order.setdefault(e.get(f"{W}id"), []).append((i, e.tag.endswith("Start")))
     for cid, marks in order.items():
         assert [s for _, s in marks] == [True, False], cid
+    from docx_fixtures import property_order_errors
+
+    if not property_order_errors(original):
+        assert property_order_errors(out) == [], "run or paragraph properties out of the schema's order"
     bookmarks = sorted(e.get(f"{W}id") for e in root.iter(f"{W}bookmarkStart"))
     assert bookmarks == sorted(e.get(f"{W}id") for e in root.iter(f"{W}bookmarkEnd")), "a bookmark lost its start or end"
     revision_tags = [f"{W}{t}" for t in ("ins", "del", "moveFrom", "moveTo", "rPrChange", "pPrChange")]
