@@ -867,3 +867,31 @@ def test_content_controls_are_edited_through(tmp_path, mode):
         assert result.unplaced == 0 and {"RL107", "RL602", "RL603", "RL604"} <= {a.code for a in result.applied}
     if mode == "track-changes":
         assert lines_of(reject_all(out, AUTHOR)) == lines_of(data)
+
+
+def test_deleting_a_page_number_paragraph_whose_mark_a_reviewer_inserted_keeps_the_schema_order(tmp_path):
+    """A reviewer pressed Enter after “- 3 -” with 修订 on: that paragraph's mark is their w:ins (w:pPr/w:rPr).
+    Deleting the paragraph as a 修订 adds replylint's w:del beside it, and CT_ParaRPr wants w:ins before w:del."""
+    from lxml import etree
+
+    from docx_fixtures import property_order_errors, with_parts
+
+    data = build_docx(safe_defect_letter(info=True))
+    root = document_xml(data)
+    page = next(p for p in root.iter(f"{W}p") if "".join(p.itertext()) == "- 3 -")
+    ppr = page.find(f"{W}pPr")
+    if ppr is None:
+        ppr = etree.Element(f"{W}pPr")
+        page.insert(0, ppr)
+    mark = etree.SubElement(etree.SubElement(ppr, f"{W}rPr"), f"{W}ins")
+    for key, value in (("id", "880"), ("author", OTHER_AUTHOR), ("date", "2025-06-01T00:00:00Z")):
+        mark.set(f"{W}{key}", value)
+    data = with_parts(data, {"word/document.xml": etree.tostring(root, xml_declaration=True, encoding="UTF-8",
+                                                                 standalone=True)})
+    assert property_order_errors(data) == []
+    letter = put(tmp_path, "letter.docx", data)
+    result = run_annotate(letter, mode="track-changes")
+    assert "RL312" in {a.code for a in result.applied}
+    out = Path(result.output).read_bytes()
+    assert property_order_errors(out) == []
+    assert lines_of(reject_all(out, AUTHOR)) == lines_of(data)
