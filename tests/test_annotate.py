@@ -898,3 +898,18 @@ def test_deleting_a_page_number_paragraph_whose_mark_a_reviewer_inserted_keeps_t
     out = Path(result.output).read_bytes()
     assert property_order_errors(out) == []
     assert lines_of(reject_all(out, AUTHOR)) == lines_of(data)
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_annotate_bytes_is_annotate_docx_without_the_disk(office, tmp_path, mode):
+    from checker.annotate import annotate_bytes
+
+    before = sorted(p.name for p in tmp_path.iterdir())
+    data, result = annotate_bytes(office.read_bytes(), str(office), mode=mode, date=DATE)
+    assert sorted(p.name for p in tmp_path.iterdir()) == before  # nothing written
+    written = run_annotate(office, mode=mode)
+    assert Path(written.output).read_bytes() == data  # the same copy, byte for byte (a fixed date)
+    assert (result.comments, result.revisions, len(result.applied)) == \
+        (written.comments, written.revisions, len(written.applied))
+    with pytest.raises(AnnotateError):
+        annotate_bytes(truncated(office.read_bytes()), "letter.docx", date=DATE)
