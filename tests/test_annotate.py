@@ -235,6 +235,12 @@ def office(tmp_path):
     return put(tmp_path, "letter.docx", office_docx(safe_defect_letter()))
 
 
+def test_the_fixture_letters_have_the_safe_defects_they_claim():
+    assert {a.code for a in checker.fix_text(safe_defect_letter())[1]} == SAFE_CODES
+    assert {a.code for a in checker.fix_text(safe_defect_letter(info=True))[1]} == SAFE_CODES | {"RL802", "RL312"}
+    assert checker.fix_text(LETTERS["npc-compliant"])[1] == []
+
+
 # ---- the API -------------------------------------------------------------------------------------------------
 
 def test_the_api_is_exported():

@@ -27,7 +27,7 @@ LETTERS = annotate_letters()
 DATE = datetime(2025, 6, 20, 9, 30, tzinfo=timezone.utc)
 
 
-def run(*args) -> "click.testing.Result":  # noqa: F821
+def run(*args):
     return CliRunner().invoke(main, ["annotate", *map(str, args)], catch_exceptions=False)
 
 
