@@ -441,12 +441,18 @@ class _Editor:
                 return False
             sibling = left.getnext()
             while sibling is not None and sibling is not right:
-                if self._local(sibling) not in _BETWEEN_RUNS:
+                if self._local(sibling) not in _BETWEEN_RUNS and not self._empty_run(sibling):
                     return False
                 sibling = sibling.getnext()
             if sibling is None:
                 return False
         return True
+
+    def _empty_run(self, element) -> bool:
+        """A run that shows nothing (Word leaves such runs behind after edits)."""
+        return self._local(element) == "r" and all(
+            self._local(c) in ("rPr", "lastRenderedPageBreak") or (self._local(c) == "t" and not c.text)
+            for c in element)
 
     def _stretch(self, segments: list, start: int, end: int) -> list | None:
         """The nodes holding characters ``start``…``end`` of a line (None when made text is among them)."""
