@@ -919,3 +919,32 @@ def test_annotate_bytes_is_annotate_docx_without_the_disk(office, tmp_path, mode
         (written.comments, written.revisions, len(written.applied))
     with pytest.raises(AnnotateError):
         annotate_bytes(truncated(office.read_bytes()), "letter.docx", date=DATE)
+
+
+@pytest.mark.parametrize("mode", ["track-changes", "apply-fixes"])
+@pytest.mark.parametrize("between", ["<w:t/>", '<w:rPr><w:b/></w:rPr>', "<w:lastRenderedPageBreak/>"],
+                         ids=["empty-t", "rPr-only", "page-break-mark"])
+def test_a_run_without_text_inside_a_fixed_stretch_does_not_stop_the_fix(tmp_path, mode, between):
+    """Word leaves runs that hold no text between others (an emptied run, a run of properties only, the
+    w:lastRenderedPageBreak it writes on every save where a page broke): like a proofing mark, such a run
+    moves no text, and the fix of “青建复[2025]12号” across it must still be made."""
+    from lxml import etree
+
+    from docx_fixtures import with_parts
+
+    data = build_docx(safe_defect_letter())
+    root = document_xml(data)
+    head = next(p for p in root.iter(f"{W}p") if "".join(p.itertext()).startswith("青建复"))
+    for r in head.findall(f"{W}r"):
+        head.remove(r)
+    for content in ("<w:t>青建复[</w:t>", between, "<w:t>2025]12号</w:t><w:tab/><w:t>签发：林志远</w:t>"):
+        head.append(etree.fromstring(f'<w:r xmlns:w="{W[1:-1]}">{content}</w:r>'))
+    data = with_parts(data, {"word/document.xml": etree.tostring(root, xml_declaration=True, encoding="UTF-8",
+                                                                 standalone=True)})
+    letter = put(tmp_path, "letter.docx", data)
+    result = run_annotate(letter, mode=mode)
+    out = Path(result.output).read_bytes()
+    assert_valid_package(out, data)
+    assert "RL107" in {a.code for a in result.applied} and result.unplaced == 0
+    text = lines_of(accept_all(out)) if mode == "track-changes" else lines_of(out)
+    assert text == nonblank(fixed_lines(lines_of(data)))
