@@ -13,6 +13,8 @@ second opinion rather than against itself.
 
 from __future__ import annotations
 
+import hashlib
+
 import io
 import re
 import zipfile
@@ -307,12 +309,7 @@ def _fieldify(paragraph, result: str, instruction: str) -> None:
 
     if _wrap(paragraph, result, field):
         for holder in paragraph._p.iter(f"{W}fragment"):
-            parent = holder.getparent()
-            index = parent.index(holder)
-            for child in list(holder):
-                parent.insert(index, child)
-                index += 1
-            parent.remove(holder)
+            unwrap(holder)
             break
 
 
@@ -352,7 +349,8 @@ def document_xml(data: bytes) -> etree._Element:
     return etree.fromstring(parts(data)["word/document.xml"])
 
 
-def _unwrap(element) -> None:
+def unwrap(element) -> None:
+    """Put an element's children in its place (a 修订 accepted, a wrapper taken away)."""
     parent = element.getparent()
     index = parent.index(element)
     tail = element.tail
@@ -388,7 +386,7 @@ def _revise(root, author: str | None, accept: bool) -> None:
                     dt.tag = f"{W}t"
                 for di in element.iter(f"{W}delInstrText"):
                     di.tag = f"{W}instrText"
-            _unwrap(element)
+            unwrap(element)
     for name in ("rPrChange", "pPrChange", "sectPrChange", "tblPrChange", "trPrChange", "tcPrChange"):
         for element in list(root.iter(f"{W}{name}")):
             if not _by(element, author):
@@ -716,3 +714,14 @@ def _insert_ordered(rpr, element) -> None:
             rpr.insert(i, element)
             return
     rpr.append(element)
+
+
+def sha(path: Path) -> str:
+    """The file's SHA-256 (an input must be byte-identical after any run)."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def put(folder: Path, name: str, data: bytes) -> Path:
+    path = folder / name
+    path.write_bytes(data)
+    return path

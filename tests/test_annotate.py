@@ -8,7 +8,6 @@ and checked with readers of its own (tests/docx_fixtures.py) rather than with th
 from __future__ import annotations
 
 import difflib
-import hashlib
 import io
 import os
 from collections import defaultdict
@@ -24,6 +23,7 @@ from checker.engine import load_rules
 from checker.model import Severity
 from checker.pipeline import check_file, default_configurator
 from checker.sources.docx import read_docx
+from docx_fixtures import put, sha
 from docx_fixtures import (
     COMMENTS_REL, COMMENTS_TYPE, OTHER_AUTHOR, SAFE_CODES, W, accept_all, annotate_letters, build_docx,
     chars_with_rpr, comments_of, content_types, document_xml, dress_docx, headless_letter, office_docx, parts,
@@ -47,15 +47,6 @@ MAY_ADD = {"word/comments.xml", "word/commentsExtended.xml", "word/commentsIds.x
 
 
 # ---- helpers -------------------------------------------------------------------------------------------------
-
-def sha(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def put(folder: Path, name: str, data: bytes) -> Path:
-    path = folder / name
-    path.write_bytes(data)
-    return path
 
 
 def run_annotate(path: Path, out=None, **options) -> AnnotateResult:

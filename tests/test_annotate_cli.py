@@ -3,7 +3,6 @@ opening what it writes."""
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import shutil
@@ -17,6 +16,7 @@ import checker
 from checker.annotate import annotate_docx
 from checker.cli import main
 from checker.sources.docx import read_docx
+from docx_fixtures import put, sha
 from docx_fixtures import LETTERS_FOR_LIBREOFFICE, annotate_letters, comments_of, office_docx, safe_defect_letter, \
     word_lock_file
 from formats_fixtures import EXAMPLES, build_docx, convert_many_with_libreoffice, encrypted_docx, soffice, \
@@ -30,15 +30,6 @@ DATE = datetime(2025, 6, 20, 9, 30, tzinfo=timezone.utc)
 def run(*args):
     return CliRunner().invoke(main, ["annotate", *map(str, args)], catch_exceptions=False)
 
-
-def sha(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def put(folder: Path, name: str, data: bytes) -> Path:
-    path = folder / name
-    path.write_bytes(data)
-    return path
 
 
 def ours(data: bytes):

@@ -9,7 +9,6 @@ from __future__ import annotations
 import io
 import os
 import random
-import stat
 import sys
 import time
 import zipfile
@@ -18,8 +17,9 @@ import pytest
 from lxml import etree
 
 import formats_fixtures as ff
+from docx_fixtures import unwrap
 from checker import fix_text
-from checker.annotate import annotate_bytes, annotate_docx
+from checker.annotate import annotate_bytes
 from checker.sources.docx import read_docx
 from hostile import run_cli
 
@@ -63,13 +63,6 @@ def R(text: str, extra: str = "") -> str:
     return f'<w:r><w:rPr><w:rFonts w:eastAsia="仿宋"/>{extra}</w:rPr><w:t xml:space="preserve">{text}</w:t></w:r>'
 
 
-def _unwrap(e):
-    parent = e.getparent()
-    i = parent.index(e)
-    for c in list(e):
-        parent.insert(i, c)
-        i += 1
-    parent.remove(e)
 
 
 def resolve(data: bytes, accept: bool, author: str | None = "replylint", main="word/document.xml") -> bytes:
@@ -90,7 +83,7 @@ def resolve(data: bytes, accept: bool, author: str | None = "replylint", main="w
             continue
         for t in e.iter(w + "delText"):
             t.tag = w + "t"
-        _unwrap(e)
+        unwrap(e)
     p[main] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
     return zipit(p)
 
