@@ -28,9 +28,10 @@ from typing import Callable
 from ..batch import DEFAULT_TIME_LIMIT, KILL_GRACE, WorkerProcess, died_text, failure_text, time_limit, timeout_text
 from ..config import Overrides
 
+START_SECONDS = 60.0  # for a new worker to start and load the rules
 QUEUE_WAIT = 30.0  # seconds a request waits for an idle worker before it is answered 503
 BUSY_TEXT = "服务器正忙（所有检查进程都在处理别的文件），请稍后再试"
-PRELOAD = ["checker.serve.jobs", "checker.pipeline", "checker.fix", "checker.annotate", "checker.sources.docx",
+PRELOAD = ["checker.serve.jobs", "checker.cli", "checker.pipeline", "checker.fix", "checker.annotate", "checker.sources.docx",
            "checker.sources.pdf", "checker.sources.ofd", "checker.reporters.json_format"]
 
 
@@ -73,6 +74,7 @@ def _work(tasks, answers, seconds: float) -> None:
     """A worker process: run each job sent, until sent None."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the server's to handle; it ends the workers
     warm()
+    answers.send("ready")  # the time limit of its first job starts now, not while it starts
     while True:
         task = tasks.recv()
         if task is None:
@@ -161,7 +163,13 @@ class Pool:
         """Run ``func(*args)`` in a worker; its return value, or ``JobFailed``."""
         from multiprocessing.connection import wait
 
-        worker = self._take()
+        for _ in range(3):
+            worker = self._take()
+            if self._started(worker):
+                break
+            self._replace(worker)
+        else:
+            raise JobFailed(503, "检查进程无法启动，请稍后再试（或重新启动 replylint serve）")
         try:
             worker.tasks.send((func, args))
             ready = wait([worker.answers, worker.process.sentinel], self.seconds + self.grace)
@@ -182,6 +190,19 @@ class Pool:
         if answer[0] == "ok":
             return answer[1]
         raise JobFailed(answer[1], answer[2])
+
+    def _started(self, worker: WorkerProcess) -> bool:
+        """Whether the worker has said it is ready (waiting for that, the first time)."""
+        from multiprocessing.connection import wait
+
+        if getattr(worker, "ready", False):
+            return True
+        try:
+            if worker.answers in wait([worker.answers, worker.process.sentinel], START_SECONDS):
+                worker.ready = worker.answers.recv() == "ready"
+        except (OSError, EOFError):
+            pass
+        return getattr(worker, "ready", False)
 
     def pids(self) -> list[int]:
         with self._lock:

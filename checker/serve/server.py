@@ -254,7 +254,7 @@ class Handler(BaseHTTPRequestHandler):
 
     def parse_request(self) -> bool:
         if len(self.raw_requestline) > MAX_REQUEST_LINE:
-            self.command, self.request_version, self.requestline = None, self.default_request_version, ""
+            self.command, self.request_version, self.requestline = None, "HTTP/1.0", ""
             self.send_error(414)
             return False
         stream, self.rfile = self.rfile, _HeaderBudget(self.rfile, MAX_HEADER_BYTES)
@@ -265,6 +265,8 @@ class Handler(BaseHTTPRequestHandler):
 
     def send_error(self, code: int, message=None, explain=None) -> None:
         """Every error as JSON with a Chinese sentence (http.server's own, too: 400, 414, 431, 501 …)."""
+        if self.request_version == "HTTP/0.9":  # a request line it could not read: answer as HTTP/1.0
+            self.request_version = "HTTP/1.0"
         self.respond_json(code, {"error": MESSAGES.get(code, "请求出错"), "status": code})
 
     def log_request(self, code="-", size="-") -> None:
