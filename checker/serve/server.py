@@ -388,6 +388,15 @@ class Handler(BaseHTTPRequestHandler):
         # every candidate compared in full, whatever matched: the time taken says nothing
         return sum(hmac.compare_digest(g.encode("latin-1", "replace"), expected) for g in given if g) > 0
 
+    def admit(self, path: str, routes: tuple, others: tuple) -> None:
+        """405 for a route of the other method, 404 for none, 401 without the token."""
+        if path in others:
+            raise RequestError(405)
+        if path not in routes:
+            raise RequestError(404)
+        if not self.authorized():
+            raise RequestError(401)
+
     def get(self) -> None:
         path = self.route()
         if path == "/healthz":
@@ -400,12 +409,7 @@ class Handler(BaseHTTPRequestHandler):
                     raise RequestError(401, "登录链接中的口令不对：请使用启动服务时显示的链接")
                 cookie = f"{TOKEN_COOKIE}={self.server.settings.token}; HttpOnly; SameSite=Strict; Path=/"
                 return self.respond(303, b"", "text/plain; charset=utf-8", {"Location": "/", "Set-Cookie": cookie})
-        if path in self.POST_ROUTES:
-            raise RequestError(405)
-        if path not in self.GET_ROUTES:
-            raise RequestError(404)
-        if not self.authorized():
-            raise RequestError(401)
+        self.admit(path, self.GET_ROUTES, self.POST_ROUTES)
         if path == "/favicon.ico":
             return self.respond(204, b"", "image/x-icon")
         if path == "/api/rules":
@@ -416,12 +420,7 @@ class Handler(BaseHTTPRequestHandler):
     def post(self) -> None:
         path = self.route()
         try:
-            if path in self.GET_ROUTES:
-                raise RequestError(405)
-            if path not in self.POST_ROUTES:
-                raise RequestError(404)
-            if not self.authorized():
-                raise RequestError(401)
+            self.admit(path, self.POST_ROUTES, self.GET_ROUTES)
         except RequestError as exc:
             if (self.headers.get("Content-Length") or "0").strip() not in ("", "0"):
                 self.refuse_body(exc)  # answered before the body is read
