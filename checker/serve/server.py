@@ -46,6 +46,7 @@ HEADER_SECONDS = 20  # to send the request line and headers
 MIN_UPLOAD_RATE = 100 * 1024  # bytes a second a body must arrive at, at the least (after BODY_SECONDS)
 BODY_SECONDS = 30
 SOCKET_TIMEOUT = 20  # one read or write that makes no progress
+FORM_SLACK = 64 * 1024  # a form's boundaries and fields around a file of the largest size allowed
 MAX_PARTS = 16  # multipart form fields
 MAX_ACCEPT = 1000  # unsafe fix ids in one /api/fix
 TOKEN_COOKIE = "replylint_token"
@@ -166,6 +167,8 @@ class Server(ThreadingHTTPServer):
             self.address_family = socket.AF_INET6
         self.reaper = _Reaper()
         self.slots = threading.BoundedSemaphore(settings.max_requests)
+        # letters read into memory at once (each may cost a few times its size while its form is parsed)
+        self.uploads = threading.BoundedSemaphore(max(2, settings.workers * 2))
         self.pool = pool
         self.log_lock = threading.Lock()
         super().__init__((settings.host.strip("[]"), settings.port), Handler)
@@ -421,10 +424,18 @@ class Handler(BaseHTTPRequestHandler):
         path = self.route()
         try:
             self.admit(path, self.POST_ROUTES, self.GET_ROUTES)
+            if not self.server.uploads.acquire(timeout=self.server.settings.queue_wait):
+                raise RequestError(503)
         except RequestError as exc:
             if (self.headers.get("Content-Length") or "0").strip() not in ("", "0"):
                 self.refuse_body(exc)  # answered before the body is read
             raise
+        try:
+            self.answer_post(path)
+        finally:
+            self.server.uploads.release()
+
+    def answer_post(self, path: str) -> None:
         form = self.read_form()
         overrides = self.overrides(form)
         pool = self.server.pool
@@ -457,7 +468,7 @@ class Handler(BaseHTTPRequestHandler):
         if not length.strip().isdigit():
             raise RequestError(400, "请求头 Content-Length 不是一个数字")
         size, limit = int(length), self.server.settings.max_upload
-        if size > limit:
+        if size > limit + FORM_SLACK:
             self.refuse_body(RequestError(413, f"文件太大：最大可上传 {limit / MiB:g} MB，这个请求有 {size / MiB:.1f} MB"))
         self.server.reaper.watch(self.connection, BODY_SECONDS + size / MIN_UPLOAD_RATE)
         chunks, left = [], size
