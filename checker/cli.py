@@ -662,7 +662,7 @@ def serve(host, port, open_browser, token, workers, max_upload, time_limit, log_
     def stop(signum, frame):
         raise KeyboardInterrupt
 
-    signal.signal(signal.SIGTERM, stop)
+    previous = signal.signal(signal.SIGTERM, stop)
     url = server.url("127.0.0.1" if is_loopback(host) else None)
     if not is_loopback(host):
         click.echo(f"注意：本服务在 {host} 上监听，局域网中的电脑都能连上；只有带口令的请求会被处理。", err=True)
@@ -680,9 +680,12 @@ def serve(host, port, open_browser, token, workers, max_upload, time_limit, log_
     except KeyboardInterrupt:
         pass
     finally:
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)
-        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut the workers' ending short
-        server.close()
+        interrupt = signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut the ending short
+        try:
+            server.close()
+        finally:
+            signal.signal(signal.SIGINT, interrupt)
+            signal.signal(signal.SIGTERM, previous)
     click.echo("replylint 网页已停止", err=True)
     sys.exit(EXIT_CLEAN)
 

@@ -180,6 +180,8 @@ def test_pasted_text_the_profile_and_show_info(live):
     status, shown = as_json(post_json(live, "/api/check", {"text": text, "show_info": True, "profile": "four-grade",
                                                             "name": "../../答复.md"}))
     assert status == 200 and shown["hidden_info"] == 0 and shown["report"]["files"][0]["path"] == "答复.md"
+    status, named = as_json(post_json(live, "/api/check", {"text": text, "name": "C:\\公文\\答复.docx"}))
+    assert status == 200 and named["report"]["files"][0]["path"] == "答复.txt"  # pasted text is read as text
     body, head = multipart({"text": text, "show_info": "1", "profile": "three-grade"})
     status, form = as_json(call(live, "POST", "/api/check", body, head))
     assert status == 200 and form["hidden_info"] == 0
@@ -281,6 +283,12 @@ def test_an_unreadable_file_gets_422_with_the_readers_message_and_the_server_goe
     assert status == 422
     assert call(live, "GET", "/healthz")[0] == 200
     assert upload(live, "/api/check", "ok.txt", CHINESE_DATE_LETTER.encode())[0] == 200
+
+
+def test_the_annotate_modes_are_those_of_annotate():
+    from checker.annotate import MODES
+
+    assert server.ANNOTATE_MODES == MODES
 
 
 def test_bad_profile_bad_mode_wrong_types_and_methods(live):
@@ -466,6 +474,37 @@ def test_a_network_address_needs_a_token():
     assert result.exit_code == 2 and "--token" in result.output and "Traceback" not in result.output
     result = CliRunner().invoke(main, ["serve", "--host", "0.0.0.0", "--token", "short"])
     assert result.exit_code == 2 and "8–128" in result.output
+
+
+def test_with_a_token_the_command_warns_and_prints_the_login_link(monkeypatch):
+    from click.testing import CliRunner
+
+    from checker.cli import main
+
+    made = []
+
+    class Fake:  # the server's part is tested above; here only what the command says and how it ends
+        def __init__(self, settings):
+            self.settings, self.closed = settings, False
+
+        def url(self, host=None):
+            return f"http://{host or 'office-pc'}:8765/"
+
+        def serve_forever(self):
+            raise KeyboardInterrupt  # as Ctrl-C
+
+        def close(self):
+            self.closed = True
+
+    monkeypatch.setattr(server, "make_server", lambda settings: made.append(Fake(settings)) or made[-1])
+    result = CliRunner().invoke(main, ["serve", "--host", "0.0.0.0", "--token", "s3cret-token", "--workers", "3",
+                                       "--max-upload", "5", "--time-limit", "9.5"])
+    assert result.exit_code == 0, result.output
+    assert "局域网" in result.output and "http://office-pc:8765/?token=s3cret-token" in result.output
+    (fake,) = made
+    assert fake.closed and fake.settings.workers == 3 and fake.settings.max_upload == 5 * server.MiB
+    assert fake.settings.time_limit == 9.5 and fake.settings.token == "s3cret-token"
+    assert signal.getsignal(signal.SIGINT) is not signal.SIG_IGN  # the command gave back the handlers it took
 
 
 def test_other_commands_do_not_load_the_server():

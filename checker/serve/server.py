@@ -57,7 +57,9 @@ CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' 
        "form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
 STATIC = {"index.html": "text/html; charset=utf-8", "app.js": "text/javascript; charset=utf-8",
           "app.css": "text/css; charset=utf-8"}
-UPLOAD_SUFFIXES = (".docx", ".pdf", ".ofd", ".txt", ".md", ".text", ".markdown")
+ANNOTATE_MODES = ("comments", "track-changes", "apply-fixes")  # checker.annotate.MODES (not loaded here: lxml)
+TEXT_SUFFIXES = (".txt", ".md", ".text", ".markdown")
+UPLOAD_SUFFIXES = (".docx", ".pdf", ".ofd") + TEXT_SUFFIXES
 
 MESSAGES = {
     400: "请求的格式不正确",
@@ -240,11 +242,11 @@ class Server(ThreadingHTTPServer):
 class Handler(BaseHTTPRequestHandler):
     server: Server
     server_version = "replylint"
-
-    def version_string(self) -> str:
-        return self.server_version
     timeout = SOCKET_TIMEOUT
     protocol_version = "HTTP/1.0"  # one request per connection: no idle keep-alive holds a thread
+
+    def version_string(self) -> str:
+        return self.server_version  # no Python version for the network to read
 
     # ---- plumbing ----
 
@@ -329,7 +331,7 @@ class Handler(BaseHTTPRequestHandler):
     POST_ROUTES = ("/api/check", "/api/fix", "/api/annotate")
 
     def route(self) -> str:
-        return urlsplit(self.path).path
+        return urlsplit(getattr(self, "path", "") or "").path
 
     def do_GET(self) -> None:
         self.handle_safely(self.get)
@@ -448,8 +450,8 @@ class Handler(BaseHTTPRequestHandler):
             self.respond_json(200, pool.run(jobs.fix_job, data, name, overrides, accept))
         else:
             mode = form.get("mode") or "comments"
-            if mode not in ("comments", "track-changes", "apply-fixes"):
-                raise RequestError(400, f"未知的批注方式 {str(mode)[:40]!r}（可用：comments、track-changes、apply-fixes）")
+            if mode not in ANNOTATE_MODES:
+                raise RequestError(400, f"未知的批注方式 {str(mode)[:40]!r}（可用：{'、'.join(ANNOTATE_MODES)}）")
             data, name = self.letter(form, docx_only=True)
             package, comments = pool.run(jobs.annotate_job, data, name, overrides, mode)
             out = Path(name).stem + ".批注.docx"
@@ -575,6 +577,8 @@ class Handler(BaseHTTPRequestHandler):
             raise RequestError(400, "请上传答复函文件（表单字段 file），或给出文字（JSON 的 text）")
         data, raw = form["file"]
         name = clean_name(raw)
+        if form.get("pasted") and Path(name).suffix.lower() not in TEXT_SUFFIXES:
+            name = Path(name).stem + ".txt"  # pasted text is text, whatever the name says
         self.letter_name = name
         suffix = Path(name).suffix.lower()
         if docx_only and suffix != ".docx":
