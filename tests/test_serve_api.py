@@ -358,6 +358,21 @@ def test_a_slow_client_is_cut_off(live, monkeypatch):
     assert ended and time.monotonic() - began < 4
 
 
+def test_the_log_has_no_letter_text_and_no_file_name_unless_asked(live, capfd):
+    assert upload(live, "/api/check", "张三的答复.txt", CHINESE_DATE_LETTER.encode())[0] == 200
+    assert call(live, "GET", "/?token=abc")[0] == 200
+    log = capfd.readouterr().err
+    assert re.search(r"127\.0\.0\.1 POST /api/check 200 \d+ [\d.]+s\n", log), log
+    assert "张三" not in log and "二〇二五" not in log and "token" not in log
+    srv, thread = start(server.Settings(port=0, workers=1, log_names=True))
+    try:
+        assert upload(srv.port, "/api/check", "张三的答复.txt", CHINESE_DATE_LETTER.encode())[0] == 200
+    finally:
+        stop(srv, thread)
+    log = capfd.readouterr().err
+    assert "POST /api/check 200" in log and "张三的答复.txt" in log and "二〇二五" not in log
+
+
 # ---- token ---------------------------------------------------------------------------------------------------
 
 def test_a_token_is_asked_for_and_the_login_link_sets_a_cookie(guarded):
@@ -616,7 +631,9 @@ def test_ctrl_c_and_sigterm_end_the_workers_and_exit_0(served):
     assert pids
     process.send_signal(signal.SIGINT)
     assert process.wait(15) == 0
-    assert "已停止" in process.stderr.read()
+    said = process.stderr.read()
+    assert "已停止" in said and "Traceback" not in said and "Warning" not in said, said
+    assert "二〇二五" not in said and "a.docx" not in said  # no letter text, no file name in the log
     for pid in pids:
         assert _zombie_or_gone(pid)
     term = subprocess.Popen([sys.executable, "-m", "checker.cli", "serve", "--port", "0", "--workers", "1"],

@@ -31,7 +31,7 @@ from ..config import Overrides
 START_SECONDS = 60.0  # for a new worker to start and load the rules
 QUEUE_WAIT = 30.0  # seconds a request waits for an idle worker before it is answered 503
 BUSY_TEXT = "服务器正忙（所有检查进程都在处理别的文件），请稍后再试"
-PRELOAD = ["checker.serve.jobs", "checker.cli", "checker.pipeline", "checker.fix", "checker.annotate", "checker.sources.docx",
+PRELOAD = ["checker.serve.jobs", "checker.pipeline", "checker.fix", "checker.annotate", "checker.sources.docx",
            "checker.sources.pdf", "checker.sources.ofd", "checker.reporters.json_format"]
 
 
