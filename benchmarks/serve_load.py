@@ -27,7 +27,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-import lettergen  # noqa: E402
+import lettergen  # noqa: E402 - after the path it is found on
 
 
 def rss_mib(pid: int) -> float:

@@ -360,7 +360,7 @@ class Handler(BaseHTTPRequestHandler):
             self.fail(exc)
         except jobs.JobFailed as exc:
             self.fail(RequestError(exc.status, exc.message))
-        except (ConnectionError, socket.timeout, TimeoutError):
+        except (ConnectionError, TimeoutError):  # socket.timeout is TimeoutError
             self.close_connection = True
         except Exception as exc:  # noqa: BLE001 - a defect answers 500, never a traceback to the client
             self.server.log(f"replylint serve: internal error {type(exc).__name__}: {exc}"[:500])
