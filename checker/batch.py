@@ -229,13 +229,14 @@ def _serve(tasks, answers, overrides: Overrides, seconds: float) -> None:
             answers.send((index, compact(check_one(path, configurator, seconds, *data))))
 
 
-class _Worker:
-    """One supervised worker process and the files it has been given but not yet answered."""
+class WorkerProcess:
+    """A worker process and its two pipes: tasks to it, answers from it. ``target(tasks, answers, *args)``
+    runs in the process until it receives None. (``replylint serve``'s pool uses it too.)"""
 
-    def __init__(self, context, overrides: Overrides, seconds: float):
+    def __init__(self, context, target: Callable, args: tuple):
         task_end, self.tasks = context.Pipe(duplex=False)
         self.answers, answer_end = context.Pipe(duplex=False)
-        self.process = context.Process(target=_serve, args=(task_end, answer_end, overrides, seconds), daemon=True)
+        self.process = context.Process(target=target, args=(task_end, answer_end, *args), daemon=True)
         try:
             self.process.start()
         except BaseException:
@@ -245,6 +246,30 @@ class _Worker:
         finally:
             task_end.close()  # only the worker's copies stay open: its death then shows as end of file
             answer_end.close()
+
+    def kill(self) -> None:
+        self.process.kill()
+        self.process.join(5)
+
+    def close(self) -> None:
+        """Let an idle worker finish; kill it if it does not within a second."""
+        if self.process.is_alive():
+            try:
+                self.tasks.send(None)
+            except OSError:
+                pass
+            self.process.join(1)
+            if self.process.is_alive():
+                self.kill()
+        self.tasks.close()
+        self.answers.close()
+
+
+class _Worker(WorkerProcess):
+    """One supervised worker process of a batch and the files it has been given but not yet answered."""
+
+    def __init__(self, context, overrides: Overrides, seconds: float):
+        super().__init__(context, _serve, (overrides, seconds))
         self.pending: deque[int] = deque()
         self.since = 0.0  # when the file it is on began, as far as the parent can tell
 
@@ -271,23 +296,8 @@ class _Worker:
 
     def end(self, deliver: Callable[[int, tuple], None]) -> None:
         """Kill the worker if it still runs, and take the answers it sent before it stopped."""
-        self.process.kill()
-        self.process.join(5)
+        self.kill()
         self.receive(deliver)
-
-    def close(self) -> None:
-        """Let an idle worker finish; kill it if it does not within a second."""
-        if self.process.is_alive():
-            try:
-                self.tasks.send(None)
-            except OSError:
-                pass
-            self.process.join(1)
-            if self.process.is_alive():
-                self.process.kill()
-                self.process.join(5)
-        self.tasks.close()
-        self.answers.close()
 
 
 def _supervise(todo: list[int], items: list[tuple], configurator: Configurator, jobs: int, seconds: float,

@@ -651,6 +651,79 @@ def audit(paths, html_file, xlsx_file, db_file, since, select, extend_select, ig
     _finish(report.exit_code(fail_on), exit_zero)
 
 
+# ---- serve: the page for drafting staff and its HTTP API (issue 12) -----------------------------------------------
+# The server (http.server, email, the worker pool) is imported inside the command only.
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="监听的地址；默认只有本机可以打开。给局域网用（如 0.0.0.0）时必须同时设置 --token。")
+@click.option("--port", type=click.IntRange(0, 65535), default=8765, show_default=True, help="端口（0 = 任选一个空闲端口）。")
+@click.option("--open", "open_browser", is_flag=True, help="启动后在浏览器中打开网页。")
+@click.option("--token", help="访问口令（至少 8 个字母、数字或 ._~-）：请求须带上它，或先打开启动时显示的登录链接。")
+@click.option("--workers", type=click.IntRange(1, 32), default=2, show_default=True, help="检查文件的进程数。")
+@click.option("--max-upload", type=click.IntRange(1, 20), default=20, show_default=True, help="上传文件的大小上限（MB）。")
+@click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), default=60.0, show_default=True,
+              help="每个文件的处理时限（秒），超过时答复 504。")
+@click.option("--log-names", is_flag=True, help="日志中也记下上传的文件名（默认不记，也从不记答复函的文字）。")
+def serve(host, port, open_browser, token, workers, max_upload, time_limit, log_names) -> None:
+    """启动本机网页：在浏览器中上传答复函，看问题标在原文中，下载带批注的 Word 文件或修正后的文本。
+
+    \b
+    replylint serve --open                          只在本机使用
+    replylint serve --host 0.0.0.0 --token 口令      给科室同事在局域网中使用
+    按 Ctrl-C 停止。
+    """
+    import signal
+
+    from .engine import RuleFileError
+    from .serve.server import MiB, TOKEN_PATTERN, Settings, is_loopback, make_server
+
+    if token is not None and not TOKEN_PATTERN.fullmatch(token):
+        _fail("--token 口令应为 8–128 个字母、数字或 . _ ~ - 字符（可用 python -c \"import secrets; "
+              "print(secrets.token_urlsafe(16))\" 生成一个）")
+    if not is_loopback(host) and not token:
+        _fail(f"--host {host} 会让局域网里的其他电脑也能打开本服务：请同时用 --token 设置访问口令，"
+              "只把登录链接发给要用的同事（例如 --token $(python -c \"import secrets; print(secrets.token_urlsafe(16))\")）")
+    settings = Settings(host=host, port=port, token=token, workers=workers, max_upload=max_upload * MiB,
+                        time_limit=time_limit, log_names=log_names)
+    try:
+        server = make_server(settings)
+    except RuleFileError as exc:
+        _fail(str(exc))
+    except OSError as exc:
+        _fail(f"无法在 {host}:{port} 启动网页服务：{exc.strerror or exc}（端口可能已被占用，可用 --port 换一个）")
+
+    def stop(signum, frame):
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    url = server.url("127.0.0.1" if is_loopback(host) else None)
+    if not is_loopback(host):
+        click.echo(f"注意：本服务在 {host} 上监听，局域网中的电脑都能连上；只有带口令的请求会被处理。", err=True)
+    click.echo(f"replylint 网页已启动：{url}  （按 Ctrl-C 停止）")
+    if token:
+        click.echo(f"登录链接（只发给要用的同事；打开一次后浏览器记住口令）：{url}?token={token}")
+    sys.stdout.flush()
+    if open_browser:
+        import threading
+        import webbrowser
+
+        threading.Thread(target=webbrowser.open, args=(f"{url}?token={token}" if token else url,), daemon=True).start()
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        interrupt = signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut the ending short
+        try:
+            server.close()
+        finally:
+            signal.signal(signal.SIGINT, interrupt)
+            signal.signal(signal.SIGTERM, previous)
+    click.echo("replylint 网页已停止", err=True)
+    sys.exit(EXIT_CLEAN)
+
+
 def _write_problem(exc: OSError) -> str:
     """Why an output could not be written, in words a person can act on."""
     import errno
