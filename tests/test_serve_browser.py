@@ -26,11 +26,12 @@ from pathlib import Path
 import docx
 import pytest
 
+import checker
 import formats_fixtures as ff
 from browser import browser  # noqa: F401 (the fixture)
 from checker.fix import fix_text
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent.parent  # the checkout: its example letters
 SERVE = [sys.executable, "-m", "checker.cli", "serve", "--port", "0"]
 ADDRESS = re.compile(r"https?://[\w.\[\]:-]+/")
 SMALL = {"width": 1093, "height": 614}  # 1366×768 at 125 %
@@ -46,11 +47,13 @@ WORD_FINDINGS = ["RL107", "RL109", "RL404"]
 # ---- the server ----------------------------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def server():
-    """The address of a ``replylint serve`` on a free loopback port (stopped with Ctrl-C at the end)."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONUNBUFFERED": "1"}
-    process = subprocess.Popen(SERVE, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               text=True, encoding="utf-8")
+def server(tmp_path_factory):
+    """The address of a ``replylint serve`` on a free loopback port (stopped with Ctrl-C at the end), running
+    the same ``checker`` as this test (from an empty folder: no project config of the checkout applies)."""
+    env = {**os.environ, "PYTHONPATH": str(Path(checker.__file__).resolve().parent.parent), "PYTHONUNBUFFERED": "1",
+           "PYTHONIOENCODING": "utf-8"}
+    process = subprocess.Popen(SERVE, cwd=tmp_path_factory.mktemp("serve-cwd"), env=env, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True, encoding="utf-8")
     lines: queue.Queue = queue.Queue()
     threading.Thread(target=lambda: [lines.put(line) for line in process.stdout], daemon=True).start()
     threading.Thread(target=lambda: [None for _ in process.stderr], daemon=True).start()  # never blocks it

@@ -469,15 +469,25 @@
       });
   }
 
+  // the rule's pass/fail examples when the catalogue has them: {pass: [...], fail: [...]}, each a text or
+  // {parts: [{caption, lines}], note} (the parts ``explain`` prints: a caption, then the letter's lines)
   function exampleNodes(rule) {
+    var examples = rule.examples;
+    if (!examples || typeof examples !== "object") { return null; }
     var box = el("div", "examples");
-    [["pass", "合格的写法"], ["fail", "不合格的写法"]].forEach(function (kind) {
-      var items = rule.examples && rule.examples[kind[0]];
+    [["pass", "正确示例"], ["fail", "错误示例"]].forEach(function (kind) {
+      var items = examples[kind[0]];
       if (!Array.isArray(items) || !items.length) { return; }
       box.appendChild(el("h3", null, kind[1]));
       items.forEach(function (item) {
-        var text = typeof item === "string" ? item : item && (item.text || item.snippet || item.description) || "";
-        if (text) { box.appendChild(el("pre", null, text)); }
+        if (typeof item === "string") { box.appendChild(el("pre", null, item)); return; }
+        if (!item || typeof item !== "object") { return; }
+        (Array.isArray(item.parts) ? item.parts : []).forEach(function (part) {
+          if (part.caption) { box.appendChild(el("p", "meta", part.caption)); }
+          if (Array.isArray(part.lines) && part.lines.length) { box.appendChild(el("pre", null, part.lines.join("\n"))); }
+        });
+        if (typeof item.text === "string" && item.text) { box.appendChild(el("pre", null, item.text)); }
+        if (item.note) { box.appendChild(el("p", "meta", "（" + item.note + "）")); }
       });
     });
     return box.childNodes.length ? box : null;
