@@ -508,7 +508,9 @@
       if (description) { body.appendChild(el("p", "desc", description)); }
       var source = rule.source || fromCheck.source;
       if (source) { append(body, el("h3", null, "依据"), el("p", null, source)); }
-      if (rule.message) { append(body, el("h3", null, "检查时的提示"), el("p", null, rule.message)); }
+      if (rule.message) {  // the rule's message template: its {placeholders} stand for the letter's text
+        append(body, el("h3", null, "检查时的提示"), el("p", null, rule.message.replace(/\{[A-Za-z_][\w.]*\}/g, "…")));
+      }
       if (rule.fixable !== undefined) {
         body.appendChild(el("p", "meta", rule.fixable ? (rule.safe_fix ? "这条规则的问题可以自动修正。"
           : "这条规则会给出修改建议，需要人工确认后采用。") : "这条规则的问题需要人工修改。"));
