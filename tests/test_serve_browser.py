@@ -187,7 +187,13 @@ def download(page, button_name: str) -> tuple[str, bytes]:
 # ---- the Word example -------------------------------------------------------------------------------------------
 
 def test_the_word_letter_shows_its_findings_in_place(page, word_letter):
+    page.evaluate("""() => { window.busySeen = false;
+        new MutationObserver(() => { if (!document.getElementById('busy').hidden
+            && document.getElementById('check').disabled) { window.busySeen = true; } })
+        .observe(document.getElementById('busy'), {attributes: true}); }""")
     upload(page, word_letter)
+    assert page.evaluate("() => window.busySeen")  # 正在检查… while the server worked, 检查 not pressable twice
+    assert page.locator("#busy").is_hidden() and page.locator("#check").is_enabled()
     assert codes(page) == WORD_FINDINGS
     assert page.locator("#counts").inner_text() == "错误 2，警告 1，提示 1 个未显示"
     assert page.locator("#res-name").inner_text() == "npc-doc-number-and-date.docx"
@@ -332,6 +338,20 @@ def test_declining_a_fix_keeps_that_text(page):
     assert "第15号建议的 答复".encode() in data and "2025年6月10日".encode() in data
 
 
+def test_a_letter_dropped_on_the_page_is_checked(page):
+    text = text_letter()
+    page.evaluate("""text => {
+        const data = new DataTransfer();
+        data.items.add(new File([text], '拖进来的答复函.txt', {type: 'text/plain'}));
+        const zone = document.getElementById('drop');
+        for (const type of ['dragenter', 'dragover', 'drop']) {
+            zone.dispatchEvent(new DragEvent(type, {dataTransfer: data, bubbles: true, cancelable: true}));
+        } }""", text)
+    page.wait_for_selector("#findings li.finding")
+    assert page.locator("#res-name").inner_text() == "拖进来的答复函.txt"
+    assert codes(page) == ["RL107", "RL109", "RL404"]
+
+
 # ---- errors and layout ------------------------------------------------------------------------------------------
 
 def test_an_unreadable_file_is_said_plainly(browser, server, tmp_path):
@@ -379,3 +399,18 @@ def test_the_page_fits_an_office_screen_at_125_percent(browser, server, word_let
         page.locator("#findings li.finding").nth(2).get_by_role("button").first.click()
         assert in_viewport(page, '#letter mark.current')
         assert page.evaluate("() => document.documentElement.scrollWidth <= innerWidth")
+
+
+def test_a_long_line_and_a_long_name_do_not_widen_the_page(browser, server):
+    text = text_letter().replace("全县城区", "全县城区" + "A" * 3000 + "<b>&amp;</b>", 1)
+    with watched_page(browser, server, size=SMALL) as watched:
+        page = watched.page
+        page.evaluate("""text => {
+            const data = new DataTransfer();
+            data.items.add(new File([text], '关于' + '很长的文件名'.repeat(30) + '.txt', {type: 'text/plain'}));
+            document.getElementById('drop').dispatchEvent(new DragEvent('drop', {dataTransfer: data, bubbles: true,
+                cancelable: true})); }""", text)
+        page.wait_for_selector("#findings li.finding")
+        assert page.evaluate("() => document.documentElement.scrollWidth <= innerWidth")
+        assert page.locator("#letter b").count() == 0  # the letter's text is text, never markup
+        assert "<b>&amp;</b>" in page.locator("#letter").inner_text()

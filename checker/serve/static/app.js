@@ -342,7 +342,7 @@
     if (d.location) { where += " · " + d.location; }
     append(goto, el("span", "num", p.n), el("span", "sev " + d.severity, SEVERITY_LABELS[d.severity]),
       el("span", "ftitle", titleOf(d) || d.code), " ", el("code", null, d.code), el("span", "where", where));
-    goto.setAttribute("aria-label", p.n + "．" + label(p) + "，" + where + "：在原文中标出");
+    goto.title = "在原文中标出这一处";
     var source = info && info.source;
     var explain = el("button", "explain", "规则说明");
     explain.type = "button";
