@@ -14,7 +14,7 @@
   var KIND_LABELS = { "npc-suggestion": "人大代表建议答复", "cppcc-proposal": "政协委员提案答复", unknown: "类型未识别" };
   var SOURCE_LABELS = { docx: "Word 文件", pdf: "PDF 文件", ofd: "OFD 文件", text: "文本" };
   var APPLIES = { both: "建议、提案", "npc-suggestion": "人大代表建议", "cppcc-proposal": "政协委员提案" };
-  var ACCEPTED = [".docx", ".pdf", ".ofd", ".txt", ".md"];
+  var ACCEPTED = [".docx", ".pdf", ".ofd", ".txt", ".md", ".text", ".markdown"];  // what the server reads
   var PASTED_NAME = "粘贴的文字.txt";
 
   var state = {
@@ -324,9 +324,10 @@
       original = Array.from(lines[fix.line - 1]).slice(fix.column - 1, fix.end_column - 1).join("");
     }
     var verb = original === "" ? "建议加上" : fix.replacement === "" ? "建议删去" : "建议改为";
-    var shown = verb === "建议删去" ? (original || "") : fix.replacement;
-    return append(el("div", "fix"), verb + "：“", el("span", "repl", shown), "”",
-      fix.safe ? el("span", "safe", "可自动修正") : el("span", "unsafe", "需人工确认"));
+    var badge = fix.safe ? el("span", "safe", "可自动修正") : el("span", "unsafe", "需人工确认");
+    if (verb === "建议删去" && !original) { return append(el("div", "fix"), "建议删去这段文字", badge); }
+    var shown = verb === "建议删去" ? original : fix.replacement;
+    return append(el("div", "fix"), verb + "：“", el("span", "repl", shown), "”", badge);
   }
 
   function findingNode(p, lines) {
