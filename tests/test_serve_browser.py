@@ -46,28 +46,27 @@ WORD_FINDINGS = ["RL107", "RL109", "RL404"]
 
 # ---- the server ----------------------------------------------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    """The address of a ``replylint serve`` on a free loopback port (stopped with Ctrl-C at the end), running
-    the same ``checker`` as this test (from an empty folder: no project config of the checkout applies)."""
+@contextmanager
+def serving(folder: Path, *options: str):
+    """``replylint serve --port 0 [options]`` on a free loopback port, running the same ``checker`` as this test
+    from ``folder`` (empty: no project config of the checkout applies); yields what it printed up to its address
+    (and its login link, when ``--token`` is given). Stopped with Ctrl-C at the end."""
     env = {**os.environ, "PYTHONPATH": str(Path(checker.__file__).resolve().parent.parent), "PYTHONUNBUFFERED": "1",
            "PYTHONIOENCODING": "utf-8"}
-    process = subprocess.Popen(SERVE, cwd=tmp_path_factory.mktemp("serve-cwd"), env=env, stdout=subprocess.PIPE,
+    process = subprocess.Popen([*SERVE, *options], cwd=folder, env=env, stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE, text=True, encoding="utf-8")
     lines: queue.Queue = queue.Queue()
     threading.Thread(target=lambda: [lines.put(line) for line in process.stdout], daemon=True).start()
     threading.Thread(target=lambda: [None for _ in process.stderr], daemon=True).start()  # never blocks it
-    url = None
+    printed: list[str] = []
     try:
-        while url is None:
+        wanted = 2 if "--token" in options else 1
+        while sum(bool(ADDRESS.search(line)) for line in printed) < wanted:
             try:
-                line = lines.get(timeout=30)
+                printed.append(lines.get(timeout=30))
             except queue.Empty:
-                pytest.fail("replylint serve printed no address within 30 s")
-            match = ADDRESS.search(line)
-            if match:
-                url = match.group(0)
-        yield url
+                pytest.fail(f"replylint serve printed no address within 30 s: {printed}")
+        yield printed
     finally:
         process.send_signal(signal.SIGINT)
         try:
@@ -75,6 +74,13 @@ def server(tmp_path_factory):
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """The address of a ``replylint serve`` (no token: loopback only)."""
+    with serving(tmp_path_factory.mktemp("serve-cwd")) as printed:
+        yield ADDRESS.search(printed[0]).group(0)
 
 
 class Watched:
@@ -414,3 +420,28 @@ def test_a_long_line_and_a_long_name_do_not_widen_the_page(browser, server):
         assert page.evaluate("() => document.documentElement.scrollWidth <= innerWidth")
         assert page.locator("#letter b").count() == 0  # the letter's text is text, never markup
         assert "<b>&amp;</b>" in page.locator("#letter").inner_text()
+
+
+def test_the_login_link_lets_the_page_work_with_a_token(browser, tmp_path, word_letter):
+    token = "page-test-" + "x" * 12
+    with serving(tmp_path, "--token", token) as printed:
+        url = ADDRESS.search(printed[0]).group(0)
+        link = next(line for line in printed if "?token=" in line)
+        assert f"{url}?token={token}" in link
+        # without the link: refused (the browser logs the 401), and nothing of the page runs
+        with watched_page(browser, url, expected_errors=[r"status of 401"]) as watched:
+            assert watched.page.locator("#pick").count() == 0
+        context = browser.new_context(locale="zh-CN", accept_downloads=True)
+        try:
+            page = context.new_page()
+            errors = []
+            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+            page.goto(f"{url}?token={token}")
+            assert page.url == url  # the token left the address bar: a cookie holds it
+            upload(page, word_letter)
+            assert codes(page) == WORD_FINDINGS
+            name, _ = download(page, "下载带批注的 Word 文件")
+            assert name == "npc-doc-number-and-date.批注.docx"
+            assert errors == []
+        finally:
+            context.close()
