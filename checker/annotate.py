@@ -535,7 +535,14 @@ class _Editor:
                 later.addprevious(rpr)
             else:
                 ppr.append(rpr)
-        rpr.insert(0, self._el("del", id=self._id(), author=self.author, date=self.date))
+        if rpr.find(f"{self.w}del") is not None:
+            return  # deleted already (by another reviewer)
+        mark = self._el("del", id=self._id(), author=self.author, date=self.date)
+        inserted = rpr.find(f"{self.w}ins")  # CT_ParaRPr: ins, del, moveFrom, moveTo, then the properties
+        if inserted is not None:
+            inserted.addnext(mark)
+        else:
+            rpr.insert(0, mark)
 
     def _fix_comment_at(self, d: Diagnostic, paragraph, done: str) -> None:
         """A fix's comment at the start of ``paragraph`` (the neighbour of a paragraph the fix removed)."""
