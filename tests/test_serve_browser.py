@@ -19,6 +19,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 import zipfile
 from contextlib import contextmanager
 from pathlib import Path
@@ -57,15 +58,18 @@ def serving(folder: Path, *options: str):
                                stderr=subprocess.PIPE, text=True, encoding="utf-8")
     lines: queue.Queue = queue.Queue()
     threading.Thread(target=lambda: [lines.put(line) for line in process.stdout], daemon=True).start()
-    threading.Thread(target=lambda: [None for _ in process.stderr], daemon=True).start()  # never blocks it
+    said: list[str] = []  # its standard error, read all along so that it never blocks
+    threading.Thread(target=lambda: [said.append(line) for line in process.stderr], daemon=True).start()
     printed: list[str] = []
     try:
         wanted = 2 if "--token" in options else 1
+        deadline = time.monotonic() + 30
         while sum(bool(ADDRESS.search(line)) for line in printed) < wanted:
             try:
-                printed.append(lines.get(timeout=30))
+                printed.append(lines.get(timeout=0.2))
             except queue.Empty:
-                pytest.fail(f"replylint serve printed no address within 30 s: {printed}")
+                if process.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail(f"replylint serve printed no address: {printed} {''.join(said)[-2000:]}")
         yield printed
     finally:
         process.send_signal(signal.SIGINT)
