@@ -168,7 +168,7 @@ def test_a_word_letter_gets_exactly_the_findings_of_check(live, path):
     assert answer["lines"] == expected.source_lines and answer["kind"] == "docx"
     assert set(answer["rules"]) == {d.code for d in expected.diagnostics}
     for note in answer["rules"].values():
-        assert set(note) == {"title", "name", "severity", "description", "source"}
+        assert set(note) == {"title", "name", "severity", "description", "source", "missing"}
     assert answer["hidden_info"] == expected.count(Severity.INFO)
 
 
@@ -380,7 +380,9 @@ def test_a_token_is_asked_for_and_the_login_link_sets_a_cookie(guarded):
     for headers in ({}, {"X-Replylint-Token": "wrong-token"}, {"Authorization": "Bearer wrong-token"},
                     {"Cookie": "replylint_token=wrong-token"}):
         assert as_json(post_json(guarded, "/api/check", text, headers))[0] == 401
-        assert as_json(call(guarded, "GET", "/", headers=headers))[0] == 401
+        status, page_headers, page = call(guarded, "GET", "/", headers=headers)  # a person: a page that says why
+        assert status == 401 and page_headers["content-type"].startswith("text/html")
+        assert "登录链接" in page.decode("utf-8") and "<script" not in page.decode("utf-8")
     status, answer = as_json(upload(guarded, "/api/check", "a.txt", b"x" * 200_000))
     assert status == 401 and answer["error"] == server.MESSAGES[401]
     assert post_json(guarded, "/api/check", text, {"X-Replylint-Token": "s3cret-token"})[0] == 200

@@ -261,9 +261,15 @@ def rule_notes(codes) -> dict:
     from ..engine import load_rules
     from ..reporters.rules import rule_to_dict
 
+    from ..reporters.html import rule_infos
+
     by_code = load_rules().by_code
+    infos = rule_infos()
     keys = ("title", "name", "severity", "description", "source")
-    return {code: {k: rule_to_dict(by_code[code])[k] for k in keys} for code in sorted(set(codes)) if code in by_code}
+    # "missing": the element a finding of the rule reports absent (the page shows a 缺：… badge, as html does)
+    return {code: {**{k: rule_to_dict(by_code[code])[k] for k in keys},
+                   "missing": infos[code].missing if code in infos else None}
+            for code in sorted(set(codes)) if code in by_code}
 
 
 def check_job(data: bytes, name: str, overrides: Overrides) -> dict:

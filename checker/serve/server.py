@@ -18,6 +18,7 @@ from a request is ever opened (a file's name only names it), and the log has no 
 from __future__ import annotations
 
 import hmac
+import html
 import http.client
 import ipaddress
 import json
@@ -414,6 +415,10 @@ class Handler(BaseHTTPRequestHandler):
                     raise RequestError(401, "登录链接中的口令不对：请使用启动服务时显示的链接")
                 cookie = f"{TOKEN_COOKIE}={self.server.settings.token}; HttpOnly; SameSite=Strict; Path=/"
                 return self.respond(303, b"", "text/plain; charset=utf-8", {"Location": "/", "Set-Cookie": cookie})
+        if path == "/" and not self.authorized():  # a person opening the plain address: a page, not JSON
+            page = ('<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>需要访问口令</title></head>'
+                    f'<body><h1>需要访问口令</h1><p>{html.escape(MESSAGES[401])}。</p></body></html>')
+            return self.respond(401, page.encode("utf-8"), "text/html; charset=utf-8")
         self.admit(path, self.GET_ROUTES, self.POST_ROUTES)
         if path == "/favicon.ico":
             return self.respond(204, b"", "image/x-icon")
