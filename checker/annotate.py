@@ -106,7 +106,8 @@ def annotate_docx(path, out=None, *, mode: Mode = "comments", unsafe: bool = Fal
         raise AnnotateError(f"未知的方式 {mode!r}（可用：{'、'.join(MODES)}）")
     path = Path(path)
     target = Path(out) if out is not None else default_output(path)
-    inputs = file_identities([path, *protect])
+    # the caller's identities (a frozenset, stat-ed once for a whole folder) or paths, and this letter's
+    inputs = file_identities([path]) | (protect if isinstance(protect, frozenset) else file_identities(protect))
     _check_target(path, target, inputs, force)
     try:
         data = read_file_bytes(path, what="Word 文档")
@@ -210,6 +211,17 @@ def _annotate(data: bytes, path: str, effective, mode: Mode, unsafe: bool, autho
     out.uncommented = editor.uncommented
     out.result = result
     return editor.package(), out
+
+
+def _pieces(segments: list, start: int, end: int) -> list:
+    """The pieces of a line (segments and made text) that hold any of characters ``start``…``end``."""
+    out, position = [], 0
+    for piece in segments:
+        high = position + len(piece)
+        if position < end and start < high:
+            out.append(piece)
+        position = high
+    return out
 
 
 def _done(d: Diagnostic, how: str) -> str:
@@ -456,16 +468,8 @@ class _Editor:
 
     def _stretch(self, segments: list, start: int, end: int) -> list | None:
         """The nodes holding characters ``start``…``end`` of a line (None when made text is among them)."""
-        out = []
-        position = 0
-        for piece in segments:
-            low, high = position, position + len(piece)
-            if low < end and start < high:
-                if not isinstance(piece, Segment):
-                    return None
-                out.append(piece)
-            position = high
-        return out
+        pieces = _pieces(segments, start, end)
+        return pieces if all(isinstance(p, Segment) for p in pieces) else None
 
     # ---- fixes ---------------------------------------------------------------------------------------------
 
@@ -628,15 +632,12 @@ class _Editor:
             return True
         if not tracked:
             return False
-        if neighbour is before:
-            self._split_at(segments, p)
-            run = node.getparent()
-            inserted = self._insertion(replacement, run)
+        self._split_at(segments, p)
+        run = node.getparent()
+        inserted = self._insertion(replacement, run)
+        if neighbour is before:  # after the text it follows, else before the text it precedes
             run.addnext(inserted)
         else:
-            self._split_at(segments, p)
-            run = node.getparent()
-            inserted = self._insertion(replacement, run)
             run.addprevious(inserted)
         self.revisions += 1
         self._fix_comment(d, inserted, inserted, _done(d, "（修订，可接受或拒绝）"))
@@ -760,7 +761,7 @@ class _Editor:
         segments = entry.segments or []
         if end <= start:
             start, end = 0, len(entry.text)
-        pieces = [p for p in (self._stretch_loose(segments, start, end)) if isinstance(p, Segment)]
+        pieces = [p for p in (_pieces(segments, start, end)) if isinstance(p, Segment)]
         if not pieces:
             return None
         first_node, last_node = pieces[0].node, pieces[-1].node
@@ -772,15 +773,6 @@ class _Editor:
             return None
         return first, last, False
 
-    @staticmethod
-    def _stretch_loose(segments: list, start: int, end: int) -> list:
-        out, position = [], 0
-        for piece in segments:
-            high = position + len(piece)
-            if position < end and start < high:
-                out.append(piece)
-            position = high
-        return out
 
     # ---- the package ---------------------------------------------------------------------------------------
 

@@ -533,7 +533,9 @@ def annotate(paths, output_file, track_changes, apply_fixes, unsafe_fixes, force
         configurator.prepare([path for path, _ in items] or list(paths[:1]))
     except (ConfigError, RuleFileError) as exc:
         _fail(str(exc))
-    inputs = [path for path, _ in items]
+    from .outfile import file_identities
+
+    inputs = file_identities(path for path, _ in items)  # stat-ed once, not once per letter annotated
     results = []
     for path, problem in items:
         shown = printable_path(path)
