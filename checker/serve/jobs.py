@@ -267,9 +267,12 @@ def rule_notes(codes) -> dict:
     infos = rule_infos()
     keys = ("title", "name", "severity", "description", "source")
     # "missing": the element a finding of the rule reports absent (the page shows a 缺：… badge, as html does)
-    return {code: {**{k: rule_to_dict(by_code[code])[k] for k in keys},
-                   "missing": infos[code].missing if code in infos else None}
-            for code in sorted(set(codes)) if code in by_code}
+    notes = {}
+    for code in sorted(set(codes)):
+        if code in by_code:
+            rule = rule_to_dict(by_code[code])  # once per rule, not once per key
+            notes[code] = {**{k: rule[k] for k in keys}, "missing": infos[code].missing if code in infos else None}
+    return notes
 
 
 def check_job(data: bytes, name: str, overrides: Overrides) -> dict:
